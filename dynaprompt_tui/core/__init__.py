@@ -1,0 +1,1 @@
+"""The domain core: plain Python, no Textual import (tests/core/test_import_hygiene.py checks)."""

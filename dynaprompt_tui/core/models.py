@@ -1,0 +1,81 @@
+"""Plain value types shared by the core and the UI. Datetimes are timezone-aware, stored in UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Party(StrEnum):
+    """Either side of the chat: who created a schedule, and who receives it."""
+
+    USER = "user"
+    CHATBOT = "chatbot"
+
+
+class ScheduleState(StrEnum):
+    PENDING = "pending"
+    PAUSED = "paused"
+    FIRED = "fired"  # a one-off that has been delivered, or a recurring rule that has ended
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class Role(StrEnum):
+    """How a chat message is shown and what the model sees of it."""
+
+    USER = "user"  # typed by the user, or a scheduled turn addressed to the chatbot
+    ASSISTANT = "assistant"  # written by the chatbot (live, or scheduled by the bot for the user)
+    REMINDER = "reminder"  # scheduled by the user for the user: no model call
+    NOTICE = "notice"  # the app talking: schedule cards, limits, demo banner
+    ERROR = "error"  # something failed; shown, never sent to the model
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    role: Role
+    content: str
+    created_at: datetime
+    schedule_id: str | None = None  # set on a message delivered by a schedule
+    scheduled_by: Party | None = None
+    due_at: datetime | None = None  # the time the schedule was due (differs when late)
+    late: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)  # cards, partial/failed flags, …
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: str  # short id the user types in `dpd <id>`
+    created_by: Party
+    recipient: Party
+    time_prompt: str  # as typed
+    rule: dict[str, Any]  # When.to_dict(); rebuilt with When.from_dict(rule, ZoneInfo(tz))
+    tz: str  # IANA zone the rule is read in
+    prompt: str
+    state: ScheduleState
+    next_fire: datetime | None
+    created_at: datetime
+    recurring: bool = False
+    description: str = ""
+    fire_count: int = 0
+    failures: int = 0  # consecutive failed deliveries; three pause the schedule
+    approved: bool = True  # bot-created recurring schedules wait for the user's approval
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fire:
+    """One delivery of a schedule at one due time (the log of deliveries)."""
+
+    id: int
+    schedule_id: str
+    due_at: datetime
+    status: str  # claimed | delivered | failed
+    claimed_at: datetime
+    delivered_at: datetime | None = None
+    message_id: int | None = None
+    late: bool = False
+    error: str | None = None
