@@ -1,0 +1,161 @@
+"""The chat-text grammar: dps / dpd / dpl, visible text, typed errors, streaming filter."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dynaprompt_tui.core.instructions import (
+    CancelInstruction,
+    EmptyPromptError,
+    InvalidInstruction,
+    ListInstruction,
+    MissingIdsError,
+    MissingRecipientError,
+    MissingTimeError,
+    ScheduleInstruction,
+    UnknownIdError,
+    UnknownRecipientError,
+    VisibleStream,
+    parse_message,
+)
+from dynaprompt_tui.core.models import Party
+
+
+def only(text: str):
+    parsed = parse_message(text)
+    assert len(parsed.instructions) == 1, parsed
+    return parsed.instructions[0]
+
+
+@pytest.mark.parametrize(
+    ("word", "party"),
+    [
+        ("user", Party.USER),
+        ("u", Party.USER),
+        ("USER", Party.USER),
+        ("chatbot", Party.CHATBOT),
+        ("c", Party.CHATBOT),
+        ("ChatBot", Party.CHATBOT),
+    ],
+)
+def test_recipients_and_aliases_case_insensitive(word, party):
+    ins = only(f"dps {word} tomorrow evening\nteach me about monkeys")
+    assert isinstance(ins, ScheduleInstruction)
+    assert ins.recipient is party
+    assert ins.time_prompt == "tomorrow evening"
+    assert ins.prompt == "teach me about monkeys"
+
+
+def test_seed_format_blank_line_and_multiline_prompt_kept_verbatim():
+    text = "dps c 15th March at 2pm\n\nline one\n  indented\n\n```py\nprint('x')\n```\n"
+    ins = only(text)
+    assert ins.time_prompt == "15th March at 2pm"
+    assert ins.prompt == "line one\n  indented\n\n```py\nprint('x')\n```"
+
+
+def test_visible_text_and_several_instructions_in_order():
+    text = (
+        "Sure! I'll message you a few times.\n"
+        "  dps u in 1 minute\nFirst.\n"
+        "dps user in 2 minutes\nSecond\nstill second\n"
+        "dpd 3f2a, #AB12\n"
+        "dpl\n"
+        "And that's the plan."
+    )
+    parsed = parse_message(text)
+    assert parsed.visible == "Sure! I'll message you a few times.\nAnd that's the plan."
+    kinds = [type(i) for i in parsed.instructions]
+    assert kinds == [ScheduleInstruction, ScheduleInstruction, CancelInstruction, ListInstruction]
+    assert parsed.instructions[1].prompt == "Second\nstill second"
+    assert parsed.instructions[2].ids == ("3f2a", "ab12")
+    assert [i.line for i in parsed.instructions] == [2, 4, 7, 8]
+
+
+def test_plain_text_has_no_instructions():
+    parsed = parse_message("hello dps u tomorrow\nI like dpl files and dpsx")
+    assert parsed.instructions == ()
+    assert parsed.visible == "hello dps u tomorrow\nI like dpl files and dpsx"
+
+
+def test_instructions_inside_code_fences_are_shown_not_run():
+    text = "Here is the syntax:\n```\ndps u tomorrow at 9am\nwake up\n```\nTry it."
+    parsed = parse_message(text)
+    assert parsed.instructions == ()
+    assert parsed.visible == text
+
+
+def test_dpd_all():
+    ins = only("dpd all")
+    assert isinstance(ins, CancelInstruction) and ins.all and ins.ids == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "hint"),
+    [
+        ("dps", MissingRecipientError, "dps <user|u|chatbot|c>"),
+        ("dps friend tomorrow\nhi", UnknownRecipientError, "use user (u) or chatbot (c)"),
+        ("dps u\nhi", MissingTimeError, "dps u in 20 minutes"),
+        ("dps c tomorrow", EmptyPromptError, "write the message on the line(s) below"),
+        ("dps c tomorrow\n   \n", EmptyPromptError, "nothing to send"),
+        ("dpd", MissingIdsError, "dpd 3f2a"),
+        ("dpd 3f2a; drop table", UnknownIdError, "dpl lists them"),
+        ("dpl everything", Exception, "write just 'dpl'"),
+    ],
+)
+def test_errors_are_typed_and_say_how_to_fix(text, error, hint):
+    ins = only(text)
+    assert isinstance(ins, InvalidInstruction)
+    assert isinstance(ins.error, error)
+    assert hint in str(ins.error)
+
+
+def test_error_quotes_are_printable():
+    ins = only("dps \x1b[31mevil tomorrow\nhi")
+    assert "\x1b" not in str(ins.error)
+
+
+@given(st.text())
+def test_any_text_parses_without_raising(text):
+    parsed = parse_message(text)
+    for ins in parsed.instructions:
+        assert ins.line >= 1
+        if isinstance(ins, ScheduleInstruction):
+            assert ins.prompt.strip() and ins.time_prompt.strip()
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "dps u in 5 minutes",
+                "dpl",
+                "dpd ab12",
+                "hello",
+                "```",
+                "d",
+                "dp",
+                " dps",
+                "text dps",
+                "\n",
+                "",
+                "x",
+            ]
+        ),
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=7),
+)
+def test_stream_filter_matches_the_parsed_visible_prefix_for_any_chunking(parts, step):
+    text = "\n".join(parts)
+    stream = VisibleStream()
+    shown = "".join(stream.feed(text[i : i + step]) for i in range(0, len(text), step))
+    shown += stream.finish()
+    whole = VisibleStream()
+    assert shown == whole.feed(text) + whole.finish()
+    assert text.startswith(shown)
+    parsed = parse_message(text)
+    first = parsed.instructions[0].line if parsed.instructions else None
+    if first is None:
+        assert shown == text
+    else:
+        assert shown == "".join(line + "\n" for line in text.split("\n")[: first - 1])
