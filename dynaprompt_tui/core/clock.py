@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 from datetime import UTC, datetime, timedelta
@@ -27,10 +28,8 @@ class SystemClock:
         if wake is None:
             await asyncio.sleep(max(0.0, seconds))
             return
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=max(0.0, seconds))
-        except TimeoutError:
-            pass
 
 
 class FakeClock:
@@ -50,7 +49,8 @@ class FakeClock:
     async def sleep(self, seconds: float, wake: asyncio.Event | None = None) -> None:
         self.sleep_calls.append(seconds)
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), next(self._seq), fut))
+        due = self._now + timedelta(seconds=seconds)
+        heapq.heappush(self._sleepers, (due, next(self._seq), fut))
         waiters = [fut]
         if wake is not None:
             waiters.append(asyncio.ensure_future(wake.wait()))

@@ -1,4 +1,4 @@
-"""Chat text -> `dps` / `dpd` / `dpl` instructions, with typed errors that say how to write it right.
+"""Chat text -> `dps` / `dpd` / `dpl` instructions, with typed errors that say how to fix them.
 
 A line that starts (after optional spaces) with `dps`, `dpd` or `dpl` as a word begins an
 instruction. A `dps` prompt runs until the next instruction line or the end of the message; text

@@ -99,7 +99,7 @@ def test_dpd_all():
         ("dps c tomorrow\n   \n", EmptyPromptError, "nothing to send"),
         ("dpd", MissingIdsError, "dpd 3f2a"),
         ("dpd 3f2a; drop table", UnknownIdError, "dpl lists them"),
-        ("dpl everything", Exception, "write just 'dpl'"),
+        ("dpl everything", Exception, "write 'dpl'"),
     ],
 )
 def test_errors_are_typed_and_say_how_to_fix(text, error, hint):
