@@ -225,7 +225,7 @@ def _list(line: str, number: int) -> Instruction:
     if extra:
         return InvalidInstruction(
             InstructionError(
-                f"dpl takes nothing after it (got {_quote(extra)}); write just 'dpl'."
+                f"dpl takes nothing after it (got {_quote(extra)}); write 'dpl'."
             ),
             number,
             line.strip(),
