@@ -79,3 +79,4 @@ class Fire:
     message_id: int | None = None
     late: bool = False
     error: str | None = None
+    owner: str | None = None  # "host:pid:tag" of the claimer, so a dead claimer can be detected
