@@ -1,0 +1,380 @@
+"""Settings: flags > environment > `.env` in the working directory > config file > defaults.
+
+The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/config.toml``
+(or ``$DYNAPROMPT_CONFIG``). Documented keys::
+
+    model = "gpt-4o-mini"
+    base_url = "http://localhost:11434/v1"   # any OpenAI-compatible server
+    api_key = "sk-..."                       # prefer OPENAI_API_KEY or a .env file
+    temperature = 0.7
+    system_prompt = "You are terse."         # or system_prompt_file = "~/prompt.md"
+    tools = "auto"                           # auto | on | off
+    db_path = "~/.local/share/dynaprompt-tui/dynaprompt.db"
+    tz = "Europe/Paris"                      # IANA zone; default: the system zone
+    demo = false
+    bell = true
+    request_timeout = 60
+    max_retries = 3
+
+    [keys]          # binding id -> key, e.g. schedules = "ctrl+l"
+    [guardrails]    # see Guardrails below
+
+The API key never leaves this module unmasked except to the HTTP client: use ``masked()``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+APP_NAME = "dynaprompt-tui"
+TOOLS_MODES = ("auto", "on", "off")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+# Environment variable -> settings field.
+ENV_VARS = {
+    "OPENAI_API_KEY": "api_key",
+    "OPENAI_BASE_URL": "base_url",
+    "DYNAPROMPT_MODEL": "model",
+    "DYNAPROMPT_DB": "db_path",
+    "DYNAPROMPT_TZ": "tz",
+}
+CONFIG_ENV = "DYNAPROMPT_CONFIG"
+
+
+class ConfigError(Exception):
+    """A one-line, user-facing description of a bad setting (never shows the API key)."""
+
+
+def masked(key: str | None) -> str:
+    """``sk-…abcd``: enough to recognise a key, not enough to use it."""
+    if not key:
+        return "(none)"
+    if len(key) < 12:
+        return "…" if len(key) < 8 else "…" + key[-2:]
+    return f"{key[:3]}…{key[-4:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Guardrails:
+    max_bot_pending: int = 10
+    bot_recurring_min_interval_minutes: int = 60
+    auto_approve_bot_recurring: bool = False
+    max_days_ahead: int = 120
+    max_bot_turns_in_a_row: int = 5
+    max_scheduled_model_calls_per_day: int = 50
+
+
+def default_config_path() -> Path:
+    import platformdirs  # only needed when no path is given
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "dynaprompt.db"
+
+
+def local_zone_name() -> str:
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+        if name:
+            ZoneInfo(name)
+            return name
+    except Exception:  # an odd system zone must not stop the app; UTC is a safe reading
+        pass
+    return "UTC"
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = "gpt-4o-mini"
+    api_key: str | None = None
+    base_url: str | None = None
+    temperature: float | None = None  # None: let the server choose (some models reject it)
+    system_prompt_file: Path | None = None
+    system_prompt: str | None = None  # the user's own text, appended to the protocol prompt
+    tools: str = "auto"
+    db_path: Path = field(default_factory=default_db_path)
+    tz: str = field(default_factory=local_zone_name)
+    demo: bool = False
+    bell: bool = True
+    keys: dict[str, str] = field(default_factory=dict)
+    guardrails: Guardrails = field(default_factory=Guardrails)
+    request_timeout: float = 60.0
+    max_retries: int = 3
+    config_path: Path | None = None  # the config file that was read, if any
+    warnings: tuple[str, ...] = ()  # non-fatal problems to show (lenient loading, .env mode)
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "api_key":
+                parts.append(f"api_key={masked(value)!r}")
+            else:
+                parts.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(parts)})"
+
+    __str__ = __repr__
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def masked_key(self) -> str:
+        return masked(self.api_key)
+
+
+# -- value parsing ----------------------------------------------------------------------------
+
+
+def _bool(name: str, v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    s = str(v).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise ConfigError(f"Setting '{name}' must be true or false, not {v!r}")
+
+
+def _int(name: str, v: Any, minimum: int = 0) -> int:
+    try:
+        if isinstance(v, bool):
+            raise ValueError
+        n = int(v)
+        if isinstance(v, float) and n != v:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ConfigError(f"Setting '{name}' must be a whole number, not {v!r}") from None
+    if n < minimum:
+        raise ConfigError(f"Setting '{name}' must be at least {minimum}, not {n}")
+    return n
+
+
+def _float(name: str, v: Any, lo: float, hi: float) -> float:
+    try:
+        if isinstance(v, bool):
+            raise ValueError
+        x = float(v)
+    except (TypeError, ValueError):
+        raise ConfigError(f"Setting '{name}' must be a number, not {v!r}") from None
+    if not lo <= x <= hi:
+        raise ConfigError(f"Setting '{name}' must be between {lo:g} and {hi:g}, not {x:g}")
+    return x
+
+
+def _str(name: str, v: Any) -> str:
+    if not isinstance(v, str):
+        raise ConfigError(f"Setting '{name}' must be text, not {v!r}")
+    return v
+
+
+def _path(name: str, v: Any, base: Path) -> Path:
+    p = Path(_str(name, v) if not isinstance(v, Path) else v).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def _zone(v: Any) -> str:
+    name = _str("tz", v).strip()
+    try:
+        ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, ValueError for paths like "../x", IsADirectoryError
+        raise ConfigError(
+            f"Unknown time zone {name!r}: use an IANA name such as Europe/Paris"
+        ) from None
+    return name
+
+
+def _guardrails(v: Any) -> Guardrails:
+    if not isinstance(v, Mapping):
+        raise ConfigError("[guardrails] must be a table")
+    known = {f.name: f for f in fields(Guardrails)}
+    out: dict[str, Any] = {}
+    for k, val in v.items():
+        if k not in known:
+            raise ConfigError(f"Unknown guardrail '{k}' (known: {', '.join(known)})")
+        if k == "auto_approve_bot_recurring":
+            out[k] = _bool(f"guardrails.{k}", val)
+        else:
+            out[k] = _int(f"guardrails.{k}", val, minimum=1 if "interval" in k else 0)
+    return Guardrails(**out)
+
+
+def _keys(v: Any) -> dict[str, str]:
+    if not isinstance(v, Mapping) or not all(
+        isinstance(k, str) and isinstance(x, str) for k, x in v.items()
+    ):
+        raise ConfigError('[keys] must map binding ids to key names, e.g. schedules = "ctrl+l"')
+    return dict(v)
+
+
+def _convert(name: str, v: Any, base: Path) -> Any:
+    """Turn one raw value (TOML value or string from env/flags) into its settings type."""
+    match name:
+        case "model":
+            s = _str(name, v).strip()
+            if not s:
+                raise ConfigError("Setting 'model' must not be empty")
+            return s
+        case "api_key" | "base_url" | "system_prompt":
+            s = _str(name, v).strip() if name != "system_prompt" else _str(name, v)
+            return s or None
+        case "temperature":
+            return None if v is None or v == "" else _float(name, v, 0.0, 2.0)
+        case "system_prompt_file" | "db_path":
+            return _path(name, v, base)
+        case "tools":
+            s = _str(name, v).strip().lower()
+            if s not in TOOLS_MODES:
+                raise ConfigError(f"Setting 'tools' must be one of auto, on, off, not {v!r}")
+            return s
+        case "tz":
+            return _zone(v)
+        case "demo" | "bell":
+            return _bool(name, v)
+        case "request_timeout":
+            return _float(name, v, 0.001, 3600.0)
+        case "max_retries":
+            return _int(name, v)
+        case "keys":
+            return _keys(v)
+        case "guardrails":
+            return v if isinstance(v, Guardrails) else _guardrails(v)
+    raise ConfigError(f"Unknown setting '{name}'")
+
+
+_SETTABLE = {f.name for f in fields(Settings) if f.name not in ("config_path", "warnings")}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"Config file {path} is not valid TOML: {e}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"Cannot read config file {path}: {e.__class__.__name__}") from None
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    config_path: Path | None = None,
+    *,
+    strict: bool = True,
+) -> Settings:
+    """Merge all sources. ``cli`` uses field names; ``None`` values mean "not given".
+
+    ``strict=False`` skips a bad source or value, keeps the default and records the problem in
+    ``settings.warnings`` so the app can show it and still start.
+    """
+    cli = {k: v for k, v in (cli or {}).items() if v is not None}
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    problems: list[str] = []
+
+    def fail(e: ConfigError) -> None:
+        if strict:
+            raise e
+        problems.append(str(e))
+
+    from dotenv import dotenv_values  # off the import path of modules that only need types
+
+    dotenv_path = cwd / ".env"
+    dot: dict[str, str] = {}
+    if dotenv_path.is_file():
+        try:
+            dot = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+        except (OSError, UnicodeDecodeError) as e:
+            fail(ConfigError(f"Cannot read {dotenv_path}: {e.__class__.__name__}"))
+
+    # Where is the config file? explicit argument > flag > env > .env > platform default.
+    cfg_path: Path | None = config_path
+    explicit = cfg_path is not None
+    for source in (cli.get("config"), env.get(CONFIG_ENV), dot.get(CONFIG_ENV)):
+        if cfg_path is None and source:
+            cfg_path, explicit = Path(str(source)).expanduser(), True
+    if cfg_path is None:
+        cfg_path = default_config_path()
+    if explicit and not cfg_path.is_file():
+        fail(ConfigError(f"Config file {cfg_path} does not exist"))
+
+    # Lowest to highest priority; later layers overwrite earlier ones.
+    layers: list[tuple[str, dict[str, Any], Path]] = []
+    try:
+        toml = _read_toml(cfg_path)
+        layers.append((f"config file {cfg_path}", toml, cfg_path.parent))
+    except ConfigError as e:
+        fail(e)
+        toml = {}
+    layers.append((".env", {ENV_VARS[k]: v for k, v in dot.items() if k in ENV_VARS}, cwd))
+    env_layer = {ENV_VARS[k]: v for k, v in env.items() if k in ENV_VARS}
+    if "DYNAPROMPT_DEMO" in env:
+        env_layer["demo"] = env["DYNAPROMPT_DEMO"]
+    layers.append(("environment", env_layer, cwd))
+    layers.append(("command line", {k: v for k, v in cli.items() if k != "config"}, cwd))
+
+    values: dict[str, Any] = {}
+    for source, raw, base in layers:
+        for name, v in raw.items():
+            if name not in _SETTABLE:
+                if source.startswith("config file"):
+                    fail(ConfigError(f"Unknown key '{name}' in {source}"))
+                continue
+            try:
+                values[name] = _convert(name, v, base)
+            except ConfigError as e:
+                # Which source matters for the fix, so say it; never echo a key's value.
+                msg = str(e) if name != "api_key" else "Setting 'api_key' must be text"
+                fail(ConfigError(f"{msg} (from {source})"))
+
+    # A separate prompt file wins over inline text from the same or a lower layer.
+    if values.get("system_prompt_file") is not None:
+        p = values["system_prompt_file"]
+        try:
+            values["system_prompt"] = p.read_text(encoding="utf-8").strip() or None
+        except (OSError, UnicodeDecodeError) as e:
+            fail(ConfigError(f"Cannot read system prompt file {p}: {e.__class__.__name__}"))
+
+    forced_demo = values.pop("demo", False)
+    values["demo"] = bool(forced_demo) or not (values.get("api_key") or values.get("base_url"))
+    warn = warn_if_env_readable(cwd)
+    if warn:
+        problems.append(warn)
+    s = Settings(**values, config_path=cfg_path if toml else None)
+    return replace(s, warnings=tuple(problems)) if problems else s
+
+
+def warn_if_env_readable(cwd: Path) -> str | None:
+    """A warning when ``.env`` (which may hold the API key) is readable by group or others."""
+    path = Path(cwd) / ".env"
+    if os.name != "posix":
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        return (
+            f"{path} is readable by other users (mode {stat.S_IMODE(mode):o}); "
+            f"run: chmod 600 {path}"
+        )
+    return None
