@@ -1,0 +1,242 @@
+"""The scheduler loop: sleeps until the next due time, then claims and delivers what is due.
+
+No polling: while idle the loop is parked in `clock.sleep`, woken by the due time, by `wake()`
+(schedules changed), or by `max_sleep`. The cap exists because a monotonic sleep does not advance
+while a laptop is suspended; re-reading the wall clock every `max_sleep` seconds bounds how late a
+fire due during suspend can be after resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from .clock import Clock
+from .models import Fire, Message, Schedule
+from .store import ClaimLostError, Store, default_owner
+
+log = logging.getLogger(__name__)
+
+# After a pass that could not make progress on something already due (a delivery kept failing
+# inside the store), wait this long rather than spin on it.
+_RETRY_DELAY = 1.0
+_ERROR_DELAY = 5.0  # after an unexpected error in a pass (database locked for 5 s, disk full)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    message: Message
+    schedule: Schedule  # as updated by the delivery (next_fire advanced, or fired)
+    fire: Fire
+    late: bool
+
+
+OnDelivery = Callable[[Delivery], Awaitable[None] | None]
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        on_delivery: OnDelivery,
+        *,
+        owner: str | None = None,
+        max_sleep: float = 30.0,
+        late_after: timedelta = timedelta(seconds=90),
+        lease: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.on_delivery = on_delivery
+        self.owner = owner or default_owner()
+        self.max_sleep = max_sleep
+        self.late_after = late_after
+        self.lease = lease
+        self._wake = asyncio.Event()
+        # Set while parked in clock.sleep; tests clear it, move the clock and await it.
+        self.idle = asyncio.Event()
+        self._pass_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
+        self._callbacks: set[asyncio.Task[None]] = set()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> asyncio.Task[None]:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="dps-engine")
+        return self._task
+
+    def wake(self) -> None:
+        """Schedules changed: recompute the sleep now. Safe to call from any thread."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is not loop:
+                loop.call_soon_threadsafe(self._wake.set)
+                return
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._callbacks:
+            await asyncio.gather(*self._callbacks, return_exceptions=True)
+
+    async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        while not self._stopping:
+            self._wake.clear()  # a wake() during the pass below makes the sleep return at once
+            progressed = True
+            try:
+                deliveries, stuck = await self._pass(wait_callbacks=False)
+                progressed = bool(deliveries) or not stuck
+                delay = await asyncio.to_thread(self._delay)
+            except Exception:
+                log.exception("scheduler pass failed")
+                delay = _ERROR_DELAY
+            if not progressed:
+                delay = max(delay, _RETRY_DELAY)
+            if self._stopping:
+                break
+            if delay <= 0:
+                continue
+            self.idle.set()
+            try:
+                await self.clock.sleep(min(delay, self.max_sleep), self._wake)
+            finally:
+                self.idle.clear()
+
+    def _delay(self) -> float:
+        nxt = self.store.next_due()
+        if nxt is None:
+            return self.max_sleep
+        return (nxt - self.clock.now()).total_seconds()
+
+    # -- one pass -----------------------------------------------------------------------------
+
+    async def fire_due(self) -> list[Delivery]:
+        """Recover stale claims, then deliver everything due, oldest first; callbacks awaited."""
+        deliveries, _ = await self._pass(wait_callbacks=True)
+        return deliveries
+
+    async def _pass(self, *, wait_callbacks: bool) -> tuple[list[Delivery], bool]:
+        """Returns the deliveries and whether something due could not be delivered."""
+        async with self._pass_lock:
+            out: list[Delivery] = []
+            stuck = False
+            tasks: list[asyncio.Task[None]] = []
+
+            # Each step is a short transaction in a worker thread, so a busy database (another
+            # process holding the write lock) never stalls the event loop.
+            now = self.clock.now()
+            stale = await asyncio.to_thread(self.store.stale_claims, now=now, lease=self.lease)
+            for old in stale:
+                fire = await asyncio.to_thread(
+                    self.store.take_over, old, now=self.clock.now(), owner=self.owner
+                )
+                if fire is not None:
+                    log.warning(
+                        "recovering fire %s of %s from %s", old.id, old.schedule_id, old.owner
+                    )
+                    d, failed = await self._deliver(fire)
+                    stuck |= failed
+                    if d is not None:
+                        out.append(d)
+                        tasks += self._notify(d)
+
+            due = await asyncio.to_thread(self.store.due, self.clock.now())
+            for schedule in due:
+                d, failed = await asyncio.to_thread(self._claim_and_deliver, schedule)
+                stuck |= failed
+                if d is not None:
+                    out.append(d)
+                    tasks += self._notify(d)
+
+        if wait_callbacks and tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return out, stuck
+
+    def _claim_and_deliver(self, schedule: Schedule) -> tuple[Delivery | None, bool]:
+        """Runs in a worker thread."""
+        fire = self.store.claim(schedule, now=self.clock.now(), owner=self.owner)
+        if fire is None:
+            return None, False  # someone else has it, or it changed under us
+        return self._deliver_sync(fire)
+
+    async def _deliver(self, fire: Fire) -> tuple[Delivery | None, bool]:
+        return await asyncio.to_thread(self._deliver_sync, fire)
+
+    def _deliver_sync(self, fire: Fire) -> tuple[Delivery | None, bool]:
+        try:
+            message, schedule = self.store.deliver(
+                fire, now=self.clock.now(), late_after=self.late_after
+            )
+        except ClaimLostError as e:
+            log.info("not delivering: %s", e)
+            return None, False
+        except Exception as e:
+            log.exception("delivering schedule %s failed", fire.schedule_id)
+            with contextlib.suppress(Exception):
+                self.store.release(fire, error=f"{type(e).__name__}: {e}")
+                self.store.record_failure(
+                    fire.schedule_id, now=self.clock.now(), error=f"{type(e).__name__}: {e}"
+                )
+            return None, True
+        return Delivery(message=message, schedule=schedule, fire=fire, late=message.late), False
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def _notify(self, d: Delivery) -> list[asyncio.Task[None]]:
+        """Call on_delivery; a coroutine runs as its own task so a slow one delays nobody."""
+        try:
+            result = self.on_delivery(d)
+        except Exception as e:
+            self._callback_failed(d, e)
+            return []
+        if not inspect.isawaitable(result):
+            self._succeeded(d)
+            return []
+        task = asyncio.ensure_future(self._await_callback(d, result))
+        self._callbacks.add(task)
+        task.add_done_callback(self._callbacks.discard)
+        return [task]
+
+    async def _await_callback(self, d: Delivery, result: Awaitable[None]) -> None:
+        try:
+            await result
+        except Exception as e:
+            self._callback_failed(d, e)
+        else:
+            self._succeeded(d)
+
+    def _succeeded(self, d: Delivery) -> None:
+        if d.schedule.failures:  # skip the write in the common case
+            try:
+                self.store.record_success(d.schedule.id)
+            except Exception:
+                log.exception("recording success for %s failed", d.schedule.id)
+
+    def _callback_failed(self, d: Delivery, e: BaseException) -> None:
+        log.error("on_delivery for schedule %s failed", d.schedule.id, exc_info=e)
+        try:
+            self.store.record_failure(
+                d.schedule.id, now=self.clock.now(), error=f"{type(e).__name__}: {e}"
+            )
+        except Exception:
+            log.exception("recording failure for %s failed", d.schedule.id)
