@@ -1,0 +1,124 @@
+"""Command line: `dynaprompt-tui [options]` runs the app; `dynaprompt-tui export` prints the chat.
+
+Only argparse is imported until the arguments are understood, so `--help` and `--version` answer
+without loading Textual, the core or the OpenAI client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+PROG = "dynaprompt-tui"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line, exit code 2 (argparse's default adds the whole usage block)."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _add_common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    # In the subcommand, unset flags must not overwrite the ones given before it.
+    default = argparse.SUPPRESS if sub else None
+    parser.add_argument("--model", metavar="M", default=default, help="model name")
+    parser.add_argument(
+        "--base-url", metavar="URL", default=default, help="OpenAI-compatible server"
+    )
+    parser.add_argument("--db", metavar="PATH", default=default, help="SQLite database file")
+    parser.add_argument("--tz", metavar="ZONE", default=default, help="IANA time zone")
+    parser.add_argument(
+        "--system-prompt", metavar="FILE", default=default, help="file with extra system prompt"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", default=default, help="config file (TOML) to read"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=default,
+        help="offline demo chatbot (no API key needed)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from dynaprompt_tui import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="A terminal chat with an LLM where you and the chatbot can schedule messages.",
+        epilog="Schedule from the chat: 'dps chatbot tomorrow 9am' then the message on the next "
+        "lines; 'dpl' lists, 'dpd <id>' cancels. Press F1 in the app for help.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_common(parser, sub=False)
+    subs = parser.add_subparsers(dest="command", metavar="{export}", parser_class=_Parser)
+    export = subs.add_parser("export", help="write the conversation as Markdown or JSON")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    _add_common(export, sub=True)
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    from dynaprompt_tui.config import load_settings
+
+    cli = {
+        "model": getattr(args, "model", None),
+        "base_url": getattr(args, "base_url", None),
+        "db_path": getattr(args, "db", None),
+        "tz": getattr(args, "tz", None),
+        "system_prompt_file": getattr(args, "system_prompt", None),
+        "config": getattr(args, "config", None),
+        "demo": True if getattr(args, "demo", None) else None,
+    }
+    return load_settings(cli)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _export(args: argparse.Namespace, settings) -> int:
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings)
+    text = conversation.export(args.format)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as e:
+            _fail(f"cannot write {args.output}: {e.strerror or e}", 1)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from dynaprompt_tui.config import ConfigError
+
+    try:
+        settings = _settings(args)
+    except ConfigError as e:
+        _fail(str(e), 2)
+    try:
+        if args.command == "export":
+            return _export(args, settings)
+        from dynaprompt_tui.tui.app import make_app
+
+        app = make_app(settings)
+    except ConfigError as e:
+        _fail(str(e), 2)
+    except (OSError, ValueError) as e:
+        _fail(str(e), 1)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

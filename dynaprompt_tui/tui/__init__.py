@@ -1,0 +1,1 @@
+"""The Textual user interface. Import `make_app` from `dynaprompt_tui.tui.app`."""

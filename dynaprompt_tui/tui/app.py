@@ -1,0 +1,376 @@
+"""The Textual app: wires the core's `Conversation` to the widgets. No business logic here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static, TextArea
+
+from dynaprompt_tui.core.models import Role, Schedule, ScheduleState
+from dynaprompt_tui.tui import messages as ev
+from dynaprompt_tui.tui.commands import DynapromptCommands
+from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
+from dynaprompt_tui.tui.screens.edit import ScheduleEdit, ScheduleEditScreen
+from dynaprompt_tui.tui.screens.help import HelpScreen
+from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
+from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.safe import clean
+from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
+
+if TYPE_CHECKING:
+    from dynaprompt_tui.config import Settings
+    from dynaprompt_tui.core.clock import Clock
+    from dynaprompt_tui.core.conversation import Conversation
+
+PAGE = 50
+
+# (binding id, default key, what it does) — the help screen and docs read this.
+KEYS: list[tuple[str, str, str]] = [
+    ("send", "enter", "send the message (in the input)"),
+    ("newline", "ctrl+j", "new line in the input (also shift+enter)"),
+    ("recall", "up", "recall the last sent message (empty input)"),
+    ("chat", "ctrl+l", "focus the chat (then ↑/↓, g/G)"),
+    ("schedules", "ctrl+s", "focus the schedule sidebar (then ↑/↓)"),
+    ("input", "ctrl+g", "focus the input (escape also returns there)"),
+    ("new", "ctrl+n", "new schedule (n in the sidebar)"),
+    ("schedules.edit", "e", "edit the selected schedule (sidebar)"),
+    ("schedules.cancel", "x", "cancel the selected schedule (sidebar; also delete)"),
+    ("schedules.pause", "p", "pause / resume the selected schedule (sidebar)"),
+    ("sidebar", "ctrl+b", "show / hide the sidebar"),
+    ("palette", "ctrl+p", "command palette (export, quit, …)"),
+    ("help", "f1", "this help (? outside the input)"),
+    ("quit", "ctrl+q", "quit"),
+]
+
+
+class DynapromptApp(App[None]):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "dynaprompt"
+    COMMANDS = App.COMMANDS | {DynapromptCommands}
+    BINDINGS = [
+        Binding("ctrl+l", "focus('chat')", "Chat", id="chat"),
+        Binding("ctrl+s", "focus('schedules')", "Schedules", id="schedules"),
+        Binding("ctrl+g", "focus('composer')", "Input", id="input", show=False),
+        Binding("ctrl+n", "new_schedule", "New", id="new"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="sidebar"),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        *,
+        clock: Clock,
+        start_engine: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.conversation = conversation
+        self.clock = clock
+        self.zone = ZoneInfo(settings.tz)
+        self.start_engine = start_engine
+        self._send_lock = asyncio.Lock()
+        self.bridge = ev.Bridge(self)
+        conversation.listener = self.bridge
+        if settings.keys:
+            self.set_keymap(dict(settings.keys))
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⏰")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield ChatView(self.zone, id="chat")
+                yield Static("", id="preview", markup=False)
+                yield Composer(id="composer", placeholder="Message…  (dps chatbot in 1 hour ⏎ …)")
+            yield ScheduleSidebar(
+                describe=self.conversation.describe, now=self.clock.now, tz=self.zone, id="sidebar"
+            )
+        yield Footer()
+
+    @property
+    def chat(self) -> ChatView:
+        return self.query_one(ChatView)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    @property
+    def sidebar(self) -> ScheduleSidebar:
+        return self.query_one(ScheduleSidebar)
+
+    async def on_mount(self) -> None:
+        self.title = "dynaprompt"
+        self.sub_title = f"{self.conversation.label} · {self.settings.tz}"
+        history = self.conversation.messages(limit=PAGE)
+        await self.chat.load(history, exhausted=len(history) < PAGE)
+        self.refresh_schedules()
+        self.composer.focus()
+        for warning in getattr(self.settings, "warnings", ()):
+            self.notify(clean(warning), severity="warning", markup=False)
+        if self.start_engine:
+            await self._guard(self.conversation.start(), "Starting the scheduler")
+
+    async def on_unmount(self) -> None:
+        with contextlib.suppress(Exception):  # quitting must never fail
+            await self.conversation.stop()
+
+    # -- safety ----------------------------------------------------------------------------
+    async def _guard(self, work: Awaitable[Any], what: str) -> bool:
+        """Run a core call; any exception becomes an error toast instead of a crash."""
+        try:
+            await work
+        except Exception as e:
+            self.notify(clean(f"{what} failed: {e}"), severity="error", markup=False, timeout=8)
+            return False
+        return True
+
+    def _guard_sync(self, fn: Any, what: str, default: Any = None) -> Any:
+        try:
+            return fn()
+        except Exception as e:
+            self.notify(clean(f"{what} failed: {e}"), severity="error", markup=False, timeout=8)
+            return default
+
+    # -- core events -----------------------------------------------------------------------
+    @on(ev.MessageAdded)
+    async def _message_added(self, event: ev.MessageAdded) -> None:
+        await self.chat.add(event.message)
+
+    @on(ev.MessageDelta)
+    async def _message_delta(self, event: ev.MessageDelta) -> None:
+        item = self.chat.item(event.message_id)
+        if isinstance(item, BotMessage):
+            await item.write(event.text)
+
+    @on(ev.MessageChanged)
+    async def _message_changed(self, event: ev.MessageChanged) -> None:
+        await self.chat.add(event.message)
+
+    @on(ev.SchedulesChanged)
+    def refresh_schedules(self) -> None:
+        pending = self._guard_sync(self.conversation.pending, "Loading schedules", [])
+        self.sidebar.set_schedules(pending)
+
+    @on(ev.Delivered)
+    def _delivered(self, event: ev.Delivered) -> None:
+        message = getattr(event.delivery, "message", None)
+        late = getattr(event.delivery, "late", False)
+        text = "Scheduled message delivered"
+        if message is not None:
+            text = {
+                Role.REMINDER: "Reminder",
+                Role.USER: "Scheduled message sent to the chatbot",
+                Role.ASSISTANT: "Scheduled message from the bot",
+            }.get(message.role, text)
+            first = " ".join(message.content.split())[:60]
+            if first:
+                text += f": {first}"
+        if late:
+            text += " (late)"
+        self.notify(clean(text), title="⏰ Scheduled", markup=False)
+        if self.settings.bell:
+            self.bell()
+
+    @on(ev.Status)
+    def _status(self, event: ev.Status) -> None:
+        severity = event.severity if event.severity in ("information", "warning", "error") else None
+        self.notify(clean(event.text), severity=severity or "information", markup=False)
+
+    # -- composer --------------------------------------------------------------------------
+    @on(Composer.Submitted)
+    async def _submitted(self, event: Composer.Submitted) -> None:
+        self.query_one("#preview", Static).update("")
+        self.query_one("#preview").display = False
+        self.chat.anchor()  # sending returns the view to the bottom
+        self.run_worker(self._send(event.text), group="send")
+
+    async def _send(self, text: str) -> None:
+        async with self._send_lock:
+            await self._guard(self.conversation.send(text), "Sending")
+
+    @on(TextArea.Changed, "#composer")
+    def _draft_changed(self, event: TextArea.Changed) -> None:
+        preview = self.query_one("#preview", Static)
+        text = event.text_area.text
+        items = self._guard_sync(lambda: self.conversation.preview(text), "Preview", [])
+        if not items:
+            preview.display = False
+            return
+        lines = [("✓ " if p.ok else "✗ ") + clean(p.text) for p in items]
+        preview.update("\n".join(lines))
+        preview.set_class(all(p.ok for p in items), "-ok")
+        preview.set_class(not all(p.ok for p in items), "-error")
+        preview.display = True
+
+    # -- chat ------------------------------------------------------------------------------
+    @on(ChatView.OlderWanted)
+    async def _older(self, event: ChatView.OlderWanted) -> None:
+        older = self._guard_sync(
+            lambda: self.conversation.messages(before_id=event.before_id, limit=PAGE),
+            "Loading older messages",
+            [],
+        )
+        await self.chat.prepend(older, exhausted=len(older) < PAGE)
+
+    @on(MessageItem.ActionRequested)
+    async def _message_action(self, event: MessageItem.ActionRequested) -> None:
+        m = event.message
+        c = self.conversation
+        if event.action == "retry":
+            self.run_worker(self._guard(c.retry(m.id), "Retry"))
+            return
+        schedule_id = m.meta.get("schedule_id")
+        if not schedule_id:
+            return
+        if event.action == "approve":
+            await self._guard(c.approve(schedule_id), "Approving")
+        elif event.action == "reject":
+            await self._guard(c.reject(schedule_id), "Rejecting")
+
+    # -- schedules -------------------------------------------------------------------------
+    def _selected(self) -> Schedule | None:
+        return self.query_one(ScheduleList).selected
+
+    @on(ScheduleSidebar.CancelRequested)
+    def _cancel_requested(self, event: ScheduleSidebar.CancelRequested) -> None:
+        self.ask_cancel(event.schedule)
+
+    def ask_cancel(self, schedule: Schedule) -> None:
+        async def answered(yes: bool | None) -> None:
+            if yes and await self._guard(self.conversation.cancel(schedule.id), "Cancelling"):
+                self.notify(f"Cancelled {schedule.id}", markup=False)
+
+        prompt = clean(" ".join(schedule.prompt.split()))[:80]
+        question = f"Cancel schedule {schedule.id}?\n“{prompt}”"
+        self.push_screen(ConfirmScreen(question, yes="Cancel it", no="Keep"), answered)
+
+    @on(ScheduleSidebar.EditRequested)
+    def _edit_requested(self, event: ScheduleSidebar.EditRequested) -> None:
+        self.open_dialog(event.schedule)
+
+    @on(ScheduleSidebar.NewRequested)
+    def _new_requested(self) -> None:
+        self.open_dialog(None)
+
+    def open_dialog(self, schedule: Schedule | None) -> None:
+        async def done(result: ScheduleEdit | None) -> None:
+            if result is None:
+                return
+            c = self.conversation
+            if result.schedule_id is None:
+                work = c.create(
+                    recipient=result.recipient, time_prompt=result.time_prompt, prompt=result.prompt
+                )
+                await self._guard(work, "Creating the schedule")
+            else:
+                work = c.edit(
+                    result.schedule_id, time_prompt=result.time_prompt, prompt=result.prompt
+                )
+                await self._guard(work, "Saving the schedule")
+
+        self.push_screen(ScheduleEditScreen(self.conversation.check_edit, schedule), done)
+
+    @on(ScheduleSidebar.PauseToggleRequested)
+    async def _pause_toggle(self, event: ScheduleSidebar.PauseToggleRequested) -> None:
+        s = event.schedule
+        if s.state == ScheduleState.PAUSED:
+            if await self._guard(self.conversation.resume(s.id), "Resuming"):
+                self.notify(f"Resumed {s.id}", markup=False)
+        elif await self._guard(self.conversation.pause(s.id), "Pausing"):
+            self.notify(f"Paused {s.id}", markup=False)
+
+    # -- actions (keys and command palette) ------------------------------------------------
+    def action_focus(self, target: str) -> None:
+        if target == "schedules":
+            if not self.sidebar.display:
+                self.sidebar.display = True
+            self.query_one(ScheduleList).focus()
+        elif target == "chat":
+            self.chat.focus()
+        else:
+            self.composer.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar.display = not self.sidebar.display
+        if not self.sidebar.display and self.focused is self.query_one(ScheduleList):
+            self.composer.focus()
+
+    def action_new_schedule(self) -> None:
+        self.open_dialog(None)
+
+    def action_edit_schedule(self) -> None:
+        if (s := self._selected()) is not None:
+            self.open_dialog(s)
+        else:
+            self.notify("No schedule selected", severity="warning")
+
+    def action_cancel_schedule(self) -> None:
+        if (s := self._selected()) is not None:
+            self.ask_cancel(s)
+        else:
+            self.notify("No schedule selected", severity="warning")
+
+    async def action_pause_schedule(self) -> None:
+        if (s := self._selected()) is not None:
+            await self._pause_toggle(ScheduleSidebar.PauseToggleRequested(s))
+
+    def action_help(self) -> None:
+        keymap = getattr(self, "_keymap", {})
+        keys = [(keymap.get(bid, key), what) for bid, key, what in KEYS]
+        self.push_screen(HelpScreen(keys))
+
+    def action_export(self, fmt: str = "md") -> None:
+        text = self._guard_sync(lambda: self.conversation.export(fmt), "Export")
+        if text is None:
+            return
+        stamp = self.clock.now().astimezone(self.zone).strftime("%Y%m%d-%H%M")
+        path = Path.cwd() / f"dynaprompt-{stamp}.{fmt}"
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as e:
+            self.notify(clean(f"Export failed: {e}"), severity="error", markup=False)
+            return
+        self.notify(f"Exported to {path}", markup=False)
+
+
+def make_app(
+    settings: Settings,
+    *,
+    conversation: Conversation | None = None,
+    clock: Clock | None = None,
+    chat_client: Any = None,
+    start_engine: bool = True,
+) -> DynapromptApp:
+    """Build the app; the CLI, the tests, the docs screenshots and the benchmark all use this.
+
+    Without a `conversation`, one is opened from `settings` (its store at `settings.db_path`,
+    the demo client or the OpenAI one — imported lazily by the core).
+    """
+    if clock is None:
+        if conversation is not None and getattr(conversation, "clock", None) is not None:
+            clock = conversation.clock
+        else:
+            from dynaprompt_tui.core.clock import SystemClock
+
+            clock = SystemClock()
+    if conversation is None:
+        from dynaprompt_tui.core.conversation import Conversation
+
+        conversation = Conversation.open(settings, clock=clock, chat_client=chat_client)
+    return DynapromptApp(settings, conversation, clock=clock, start_engine=start_engine)
+
+
+__all__ = ["KEYS", "DynapromptApp", "make_app"]

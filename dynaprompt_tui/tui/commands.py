@@ -1,0 +1,39 @@
+"""Command palette entries for everything the keys do, plus export and quit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class DynapromptCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        run = app.run_action
+        return [
+            ("New schedule", partial(run, "new_schedule"), "Schedule a message for you or the bot"),
+            ("Edit selected schedule", partial(run, "edit_schedule"), "Change when or what"),
+            ("Cancel selected schedule", partial(run, "cancel_schedule"), "Cancel it (asks)"),
+            ("Pause / resume selected schedule", partial(run, "pause_schedule"), ""),
+            ("Focus chat", partial(run, "focus('chat')"), "Scroll the conversation"),
+            ("Focus schedules", partial(run, "focus('schedules')"), "The schedule sidebar"),
+            ("Focus input", partial(run, "focus('composer')"), "Write a message"),
+            ("Toggle sidebar", partial(run, "toggle_sidebar"), "Show or hide the schedules"),
+            ("Export chat as Markdown", partial(run, "export('md')"), "Write a .md file here"),
+            ("Export chat as JSON", partial(run, "export('json')"), "Write a .json file here"),
+            ("Help", partial(run, "help"), "Keys and the dps syntax"),
+            ("Quit", partial(run, "quit"), "Leave dynaprompt"),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text or None)

@@ -1,0 +1,1 @@
+"""Modal screens: schedule edit dialog, confirmation, help."""

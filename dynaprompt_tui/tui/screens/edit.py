@@ -1,0 +1,126 @@
+"""The schedule dialog: edit an existing schedule, or create a new one (with a recipient)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+
+from dynaprompt_tui.core.models import Party, Schedule
+from dynaprompt_tui.tui.widgets.safe import clean
+
+
+@dataclass(frozen=True)
+class ScheduleEdit:
+    """What the dialog returns: a new schedule when `schedule_id` is None, else an edit."""
+
+    schedule_id: str | None
+    recipient: Party
+    time_prompt: str
+    prompt: str
+
+
+def check_text(check: Any) -> tuple[bool, str]:
+    """Turn the core's EditCheck into (ok, text with the next fire times)."""
+    ok = bool(getattr(check, "ok", False))
+    lines: list[str] = []
+    message = getattr(check, "text", None) or getattr(check, "error", None) or ""
+    if message:
+        lines.append(str(message))
+    fires = getattr(check, "next_fires", None) or getattr(check, "fires", None) or []
+    if ok and fires:
+        lines.append("Next: " + " · ".join(str(f) for f in fires[:3]))
+    return ok, clean("\n".join(lines))
+
+
+class ScheduleEditScreen(ModalScreen[ScheduleEdit | None]):
+    """Time prompt + prompt, validated live with the core's `check_edit`."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Close", id="dialog.close"),
+        Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
+    ]
+
+    def __init__(
+        self,
+        check: Callable[[str, str], Any],
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__()
+        self.check = check
+        self.schedule = schedule
+        self._ok = False
+
+    def compose(self) -> ComposeResult:
+        s = self.schedule
+        with Vertical(id="dialog"):
+            title = f"Edit schedule {s.id}" if s else "New schedule"
+            yield Label(title, id="dialog-title", markup=False)
+            if s is None:
+                with RadioSet(id="recipient"):
+                    yield RadioButton("to chatbot", value=True, id="to-chatbot")
+                    yield RadioButton("to me (a reminder)", id="to-user")
+            yield Label("When (e.g. tomorrow 9am, in 20 minutes, every day at 8am)", markup=False)
+            yield Input(s.time_prompt if s else "", id="time-prompt", placeholder="when…")
+            yield Static("", id="check", markup=False)
+            yield Label("Message", markup=False)
+            yield TextArea(s.prompt if s else "", id="prompt", soft_wrap=True, compact=True)
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#time-prompt", Input).focus()
+        self.validate()
+
+    def values(self) -> tuple[str, str]:
+        return (
+            self.query_one("#time-prompt", Input).value,
+            self.query_one("#prompt", TextArea).text,
+        )
+
+    def recipient(self) -> Party:
+        if self.schedule is not None:
+            return self.schedule.recipient
+        user = self.query_one("#to-user", RadioButton)
+        return Party.USER if user.value else Party.CHATBOT
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def validate(self) -> None:
+        time_prompt, prompt = self.values()
+        try:
+            ok, text = check_text(self.check(time_prompt, prompt))
+        except Exception as e:  # the dialog stays usable whatever the core says
+            ok, text = False, clean(str(e) or e.__class__.__name__)
+        self._ok = ok
+        check = self.query_one("#check", Static)
+        check.update(text)
+        check.set_class(ok, "-ok")
+        check.set_class(not ok, "-error")
+        self.query_one("#save", Button).disabled = not ok
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.validate()
+        if not self._ok:
+            self.app.bell()
+            return
+        time_prompt, prompt = self.values()
+        sid = self.schedule.id if self.schedule else None
+        self.dismiss(ScheduleEdit(sid, self.recipient(), time_prompt.strip(), prompt.strip()))
+
+    @on(Button.Pressed, "#cancel")
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,49 @@
+"""The help screen: keys (as currently mapped) and the dps/dpd/dpl syntax."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+SYNTAX = """\
+## Scheduling
+
+Write an instruction on its own line; the lines after it are the message.
+
+```
+dps chatbot tomorrow at 9am
+Ask me how the interview went.
+```
+
+| Instruction | Meaning |
+|---|---|
+| `dps <recipient> <when>` | schedule the following lines; recipient `chatbot`/`c` or `user`/`u` |
+| `dpd <id> [<id>…]` / `dpd all` | cancel schedules |
+| `dpl` | list pending schedules |
+
+*When* is natural language: `in 20 minutes`, `tomorrow evening`, `friday 14:30`,
+`every day at 8am`, `every monday at 9`, `every 2 hours`.
+
+The chatbot can schedule messages too, with the same syntax. Recurring schedules the bot
+creates wait for your approval.
+"""
+
+
+def help_markdown(keys: list[tuple[str, str]]) -> str:
+    rows = "\n".join(f"| `{key}` | {what} |" for key, what in keys)
+    return f"# dynaprompt\n\n## Keys\n\n| Key | Action |\n|---|---|\n{rows}\n\n{SYNTAX}"
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "app.pop_screen", "Close")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(help_markdown(self.keys))

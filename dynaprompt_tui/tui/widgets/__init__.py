@@ -1,0 +1,1 @@
+"""Widgets: chat pane, composer, schedule sidebar."""

@@ -1,0 +1,242 @@
+"""The chat pane: a widget per message, Markdown for the bot, streaming, paging back in history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message as TMessage
+from textual.widgets import Button, Markdown, Static
+
+from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.tui.widgets.safe import clean, literal, local_time
+
+_ROLE_LABEL = {
+    Role.USER: "you",
+    Role.ASSISTANT: "bot",
+    Role.REMINDER: "reminder",
+    Role.NOTICE: "app",
+    Role.ERROR: "error",
+}
+_CARD_LABEL = {
+    "scheduled": "scheduled",
+    "cancelled": "cancelled",
+    "list": "schedules",
+    "error": "schedule error",
+    "limit": "limit",
+    "approval": "needs your approval",
+}
+
+
+def _by(party: Party | None) -> str:
+    return "you" if party == Party.USER else "bot"
+
+
+class MessageItem(Vertical):
+    """One chat message: a header line (who, badge, time) and a body."""
+
+    @dataclass
+    class ActionRequested(TMessage):
+        """A button on a message was pressed: approve, reject or retry."""
+
+        action: str  # "approve" | "reject" | "retry"
+        message: Message
+
+    def __init__(self, message: Message, tz: tzinfo) -> None:
+        self.message = message
+        self.tz = tz
+        classes = f"msg -{message.role.value}"
+        if message.schedule_id:
+            classes += " -scheduled"
+        if message.role == Role.NOTICE:
+            classes += f" -card-{message.meta.get('card', 'info')}"
+        super().__init__(classes=classes, id=f"msg-{message.id}")
+
+    def header(self) -> Content:
+        m = self.message
+        label = _ROLE_LABEL.get(m.role, m.role.value)
+        if m.role == Role.NOTICE and m.meta.get("card"):
+            label = _CARD_LABEL.get(m.meta["card"], str(m.meta["card"]))
+        parts: list[Content | tuple[str, str] | str] = [(label, "bold")]
+        if m.schedule_id:
+            due = local_time(m.due_at or m.created_at, self.tz)
+            badge = f" ⏰ scheduled by {_by(m.scheduled_by)} · due {due} "
+            parts += ["  ", (badge, "$text-accent on $accent-muted")]
+            if m.late:
+                parts += [" ", (" late ", "bold $text-warning on $warning-muted")]
+        if m.meta.get("partial"):
+            parts += ["  ", ("(partial)", "italic $text-muted")]
+        parts += ["  ", (local_time(m.created_at, self.tz), "$text-muted")]
+        return Content.assemble(*parts)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.header(), classes="msg-header", markup=False)
+        yield from self.compose_body()
+        yield from self.compose_buttons()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(literal(self.message.content), classes="msg-body", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        m = self.message
+        buttons: list[Button] = []
+        card = m.meta.get("card") if m.role == Role.NOTICE else None
+        if card == "approval" and not m.meta.get("resolved"):
+            buttons = [
+                Button("Approve", variant="success", name="approve", compact=True),
+                Button("Reject", variant="error", name="reject", compact=True),
+            ]
+        elif m.role == Role.ERROR and m.meta.get("retryable"):
+            buttons = [Button("Retry", variant="primary", name="retry", compact=True)]
+        if buttons:
+            with Horizontal(classes="msg-buttons"):
+                yield from buttons
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.name:
+            self.post_message(self.ActionRequested(event.button.name, self.message))
+
+    async def replace(self, message: Message) -> None:
+        """Show the final state of the message (stream ended, approved, failed…)."""
+        self.message = message
+        self.query_one(".msg-header", Static).update(self.header())
+        await self.query(".msg-buttons").remove()
+        body = self.query_one(".msg-body", Static)
+        body.update(literal(message.content))
+        await self.mount_all(list(self.compose_buttons()))
+
+
+class BotMessage(MessageItem):
+    """A chatbot message: Markdown, written to live while it streams."""
+
+    def __init__(self, message: Message, tz: tzinfo) -> None:
+        super().__init__(message, tz)
+        self._stream = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Markdown(clean(self.message.content), classes="msg-body")
+
+    @property
+    def markdown(self) -> Markdown:
+        return self.query_one(Markdown)
+
+    async def write(self, text: str) -> None:
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.markdown)
+        await self._stream.write(clean(text))
+
+    async def replace(self, message: Message) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        self.message = message
+        self.query_one(".msg-header", Static).update(self.header())
+        # A full update at the end, so a half-streamed code fence is never left blank.
+        await self.markdown.update(clean(message.content))
+
+
+def make_item(message: Message, tz: tzinfo) -> MessageItem:
+    return BotMessage(message, tz) if message.role == Role.ASSISTANT else MessageItem(message, tz)
+
+
+class ChatView(VerticalScroll, can_focus=True):
+    """The scrollable chat. Follows new text only while scrolled to the bottom."""
+
+    BINDINGS = [
+        ("up,k", "scroll_up", "Up"),
+        ("down,j", "scroll_down", "Down"),
+        ("g", "scroll_home", "Top"),
+        ("G", "scroll_end", "Bottom"),
+    ]
+
+    @dataclass
+    class OlderWanted(TMessage):
+        before_id: int
+
+    PAGE = 50
+
+    def __init__(self, tz: tzinfo, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tz = tz
+        self._items: dict[int, MessageItem] = {}
+        self._oldest_id: int | None = None
+        self.history_exhausted = False
+        self._loading_older = False
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    async def load(self, messages: list[Message], *, exhausted: bool) -> None:
+        """Show the latest page of the conversation (oldest first)."""
+        await self.remove_children()
+        self._items.clear()
+        self.history_exhausted = exhausted
+        items = [make_item(m, self.tz) for m in messages]
+        for item in items:
+            self._items[item.message.id] = item
+        self._oldest_id = messages[0].id if messages else None
+        await self.mount_all(items)
+        self.scroll_end(animate=False, immediate=True)
+
+    async def add(self, message: Message) -> MessageItem:
+        if message.id in self._items:
+            await self._items[message.id].replace(message)
+            return self._items[message.id]
+        item = make_item(message, self.tz)
+        self._items[message.id] = item
+        if self._oldest_id is None:
+            self._oldest_id = message.id
+        await self.mount(item)
+        return item
+
+    def item(self, message_id: int) -> MessageItem | None:
+        return self._items.get(message_id)
+
+    async def prepend(self, messages: list[Message], *, exhausted: bool) -> None:
+        """Insert an older page at the top, keeping what the user is looking at in place."""
+        self.history_exhausted = exhausted
+        self._loading_older = False
+        messages = [m for m in messages if m.id not in self._items]
+        if not messages:
+            return
+        items = [make_item(m, self.tz) for m in messages]
+        for item in items:
+            self._items[item.message.id] = item
+        self._oldest_id = messages[0].id
+        before_height = self.virtual_size.height
+        before_y = self.scroll_y
+        first = self.children[0] if self.children else None
+        await self.mount_all(items, before=first) if first else await self.mount_all(items)
+
+        def keep_position() -> None:
+            grown = self.virtual_size.height - before_height
+            self.scroll_to(y=before_y + grown, animate=False, immediate=True)
+
+        self.call_after_refresh(keep_position)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if (
+            new <= 0
+            and old > 0
+            and not self.history_exhausted
+            and not self._loading_older
+            and self._oldest_id is not None
+        ):
+            self._loading_older = True
+            self.post_message(self.OlderWanted(self._oldest_id))
+
+    def action_load_older(self) -> None:
+        if not self.history_exhausted and self._oldest_id is not None:
+            self._loading_older = True
+            self.post_message(self.OlderWanted(self._oldest_id))
+
+    @property
+    def count(self) -> int:
+        return len(self._items)

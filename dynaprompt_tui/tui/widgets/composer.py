@@ -1,0 +1,89 @@
+"""The input box: multi-line, Enter sends, ctrl+j adds a line, live preview of `dps` lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message as TMessage
+from textual.widgets import TextArea
+
+
+class Composer(TextArea):
+    """A TextArea where Enter sends and ctrl+j (or shift+enter) inserts a newline.
+
+    Up on an empty composer recalls the last sent message. Pasted text keeps its newlines.
+    """
+
+    @dataclass
+    class Submitted(TMessage):
+        composer: Composer
+        text: str
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("tab_behavior", "focus")
+        kwargs.setdefault("show_line_numbers", False)
+        kwargs.setdefault("compact", True)
+        super().__init__(**kwargs)
+        self.history: list[str] = []
+        self._recall_index: int | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.submit()
+            return
+        if key in ("ctrl+j", "shift+enter", "alt+enter"):
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self._replace_via_keyboard("\n", start, end)
+            return
+        if key == "up" and self._recallable():
+            event.stop()
+            event.prevent_default()
+            self.recall(-1)
+            return
+        if key == "down" and self._recall_index is not None and self._at_last_line():
+            event.stop()
+            event.prevent_default()
+            self.recall(+1)
+            return
+        await super()._on_key(event)
+
+    def _recallable(self) -> bool:
+        if not self.history:
+            return False
+        if not self.text:
+            return True
+        return self._recall_index is not None and self.cursor_location[0] == 0
+
+    def _at_last_line(self) -> bool:
+        return self.cursor_location[0] == self.document.line_count - 1
+
+    def recall(self, step: int) -> None:
+        """Step through sent messages (-1 older, +1 newer)."""
+        if self._recall_index is None:
+            index = len(self.history) - 1 if step < 0 else None
+        else:
+            index = self._recall_index + step
+            if index < 0:
+                index = 0
+            elif index >= len(self.history):
+                index = None
+        self._recall_index = index
+        self.text = "" if index is None else self.history[index]
+        self.move_cursor(self.document.end)
+
+    def submit(self) -> None:
+        text = self.text
+        if not text.strip():
+            return
+        if not self.history or self.history[-1] != text:
+            self.history.append(text)
+        self._recall_index = None
+        self.clear()
+        self.post_message(self.Submitted(self, text))
