@@ -11,6 +11,9 @@ Replies are scripted as a queue of *specs* (plain dicts, so a JSON file can hold
     {"fault": "http", "status": 429, "retry_after": 0.01}    rate limit with Retry-After
     {"fault": "http", "status": 401}                         bad key
     {"fault": "cut", "text": "partial answer ...", "after": 3}   stream some chunks, then drop
+    {"fault": "truncate", "text": "...", "after": 3}        stream some chunks, end body cleanly
+    {"fault": "drop"}                                        close the socket without answering
+    {"fault": "reject_tools"}                                400 if the request carries tools
     {"text": "late", "delay": 2.0}                           wait before the first byte
     {"tokens": 20000}                                        stream N tokens as fast as possible
 
@@ -99,14 +102,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         self.close_connection = True
 
+    def _authorised(self) -> bool:
+        key = self.server.owner.api_key
+        return not key or self.headers.get("Authorization") == f"Bearer {key}"
+
     # -- routes -----------------------------------------------------------------------------
     def do_GET(self) -> None:
         path = self.path.split("?")[0].rstrip("/")
-        if path.endswith("/models"):
+        owner = self.server.owner
+        if path.endswith("/models") and not self._authorised():
+            self._error(401, "Incorrect API key provided.")
+        elif path.endswith("/models"):
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "local"} for m in MODELS]
             self._json(200, {"object": "list", "data": data})
         elif path == "/_control/requests":
-            self._json(200, self.server.owner.bodies)
+            self._json(200, owner.bodies)
         else:
             self._error(404, f"Unknown path {self.path}")
 
@@ -127,13 +137,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, f"Unknown path {self.path}")
             return
         owner = self.server.owner
-        owner._record(self.command, self.path, dict(self.headers), body)
+        owner._record(
+            self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
+        )
         spec = owner._next_spec(body)
         delay = float(spec.get("delay", 0) or 0)
         if delay and owner._stopping.wait(delay):
             self._drop()
             return
-        if owner.api_key and self.headers.get("Authorization") != f"Bearer {owner.api_key}":
+        if not self._authorised():
             self._error(401, "Incorrect API key provided.")
             return
         if body.get("tools") and (owner.reject_tools or spec.get("fault") == "reject_tools"):
@@ -229,11 +241,14 @@ class _Handler(BaseHTTPRequestHandler):
         if (body.get("stream_options") or {}).get("include_usage"):
             events.append(_sse({**base, "choices": [], "usage": _usage(body, text)}))
         events.append(b"data: [DONE]\n\n")
-        if spec.get("fault") == "cut":
+        if spec.get("fault") in ("cut", "truncate"):
             after = int(spec.get("after", max(1, len(events) // 2)))
             for e in events[:after]:
                 self._chunk(e)
-            self._drop()
+            if spec["fault"] == "cut":
+                self._drop()
+            else:  # a well-formed body that simply stops: no finish_reason, no [DONE]
+                self._end_stream()
             return
         gap = float(spec.get("chunk_delay", 0) or 0)
         for e in events:
@@ -282,7 +297,9 @@ class OpenAIServer:
         self.host = host
         self.port = port
         self.queue: deque[dict[str, Any]] = deque()
-        self.requests: list[dict[str, Any]] = []  # {"method", "path", "headers", "body"}
+        self.requests: list[
+            dict[str, Any]
+        ] = []  # {"method", "path", "headers" (lower-case), "body"}
         self.reject_tools = False
         self.api_key: str | None = None  # when set, other keys get 401
         self.default: dict[str, Any] | None = None  # reply when the queue is empty
@@ -296,7 +313,9 @@ class OpenAIServer:
         self._httpd = _Server((self.host, self.port), _Handler)
         self._httpd.owner = self
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
