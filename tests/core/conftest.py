@@ -62,3 +62,5 @@ async def settle(engine, clock: FakeClock | None = None, *, seconds: float | Non
         clock.advance(seconds)
     engine.wake()  # also covers an advance too short to end the engine's current sleep
     await asyncio.wait_for(engine.idle.wait(), timeout=10)
+    # Coroutine callbacks run as their own tasks; let them finish before the test looks.
+    await asyncio.wait_for(asyncio.gather(*engine._callbacks, return_exceptions=True), timeout=10)
