@@ -1,0 +1,100 @@
+"""A process killed with SIGKILL mid-delivery: the fire is delivered exactly once afterwards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dynaprompt_tui.core.clock import FakeClock
+from dynaprompt_tui.core.engine import Engine
+from dynaprompt_tui.core.store import Store
+
+from .conftest import T0, add, once
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL and pid checks")
+
+CHILD = Path(__file__).with_name("crash_child.py")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_child_and_kill(db_path: Path, mode: str, now, tmp_path: Path) -> int:
+    ready = tmp_path / f"ready-{mode}"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(CHILD), str(db_path), mode, now.isoformat(), str(ready)],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():  # waiting on another process, not on a due time
+            if proc.poll() is not None:
+                pytest.fail(f"child exited early: {proc.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                pytest.fail("child never claimed the fire")
+            time.sleep(0.01)
+        fire_id = int(ready.read_text())
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    return fire_id
+
+
+async def test_killed_after_claim_is_delivered_once_by_the_next_engine(db_path, tmp_path):
+    setup = Store(db_path)
+    s = add(setup, once(T0, timedelta(minutes=5)), now=T0, prompt="survive the crash")
+    setup.close()
+    due = T0 + timedelta(minutes=5)
+    fire_id = run_child_and_kill(db_path, "claim", due, tmp_path)
+
+    store = Store(db_path)
+    [claimed] = store.fires(s.id)
+    assert claimed.id == fire_id and claimed.status == "claimed"
+    assert store.message_count() == 0
+    # One second later: well inside the 60 s lease, so it is the dead pid that frees the claim.
+    clock = FakeClock(due + timedelta(seconds=1))
+    got = []
+    eng = Engine(store, clock, got.append)
+    [d] = await eng.fire_due()
+    assert d.message.content == "survive the crash" and d.fire.id == fire_id
+    assert got == [d]
+    assert await eng.fire_due() == []
+    assert store.message_count() == 1
+    [f] = store.fires(s.id)
+    assert f.status == "delivered" and f.message_id == d.message.id and f.owner == eng.owner
+    store.close()
+
+    again = Store(db_path)  # and a later start does not deliver it again
+    assert await Engine(again, FakeClock(due + timedelta(hours=1)), got.append).fire_due() == []
+    assert again.message_count() == 1
+    again.close()
+
+
+async def test_killed_after_delivery_commits_is_not_redelivered(db_path, tmp_path):
+    setup = Store(db_path)
+    s = add(setup, once(T0, timedelta(minutes=5)), now=T0, prompt="once only")
+    setup.close()
+    due = T0 + timedelta(minutes=5)
+    run_child_and_kill(db_path, "deliver", due, tmp_path)
+
+    store = Store(db_path)
+    got = []
+    eng = Engine(store, FakeClock(due + timedelta(minutes=10)), got.append)
+    assert await eng.fire_due() == []
+    assert got == [] and store.message_count() == 1
+    [f] = store.fires(s.id)
+    assert f.status == "delivered"
+    assert store.get_schedule(s.id).state.value == "fired"
+    store.close()
