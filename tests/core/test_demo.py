@@ -1,0 +1,97 @@
+"""The offline demo bot: real instructions in its text, parsed by the real instruction parser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynaprompt_tui.core.chat import ChatClient, Done, TextDelta
+from dynaprompt_tui.core.demo import HELP, DemoChatClient, reply_for
+from dynaprompt_tui.core.instructions import (
+    CancelInstruction,
+    ListInstruction,
+    ScheduleInstruction,
+    parse_message,
+)
+from dynaprompt_tui.core.models import Party
+
+
+def instructions(text: str) -> list[Any]:
+    return list(parse_message(reply_for(text)).instructions)
+
+
+async def run(client: ChatClient, text: str) -> list[Any]:
+    msgs = [{"role": "system", "content": "x"}, {"role": "user", "content": text}]
+    return [e async for e in client.stream(msgs, tools=None)]
+
+
+def test_remind_in_one_minute() -> None:
+    reply = reply_for("remind me to stretch in 1 minute")
+    parsed = parse_message(reply)
+    assert parsed.visible.strip()  # some visible text before the instruction
+    [ins] = parsed.instructions
+    assert ins == ScheduleInstruction(
+        Party.USER, "in 1 minute", "Time to stretch!", ins.line, ins.raw
+    )
+
+
+def test_message_me_tomorrow_morning() -> None:
+    [ins] = instructions("message me tomorrow morning about the dentist")
+    assert isinstance(ins, ScheduleInstruction)
+    assert ins.recipient == Party.USER and ins.time_prompt == "tomorrow morning"
+    assert "dentist" in ins.prompt
+
+
+def test_every_day_spanish_goes_to_chatbot() -> None:
+    [ins] = instructions("every day at 8am teach me Spanish")
+    assert isinstance(ins, ScheduleInstruction)
+    assert ins.recipient == Party.CHATBOT and ins.time_prompt == "every day at 8am"
+    assert "Spanish word" in ins.prompt
+
+
+def test_send_me_three_messages() -> None:
+    ins = instructions("send me 3 messages")
+    assert [i.time_prompt for i in ins] == ["in 10 seconds", "in 20 seconds", "in 30 seconds"]
+    assert all(i.recipient == Party.USER for i in ins)
+
+
+def test_list_and_cancel() -> None:
+    assert isinstance(instructions("what's scheduled?")[0], ListInstruction)
+    assert isinstance(instructions("list")[0], ListInstruction)
+    [c] = instructions("cancel abcd")
+    assert isinstance(c, CancelInstruction) and c.ids == ("abcd",)
+    [c] = instructions("cancel all")
+    assert isinstance(c, CancelInstruction) and c.all
+
+
+def test_help_has_no_instructions() -> None:
+    assert reply_for("hello") == HELP
+    assert not parse_message(HELP).instructions
+    assert "demo" in reply_for("tell me a joke").lower()
+    assert not instructions("tell me a joke")
+
+
+def test_scheduled_turn_is_answered() -> None:
+    text = reply_for("[scheduled by you, every day at 8am] Teach me one Spanish word.")
+    assert "Spanish word" in text and not parse_message(text).instructions
+    other = reply_for("[scheduled] Summarise my day")
+    assert "Summarise my day" in other and not parse_message(other).instructions
+
+
+async def test_streams_word_by_word() -> None:
+    client = DemoChatClient()
+    events = await run(client, "remind me to stretch in 1 minute")
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert text == reply_for("remind me to stretch in 1 minute")
+    assert sum(isinstance(e, TextDelta) for e in events) > 5
+    assert events[-1] == Done("stop", None)
+
+
+async def test_injectable_delay() -> None:
+    waits: list[float] = []
+
+    async def sleep(s: float) -> None:
+        waits.append(s)
+
+    client = DemoChatClient(delay=0.01, sleep=sleep)
+    await run(client, "hi")
+    assert waits and set(waits) == {0.01}
