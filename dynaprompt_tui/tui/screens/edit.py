@@ -28,16 +28,12 @@ class ScheduleEdit:
 
 
 def check_text(check: Any) -> tuple[bool, str]:
-    """Turn the core's EditCheck into (ok, text with the next fire times)."""
-    ok = bool(getattr(check, "ok", False))
-    lines: list[str] = []
-    message = getattr(check, "text", None) or getattr(check, "error", None) or ""
-    if message:
-        lines.append(str(message))
-    fires = getattr(check, "next_fires", None) or getattr(check, "fires", None) or []
-    if ok and fires:
-        lines.append("Next: " + " · ".join(str(f) for f in fires[:3]))
-    return ok, clean("\n".join(lines))
+    """The core's EditCheck (ok, error, description, fires) as (ok, text to show)."""
+    if not check.ok:
+        return False, clean(f"✗ {check.error or 'not valid'}")
+    lines = [f"✓ {check.description}"] if check.description else []
+    lines += [f"  {i}. {fire}" for i, fire in enumerate(check.fires[:3], 1)]
+    return True, clean("\n".join(lines))
 
 
 class ScheduleEditScreen(ModalScreen[ScheduleEdit | None]):

@@ -68,6 +68,8 @@ class MessageItem(Vertical):
             parts += ["  ", (badge, "$text-accent on $accent-muted")]
             if m.late:
                 parts += [" ", (" late ", "bold $text-warning on $warning-muted")]
+        if m.meta.get("outcome"):
+            parts += ["  ", (f"({m.meta['outcome']})", "italic $text-muted")]
         if m.meta.get("partial"):
             parts += ["  ", ("(partial)", "italic $text-muted")]
         parts += ["  ", (local_time(m.created_at, self.tz), "$text-muted")]
@@ -85,7 +87,7 @@ class MessageItem(Vertical):
         m = self.message
         buttons: list[Button] = []
         card = m.meta.get("card") if m.role == Role.NOTICE else None
-        if card == "approval" and not m.meta.get("resolved"):
+        if card == "approval" and not m.meta.get("outcome"):
             buttons = [
                 Button("Approve", variant="success", name="approve", compact=True),
                 Button("Reject", variant="error", name="reject", compact=True),

@@ -26,7 +26,7 @@ class Composer(TextArea):
         kwargs.setdefault("show_line_numbers", False)
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
-        self.history: list[str] = []
+        self.sent: list[str] = []
         self._recall_index: int | None = None
 
     async def _on_key(self, event: events.Key) -> None:
@@ -55,7 +55,7 @@ class Composer(TextArea):
         await super()._on_key(event)
 
     def _recallable(self) -> bool:
-        if not self.history:
+        if not self.sent:
             return False
         if not self.text:
             return True
@@ -67,23 +67,23 @@ class Composer(TextArea):
     def recall(self, step: int) -> None:
         """Step through sent messages (-1 older, +1 newer)."""
         if self._recall_index is None:
-            index = len(self.history) - 1 if step < 0 else None
+            index = len(self.sent) - 1 if step < 0 else None
         else:
             index = self._recall_index + step
             if index < 0:
                 index = 0
-            elif index >= len(self.history):
+            elif index >= len(self.sent):
                 index = None
         self._recall_index = index
-        self.text = "" if index is None else self.history[index]
+        self.text = "" if index is None else self.sent[index]
         self.move_cursor(self.document.end)
 
     def submit(self) -> None:
         text = self.text
         if not text.strip():
             return
-        if not self.history or self.history[-1] != text:
-            self.history.append(text)
+        if not self.sent or self.sent[-1] != text:
+            self.sent.append(text)
         self._recall_index = None
         self.clear()
         self.post_message(self.Submitted(self, text))

@@ -50,25 +50,14 @@ def _label(party: Party, *, creator: bool) -> str:
     return "bot" if creator else "chatbot"
 
 
-def _attr(view: Any, *names: str) -> str | None:
-    for name in names:
-        value = getattr(view, name, None)
-        if value:
-            return str(value)
-    return None
-
-
 def make_row(schedule: Schedule, view: Any, tz: tzinfo) -> Row:
-    recipient = _attr(view, "recipient_label", "recipient") or _label(
-        schedule.recipient, creator=False
+    """Short labels of our own (the sidebar is narrow); recurrence and time from the core view."""
+    recipient = _label(schedule.recipient, creator=False)
+    creator = _label(schedule.created_by, creator=True)
+    recurrence = getattr(view, "recurrence", None) or (
+        (schedule.description or schedule.time_prompt) if schedule.recurring else "once"
     )
-    creator = _attr(view, "creator_label", "creator") or _label(schedule.created_by, creator=True)
-    recurrence = _attr(view, "recurrence", "recurrence_text", "when") or (
-        schedule.description or ("recurring" if schedule.recurring else "once")
-    )
-    absolute = _attr(view, "next_fire_text", "absolute", "next_text") or local_time(
-        schedule.next_fire, tz, with_day=True
-    )
+    absolute = getattr(view, "next_abs", None) or local_time(schedule.next_fire, tz, with_day=True)
     prompt = " ".join(clean(schedule.prompt).split())
     return Row(
         title=f"{schedule.id} · to {recipient} · by {creator}",
@@ -104,7 +93,7 @@ class ScheduleList(ScrollView, can_focus=True):
         Binding("x,delete", "cancel", "Cancel", id="schedules.cancel"),
         Binding("e,enter", "edit", "Edit", id="schedules.edit"),
         Binding("p", "pause", "Pause/resume", id="schedules.pause"),
-        Binding("n", "new", "New", id="schedules.new"),
+        Binding("n", "new", "New", id="schedules.new", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
