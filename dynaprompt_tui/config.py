@@ -307,8 +307,10 @@ def load_settings(
             fail(ConfigError(f"Cannot read {dotenv_path}: {e.__class__.__name__}"))
 
     # Where is the config file? explicit argument > flag > env > .env > platform default.
+    # A path the user typed (flag, env) must exist; the ``config_path`` argument, like the
+    # platform default, is only where to look.
     cfg_path: Path | None = config_path
-    explicit = cfg_path is not None
+    explicit = False
     for source in (cli.get("config"), env.get(CONFIG_ENV), dot.get(CONFIG_ENV)):
         if cfg_path is None and source:
             cfg_path, explicit = Path(str(source)).expanduser(), True
