@@ -271,7 +271,16 @@ class Grammar:
         ):
             n = 2
             self.i += 1
-        elif (t := self.tok()) is not None and t.kind == "dur":
+        elif (
+            (t := self.tok()) is not None
+            and t.kind == "ord"
+            and t.val == 2
+            and self.word(1) in WEEKDAYS
+            and self.word(2) != "of"
+        ):
+            n = 2  # "every 2nd Tuesday" = every other Tuesday
+            self.i += 1
+        elif t is not None and t.kind == "dur":
             n, unit = t.val
             return self._every_unit(n, unit, 1)
         elif (num := self.number(words=False)) is not None or (
@@ -336,7 +345,8 @@ class Grammar:
         if self.s.weekdays:
             raise _err("Give the days once, e.g. 'every Monday and Thursday at 6pm'.")
         self.s.weekdays = days
-        if plural:
+        # "every 2 weeks on Monday", "every hour on weekdays": the days narrow an existing rule.
+        if plural and (self.s.rec is None or n != 1):
             self._set_rec("week", n)
         return True
 
@@ -365,11 +375,14 @@ class Grammar:
             self.i += 3
             self._set_rec(unit, 1)
             return True
+        on = w == "on" and self.word(1) in ("weekdays", "workdays", "weekends")
+        if on:
+            w = self.word(1)
         if w in ("weekdays", "workdays"):
-            self.i += 1
+            self.i += 1 + on
             return self._set_weekdays([0, 1, 2, 3, 4])
         if w == "weekends":
-            self.i += 1
+            self.i += 1 + on
             return self._set_weekdays([5, 6])
         return False
 
@@ -520,8 +533,6 @@ class Grammar:
             raise _err(
                 "A one-off needs one day; for several, say e.g. 'every Monday and Thursday'."
             )
-        if every and self.s.rec is not None and self.s.rec[0] != "week":
-            raise _err("Days of the week go with weekly rules, e.g. 'every Monday at 9am'.")
         return self._set_weekdays(sorted(set(days)), n, plural=bool(every))
 
     # -- dates -----------------------------------------------------------------------------------

@@ -143,12 +143,13 @@ def _fmt_hms(t: _HMS) -> str:
     return f"{t[0]:02d}:{t[1]:02d}" + (f":{t[2]:02d}" if t[2] else "")
 
 
+def _fmt_day(d: date, now: datetime) -> str:
+    year = f" {d.year}" if d.year != now.year else ""
+    return f"{DAY_ABBR[d.weekday()]} {d.day} {MONTH_ABBR[d.month - 1]}{year}"
+
+
 def _fmt_at(at: datetime, now: datetime) -> str:
-    year = f" {at.year}" if at.year != now.year else ""
-    return (
-        f"{DAY_ABBR[at.weekday()]} {at.day} {MONTH_ABBR[at.month - 1]}{year} "
-        f"{_fmt_hms((at.hour, at.minute, at.second))}"
-    )
+    return f"{_fmt_day(at.date(), now)} {_fmt_hms((at.hour, at.minute, at.second))}"
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -333,6 +334,14 @@ def _days_desc(days: list[int]) -> str:
     return _and([WEEKDAY_NAMES[d] for d in days])
 
 
+def _on_days(days: list[int]) -> str:
+    if days == [0, 1, 2, 3, 4]:
+        return "on weekdays"
+    if days == [5, 6]:
+        return "at weekends"
+    return "on " + _and([WEEKDAY_NAMES[d] + "s" for d in days])
+
+
 def _interval_cron(seconds: int) -> str | None:
     """A clock-aligned cron for intervals that divide the hour or the day, else None."""
     if seconds % 60:
@@ -387,12 +396,12 @@ def _recurring(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
                     f"'{desc}' can't be limited to some days; e.g. 'every hour on weekdays'."
                 )
             cron = cron[: cron.rindex(" ")] + " " + _dow_field(spec.weekdays)
-            desc += f" on {_days_desc(spec.weekdays)}s"
+            desc += " " + _on_days(spec.weekdays)
         if cron:
             return When(kind="cron", cron=cron, description=desc, **base)
         return When(kind="every", seconds=seconds, anchor=now, description=desc, **base)
     times = _times(spec)
-    at_desc = " at " + " and ".join(_fmt_hms(t) for t in times)
+    at_desc = " at " + _and([_fmt_hms(t) for t in times])
     if any(t[2] for t in times):
         raise TimePhraseError("Repeating times are whole minutes; e.g. 'every day at 9:30'.")
     mins = sorted({t[1] for t in times})
@@ -514,7 +523,7 @@ def _build(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
         at, day, has_time = _once_at(sub, now, tz)
         # "until Friday" includes Friday.
         until = at if has_time else first_instant(datetime.combine(day, time(23, 59, 59)), tz)
-        extra = f" until {_fmt_at(until, now)}"
+        extra = f" until {_fmt_at(until, now)}" if has_time else f" until {_fmt_day(day, now)}"
     elif spec.for_span:
         n, unit = spec.for_span
         if n < 1 or n > 1000:
