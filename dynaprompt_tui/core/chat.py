@@ -340,3 +340,12 @@ class OpenAIChatClient:
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or exc.__class__.__name__
     return text[:160]
+
+
+def make_chat_client(settings: Settings) -> ChatClient:
+    """The demo bot when there is no key and no server (or ``--demo``), else the OpenAI client."""
+    if settings.demo:
+        from dynaprompt_tui.core.demo import DemoChatClient
+
+        return DemoChatClient()
+    return OpenAIChatClient(settings)

@@ -69,6 +69,16 @@ def _tidy(text: str) -> str:
     return text.strip(" \t.!?,;:").strip()
 
 
+_SWAP = {"my": "your", "me": "you", "i": "you", "myself": "yourself", "mine": "yours"}
+
+
+def _you(text: str) -> str:
+    """'check my list' -> 'check your list': the reminder speaks to the user."""
+    return re.sub(
+        r"\b(my|me|i|myself|mine)\b", lambda m: _SWAP[m.group(1).lower()], text, flags=re.I
+    )
+
+
 def _scheduled_answer(prompt: str, count: int) -> str:
     low = prompt.lower()
     if "spanish" in low:
@@ -142,6 +152,7 @@ def reply_for(text: str, *, turn: int = 0) -> str:
             flags=re.I,
         )
         about = re.sub(r"^(?:about|to|that)\s+", "", _tidy(about), flags=re.I)
+        about = _you(about)
         if when.lower().startswith("tomorrow"):
             body = (
                 f"Good morning! You asked me to remind you about {about}."

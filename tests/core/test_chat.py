@@ -13,7 +13,15 @@ import openai
 import pytest
 
 from dynaprompt_tui.config import Settings
-from dynaprompt_tui.core.chat import ChatError, Done, OpenAIChatClient, TextDelta, ToolCall
+from dynaprompt_tui.core.chat import (
+    ChatError,
+    Done,
+    OpenAIChatClient,
+    TextDelta,
+    ToolCall,
+    make_chat_client,
+)
+from dynaprompt_tui.core.demo import DemoChatClient
 from dynaprompt_tui.core.prompting import TOOLS
 from tests.openai_server import OpenAIServer
 
@@ -54,7 +62,8 @@ def closed_port() -> int:
 
 def test_import_does_not_load_openai() -> None:
     code = (
-        "import sys; import dynaprompt_tui.core.chat, dynaprompt_tui.config; "
+        "import sys; import dynaprompt_tui.core.chat, dynaprompt_tui.config, "
+        "dynaprompt_tui.core.demo, dynaprompt_tui.core.prompting; "
         "sys.exit(1 if 'openai' in sys.modules else 0)"
     )
     root = Path(__file__).resolve().parents[2]
@@ -343,3 +352,9 @@ def test_server_as_script(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_make_chat_client_picks_demo_or_openai() -> None:
+    assert isinstance(make_chat_client(Settings(demo=True, tz="UTC")), DemoChatClient)
+    real = make_chat_client(Settings(api_key=KEY, tz="UTC"))
+    assert isinstance(real, OpenAIChatClient)

@@ -95,3 +95,8 @@ async def test_injectable_delay() -> None:
     client = DemoChatClient(delay=0.01, sleep=sleep)
     await run(client, "hi")
     assert waits and set(waits) == {0.01}
+
+
+def test_reminder_speaks_to_the_user() -> None:
+    [ins] = instructions("remind me to check my list in 5 minutes")
+    assert ins.prompt == "Time to check your list!"
