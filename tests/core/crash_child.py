@@ -2,22 +2,36 @@
 
 The test kills this process with SIGKILL at that point, as a crash or `kill -9` would.
 Usage: crash_child.py DB_PATH claim|deliver NOW_ISO READY_FILE
+       crash_child.py DB_PATH engine NOW_ISO GO_FILE   (race: run one engine pass, print count)
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from dynaprompt_tui.core.clock import FakeClock
+from dynaprompt_tui.core.engine import Engine
 from dynaprompt_tui.core.store import Store, default_owner
+
+
+def race(store: Store, now: datetime, go: Path) -> None:
+    while not go.exists():  # start together, to make the processes actually contend
+        time.sleep(0.001)
+    deliveries = asyncio.run(Engine(store, FakeClock(now), lambda d: None).fire_due())
+    print(len(deliveries))
 
 
 def main() -> None:
     db, mode, now_iso, ready = sys.argv[1:5]
     now = datetime.fromisoformat(now_iso)
     store = Store(db)
+    if mode == "engine":
+        race(store, now, Path(ready))
+        return
     [schedule] = store.due(now)
     fire = store.claim(schedule, now=now, owner=default_owner())
     assert fire is not None

@@ -98,3 +98,41 @@ async def test_killed_after_delivery_commits_is_not_redelivered(db_path, tmp_pat
     assert f.status == "delivered"
     assert store.get_schedule(s.id).state.value == "fired"
     store.close()
+
+
+def test_processes_racing_deliver_each_fire_once(db_path, tmp_path):
+    setup = Store(db_path)
+    n = 150
+    for i in range(n):
+        add(setup, once(T0, timedelta(seconds=i + 1)), now=T0, prompt=f"p{i}")
+    setup.close()
+    go = tmp_path / "go"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    now = (T0 + timedelta(minutes=10)).isoformat()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(CHILD), str(db_path), "engine", now, str(go)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    time.sleep(0.5)  # let them import and open the store; they spin on the go file
+    go.write_text("go")
+    counts = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        counts.append(int(out.strip()))
+    assert sum(counts) == n
+    store = Store(db_path)
+    assert store.message_count() == n
+    fires = store.fires()
+    assert len(fires) == n and all(f.status == "delivered" for f in fires)
+    assert sorted(m.content for m in store.messages(limit=n)) == sorted(f"p{i}" for i in range(n))
+    store.close()

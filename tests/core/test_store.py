@@ -9,6 +9,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dynaprompt_tui.core import paths
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
@@ -409,8 +411,8 @@ def test_two_stores_race_to_claim(db_path):
     assert len(winners) == 1
     stores[1].deliver(winners[0], now=now, late_after=LATE)
     assert stores[2].message_count() == 1 and len(stores[3].fires()) == 1
-    for st in stores:
-        st.close()
+    for each in stores:
+        each.close()
 
 
 def test_stale_claims_dead_owner_and_lease(store):
@@ -456,3 +458,24 @@ def test_timestamps_are_utc_text(store):
     assert row[2] == "2026-03-05T11:15:00.000000Z"
     with pytest.raises(ValueError):
         store.add_message(Role.USER, "x", now=datetime(2026, 1, 1))  # naive
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    step=st.sampled_from([60, 300, 3600, 86400]),
+    down=st.integers(min_value=0, max_value=10 * 86400),
+)
+def test_coalescing_property(tmp_path_factory, step, down):
+    """Whatever the downtime: one delivery, the right missed count, next fire after now."""
+    store = Store(tmp_path_factory.mktemp("prop") / "db.sqlite")
+    w = When("every", LONDON, "every n", start=T0, seconds=step, anchor=T0)
+    s = add(store, w, now=T0)
+    first = T0 + timedelta(seconds=step)
+    now = first + timedelta(seconds=down)
+    [(msg, after)] = deliver_due(store, now)
+    assert msg.due_at == first and msg.late == (down > 90)
+    assert msg.meta.get("missed", 0) == min(down // step, 1000)  # counting stops at 1000
+    assert after.next_fire > now and after.next_fire - now <= timedelta(seconds=step)
+    assert (after.next_fire - T0).total_seconds() % step == 0
+    assert deliver_due(store, now) == [] and store.get_schedule(s.id).fire_count == 1
+    store.close()
