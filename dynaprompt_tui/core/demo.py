@@ -101,6 +101,10 @@ def reply_for(text: str, *, turn: int = 0) -> str:
         # A scheduled turn: "[scheduled …] prompt" or "[scheduled …]\nprompt".
         end = raw.find("]")
         return _scheduled_answer(raw[end + 1 :] if end >= 0 else raw, turn)
+    if low.startswith("[app note") or low.startswith("[this message"):
+        # Feedback from the app (e.g. an instruction of mine failed): acknowledge, no new
+        # instructions, so the demo can never loop on its own mistakes.
+        return "Noted. (demo bot)"
     if not raw:
         return HELP
 

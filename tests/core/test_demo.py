@@ -100,3 +100,13 @@ async def test_injectable_delay() -> None:
 def test_reminder_speaks_to_the_user() -> None:
     [ins] = instructions("remind me to check my list in 5 minutes")
     assert ins.prompt == "Time to check your list!"
+
+
+def test_app_notes_get_a_short_ack_without_instructions() -> None:
+    text = reply_for("[app note]\nyour dps line failed: unknown recipient")
+    assert text.startswith("Noted") and not parse_message(text).instructions
+
+
+def test_real_scheduled_header_format() -> None:
+    text = reply_for("[scheduled message, set by you for Tue 25 Nov 08:00]\nTeach me Spanish")
+    assert "Spanish word" in text
