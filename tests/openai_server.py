@@ -140,6 +140,10 @@ class _Handler(BaseHTTPRequestHandler):
         owner._record(
             self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
         )
+        # Like a real server without tool support: the rejected request consumes no reply.
+        if body.get("tools") and owner.reject_tools:
+            self._error(400, "'tools' is not supported by this model")
+            return
         spec = owner._next_spec(body)
         delay = float(spec.get("delay", 0) or 0)
         if delay and owner._stopping.wait(delay):
@@ -148,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised():
             self._error(401, "Incorrect API key provided.")
             return
-        if body.get("tools") and (owner.reject_tools or spec.get("fault") == "reject_tools"):
+        if body.get("tools") and spec.get("fault") == "reject_tools":
             self._error(400, "'tools' is not supported by this model")
             return
         fault = spec.get("fault")

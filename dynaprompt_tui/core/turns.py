@@ -1,0 +1,246 @@
+"""One chatbot turn: build the context, stream the reply, run its instructions and tool calls.
+
+Failures never escape: a failed call leaves the partial text (marked) and a retryable error in the
+chat, and a failed scheduled turn counts against its schedule (three in a row pause it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from . import history
+from .actions import ActionResult
+from .chat import ChatError, Done, TextDelta, ToolCall
+from .guardrails import check_bot_turn, check_daily_calls
+from .instructions import (
+    CancelInstruction,
+    Instruction,
+    InvalidInstruction,
+    ScheduleInstruction,
+    VisibleStream,
+    parse_message,
+)
+from .models import Message, Party, Role
+from .prompting import TOOLS, build_system_prompt
+
+if TYPE_CHECKING:
+    from .conversation import Conversation
+
+log = logging.getLogger(__name__)
+
+MAX_TOOL_ROUNDS = 4
+STREAK_KEY = "bot_turns_in_a_row"
+
+
+class Turns:
+    def __init__(self, conversation: Conversation) -> None:
+        self.c = conversation
+        self._lock = asyncio.Lock()  # one model turn at a time keeps the history in order
+
+    def user_spoke(self) -> None:
+        self.c.store.set_meta(STREAK_KEY, 0)
+
+    def _calls_key(self) -> str:
+        return f"scheduled_calls:{self.c.now().date().isoformat()}"
+
+    async def reply(self, *, scheduled: str | None = None, correction: bool = False) -> bool:
+        """Ask the bot for a turn; False when the model call failed (the chat says why).
+
+        `scheduled`: the id of the schedule whose delivery triggered it.
+        """
+        try:
+            async with self._lock:
+                ok, told = await self._turn(scheduled=scheduled, correction=correction)
+            if told and not correction:
+                # Tell the bot once, so it can correct itself; its next mistakes are only shown.
+                await self.reply(correction=True)
+            return ok
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # a bug must not take the app down; show it and go on
+            log.exception("model turn failed")
+            self.c.add(Role.ERROR, f"internal error during the bot's turn: {e}")
+            return False
+
+    def _guard(self, *, unprompted: bool, scheduled: str | None) -> str | None:
+        store, g = self.c.store, self.c.settings.guardrails
+        if not unprompted:
+            return None
+        streak = int(store.get_meta(STREAK_KEY, 0) or 0)
+        limit = check_bot_turn(streak, g.max_bot_turns_in_a_row)
+        if limit is None and scheduled:
+            calls = int(store.get_meta(self._calls_key(), 0) or 0)
+            limit = check_daily_calls(calls, g.max_scheduled_model_calls_per_day)
+            if limit is None:
+                store.set_meta(self._calls_key(), calls + 1)
+        if limit is None:
+            store.set_meta(STREAK_KEY, streak + 1)
+        return limit
+
+    async def _turn(self, *, scheduled: str | None, correction: bool) -> tuple[bool, bool]:
+        """One turn: (the call succeeded, the bot's instructions had errors to tell it about)."""
+        c = self.c
+        limit = self._guard(unprompted=bool(scheduled) or correction, scheduled=scheduled)
+        if limit:
+            c.notice("limit", f"the chatbot did not answer: {limit}", to_bot=False)
+            return True, False
+        now = c.now()
+        system = build_system_prompt(now, c.pending(), c.settings.system_prompt)
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
+        messages += history.build(c.store.messages(limit=history.MAX_MESSAGES * 2), now)
+        use_tools = (
+            c.settings.tools != "off" and getattr(c.client, "tools_supported", True) is not False
+        )
+        reply = _Reply(c)
+        results: list[ActionResult] = []
+        try:
+            for _ in range(MAX_TOOL_ROUNDS):
+                calls = await reply.stream_round(messages, TOOLS if use_tools else None)
+                if not calls:
+                    break
+                messages.append(_assistant_tool_message(reply.round_raw, calls))
+                for call in calls:
+                    result = self._run_tool(call)
+                    results.append(result)
+                    messages.append(
+                        {
+                            "role": "tool",
+                            "tool_call_id": call.id,
+                            "content": json.dumps(result.for_tool()),
+                        }
+                    )
+        except ChatError as e:
+            reply.fail(e)
+            c.add(
+                Role.ERROR,
+                f"the model call failed: {e.message}",
+                meta={"retryable": True, "schedule_id": scheduled, "kind": e.kind},
+            )
+            return False, False
+        instructions = reply.finish()
+        results += c.actions.run(instructions, by=Party.CHATBOT)
+        for r in results:
+            c.actions.show(r, to_bot=not r.ok)
+        return True, any(not r.ok for r in results)
+
+    def _run_tool(self, call: ToolCall) -> ActionResult:
+        a = self.c.actions
+        args = call.arguments
+        if call.error:
+            return ActionResult(False, "error", f"tool {call.name}: {call.error}")
+        if call.name == "schedule_message":
+            ins = parse_message(
+                f"dps {args.get('recipient', '')} {args.get('when', '')}\n{args.get('prompt', '')}"
+            ).instructions
+            if len(ins) != 1 or not isinstance(ins[0], ScheduleInstruction | InvalidInstruction):
+                return ActionResult(False, "error", "schedule_message: malformed arguments")
+            if isinstance(ins[0], InvalidInstruction):
+                return ActionResult(False, "error", f"schedule_message: {ins[0].error}")
+            return a.schedule(ins[0], by=Party.CHATBOT)
+        if call.name == "cancel_schedules":
+            ids = args.get("ids") or []
+            if isinstance(ids, str):
+                ids = [ids]
+            line = "dpd " + " ".join(str(i) for i in ids)
+            ins = parse_message(line).instructions
+            if len(ins) == 1 and isinstance(ins[0], CancelInstruction):
+                return a.cancel(ins[0], by=Party.CHATBOT)
+            err = ins[0].error if ins and isinstance(ins[0], InvalidInstruction) else "no ids"
+            return ActionResult(False, "error", f"cancel_schedules: {err}")
+        if call.name == "list_schedules":
+            return a.list()
+        return ActionResult(False, "error", f"unknown tool {call.name!r}")
+
+
+def _assistant_tool_message(text: str, calls: list[ToolCall]) -> dict[str, Any]:
+    return {
+        "role": "assistant",
+        "content": text or None,
+        "tool_calls": [
+            {
+                "id": k.id,
+                "type": "function",
+                "function": {
+                    "name": k.name,
+                    "arguments": k.raw_arguments or json.dumps(k.arguments),
+                },
+            }
+            for k in calls
+        ],
+    }
+
+
+class _Reply:
+    """The bot message being streamed: created on its first visible text, finished once."""
+
+    def __init__(self, c: Conversation) -> None:
+        self.c = c
+        self.message: Message | None = None
+        self.raw_rounds: list[str] = []
+        self.round_raw = ""
+        self.shown = ""
+
+    def _emit(self, text: str) -> None:
+        if not text:
+            return
+        if self.message is None:
+            self.message = self.c.add(Role.ASSISTANT, "", meta={"streaming": True})
+        self.shown += text
+        self.c.listener.on_delta(self.message.id, text)
+
+    async def stream_round(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
+    ) -> list[ToolCall]:
+        visible = VisibleStream()
+        self.round_raw = ""
+        calls: list[ToolCall] = []
+        sep_pending = bool(self.shown)  # rounds are separated only if this one shows text
+        async for event in self.c.client.stream(messages, tools=tools):
+            if isinstance(event, TextDelta):
+                self.round_raw += event.text
+                out = visible.feed(event.text)
+                if out and sep_pending:
+                    out, sep_pending = "\n\n" + out, False
+                self._emit(out)
+            elif isinstance(event, ToolCall):
+                calls.append(event)
+            elif isinstance(event, Done):
+                pass
+        tail = visible.finish()
+        if tail and sep_pending:
+            tail = "\n\n" + tail
+        self._emit(tail)
+        self.raw_rounds.append(self.round_raw)
+        return calls
+
+    def fail(self, e: ChatError) -> None:
+        self.raw_rounds.append(self.round_raw)
+        if self.message is not None:
+            self.c.change(
+                self.message.id,
+                content=self.shown,
+                meta={"streaming": False, "partial": True, "error": e.message},
+            )
+
+    def finish(self) -> tuple[Instruction, ...]:
+        """Final content: the visible text of every round, instructions taken out."""
+        parsed_rounds = [parse_message(r) for r in self.raw_rounds]
+        visible = "\n\n".join(p.visible for p in parsed_rounds if p.visible.strip())
+        raw = "\n\n".join(r for r in self.raw_rounds if r.strip())
+        has_instructions = any(p.instructions for p in parsed_rounds)
+        meta: dict[str, Any] = {"streaming": False}
+        if has_instructions:
+            meta["raw"] = raw
+        if self.message is None and visible:
+            self.message = self.c.add(Role.ASSISTANT, visible, meta=meta)
+        elif self.message is not None:
+            self.c.change(self.message.id, content=visible, meta=meta)
+        elif has_instructions:
+            # Instructions only: keep them in the bot's memory without an empty bubble.
+            self.message = self.c.store.add_message(
+                Role.ASSISTANT, "", now=self.c.clock.now(), meta=meta | {"hidden": True}
+            )
+        return tuple(i for p in parsed_rounds for i in p.instructions)
