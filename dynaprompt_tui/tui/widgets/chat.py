@@ -7,6 +7,7 @@ from datetime import tzinfo
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message as TMessage
@@ -34,6 +35,11 @@ _CARD_LABEL = {
 
 def _by(party: Party | None) -> str:
     return "you" if party == Party.USER else "bot"
+
+
+def _button(label: str, variant: str) -> Button:
+    name = label.lower()
+    return Button(label, variant=variant, name=name, classes=name, compact=True)  # type: ignore[arg-type]
 
 
 class MessageItem(Vertical):
@@ -89,11 +95,15 @@ class MessageItem(Vertical):
         card = m.meta.get("card") if m.role == Role.NOTICE else None
         if card == "approval" and not m.meta.get("outcome"):
             buttons = [
-                Button("Approve", variant="success", name="approve", compact=True),
-                Button("Reject", variant="error", name="reject", compact=True),
+                Button(
+                    "Approve", variant="success", name="approve", classes="approve", compact=True
+                ),
+                Button("Reject", variant="error", name="reject", classes="reject", compact=True),
             ]
         elif m.role == Role.ERROR and m.meta.get("retryable"):
-            buttons = [Button("Retry", variant="primary", name="retry", compact=True)]
+            buttons = [
+                Button("Retry", variant="primary", name="retry", classes="retry", compact=True)
+            ]
         if buttons:
             with Horizontal(classes="msg-buttons"):
                 yield from buttons
@@ -155,6 +165,8 @@ class ChatView(VerticalScroll, can_focus=True):
         ("down,j", "scroll_down", "Down"),
         ("g", "scroll_home", "Top"),
         ("G", "scroll_end", "Bottom"),
+        Binding("escape", "app.focus('composer')", show=False),
+        Binding("question_mark", "app.help", show=False),
     ]
 
     @dataclass

@@ -94,6 +94,8 @@ class ScheduleList(ScrollView, can_focus=True):
         Binding("e,enter", "edit", "Edit", id="schedules.edit"),
         Binding("p", "pause", "Pause/resume", id="schedules.pause"),
         Binding("n", "new", "New", id="schedules.new", show=False),
+        Binding("escape", "app.focus('composer')", show=False),
+        Binding("question_mark", "app.help", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)

@@ -1,0 +1,98 @@
+"""The command line: fast --help/--version, one-line errors with exit code 2, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, tmp_path: Path, code: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAPROMPT_"))}
+    env.update(
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        PYTHONPATH=str(ROOT),
+    )
+    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "dynaprompt_tui"]
+    return subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
+
+
+NO_HEAVY_IMPORTS = """
+import sys
+from dynaprompt_tui.__main__ import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = [m for m in ("textual", "openai", "dynaprompt_tui.tui", "dynaprompt_tui.core.conversation")
+         if m in sys.modules]
+print("HEAVY:", heavy)
+"""
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_import_nothing_heavy(flag: str, tmp_path: Path) -> None:
+    result = run(flag, tmp_path=tmp_path, code=NO_HEAVY_IMPORTS)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY: []" in result.stdout
+
+
+def test_version(tmp_path: Path) -> None:
+    from dynaprompt_tui import __version__
+
+    result = run("--version", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"dynaprompt-tui {__version__}"
+
+
+def test_help_lists_flags_and_export(tmp_path: Path) -> None:
+    result = run("--help", tmp_path=tmp_path)
+    assert result.returncode == 0
+    for flag in ("--model", "--base-url", "--db", "--tz", "--system-prompt", "--demo", "export"):
+        assert flag in result.stdout
+
+
+def test_startup_path_never_imports_openai(tmp_path: Path) -> None:
+    code = (
+        "import sys; import dynaprompt_tui.tui.app, dynaprompt_tui.__main__; "
+        "print('OPENAI' if 'openai' in sys.modules else 'CLEAN')"
+    )
+    result = run(tmp_path=tmp_path, code=code)
+    assert result.stdout.strip() == "CLEAN", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--tz", "Mars/Olympus"], "Mars/Olympus"),
+        (["export", "--format", "pdf"], "invalid choice: 'pdf'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], needle: str, tmp_path: Path) -> None:
+    result = run(*args, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_markdown_and_json(tmp_path: Path) -> None:
+    db = tmp_path / "chat.db"
+    md = run("export", "--db", str(db), "--demo", tmp_path=tmp_path)
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# dynaprompt conversation")
+    out = tmp_path / "out.json"
+    js = run("--db", str(db), "export", "--format", "json", "-o", str(out), tmp_path=tmp_path)
+    assert js.returncode == 0, js.stderr
+    assert json.loads(out.read_text()) == []

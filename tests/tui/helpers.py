@@ -1,0 +1,38 @@
+"""Helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from textual.widgets import Markdown, Static
+
+# Thursday 5 March 2026, 10:15 in London (GMT, so UTC too): snapshots stay stable.
+START = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)
+SIZE = (120, 36)
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Wait until the app's workers, the core's model turns and the message queue are done."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await app.conversation.idle()
+        await pilot.pause()
+
+
+def text_of(widget: Any) -> str:
+    """The plain text a Static or Markdown shows."""
+    if isinstance(widget, Markdown):
+        return widget.source
+    assert isinstance(widget, Static)
+    visual = widget.visual
+    return visual.plain if hasattr(visual, "plain") else str(visual)
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    """Type like a person: newlines with ctrl+j."""
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            await pilot.press("ctrl+j")
+        if line:
+            await pilot.press(*list(line))

@@ -1,0 +1,411 @@
+"""Pilot tests: every key, button and dialog, against the real core (SQLite in tmp_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Button, Input, Markdown, Static, TextArea
+
+from dynaprompt_tui.core.models import Party, Role, ScheduleState
+from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
+from dynaprompt_tui.tui.screens.edit import ScheduleEditScreen
+from dynaprompt_tui.tui.screens.help import HelpScreen
+from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
+from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
+from tests.tui.helpers import SIZE, settle, text_of, type_text
+
+
+def items(app) -> list[MessageItem]:
+    return list(app.query(MessageItem))
+
+
+def roles(app) -> list[Role]:
+    return [i.message.role for i in items(app)]
+
+
+async def test_first_start(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.focused, Composer)
+        assert app.sub_title == "demo · Europe/London"
+        assert app.query_one(ScheduleSidebar).has_class("-empty")
+        assert items(app) == []
+
+
+async def test_enter_sends_and_bot_answers_in_markdown(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hello")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.query_one(Composer).text == ""
+        assert roles(app) == [Role.USER, Role.ASSISTANT]
+        bot = app.query_one(BotMessage)
+        assert "demo bot" in bot.markdown.source
+        assert bot.message.content == bot.markdown.source
+
+
+async def test_ctrl_j_inserts_newline_and_paste_keeps_newlines(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        composer = app.query_one(Composer)
+        await type_text(pilot, "one\ntwo")
+        assert composer.text == "one\ntwo"
+        app.post_message(events.Paste("\nthree\nfour"))
+        await pilot.pause()
+        assert composer.text == "one\ntwo\nthree\nfour"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert items(app)[0].message.content == "one\ntwo\nthree\nfour"
+
+
+async def test_up_on_empty_input_recalls_last_message(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        composer = app.query_one(Composer)
+        await type_text(pilot, "first")
+        await pilot.press("enter")
+        await type_text(pilot, "second")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("up")
+        assert composer.text == "second"
+        await pilot.press("up")
+        assert composer.text == "first"
+        await pilot.press("down")
+        assert composer.text == "second"
+        await pilot.press("down")
+        assert composer.text == ""
+
+
+async def test_live_preview_of_dps_line(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        preview = app.query_one("#preview", Static)
+        assert not preview.display
+        await type_text(pilot, "dps c in 20 minutes")
+        assert preview.display and preview.has_class("-error")  # no message yet
+        await type_text(pilot, "\nstretch")
+        assert preview.display
+        assert preview.has_class("-ok")
+        assert "to the chatbot" in text_of(preview)
+        assert "10:35" in text_of(preview)
+        app.query_one(Composer).clear()
+        await type_text(pilot, "dps nobody tomorrow\nx")
+        await pilot.pause()
+        assert preview.display and preview.has_class("-error")
+        app.query_one(Composer).clear()
+        await pilot.pause()
+        assert not preview.display
+        assert app.conversation.pending() == []  # nothing sent
+
+
+async def test_dps_creates_schedule_in_sidebar(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "dps u in 20 minutes\nstretch")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        lst = app.query_one(ScheduleList)
+        assert len(lst.schedules) == 1
+        assert not app.query_one(ScheduleSidebar).has_class("-empty")
+        assert "in 20 min" in lst.render_line(2).text
+        assert any(i.message.meta.get("card") == "scheduled" for i in items(app))
+
+
+async def schedule(app, pilot, text: str = "dps u in 20 minutes\nstretch") -> None:
+    await app.conversation.send(text)
+    await settle(app, pilot)
+
+
+async def test_focus_keys(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        assert isinstance(app.focused, ChatView)
+        await pilot.press("ctrl+s")
+        assert isinstance(app.focused, ScheduleList)
+        await pilot.press("ctrl+g")
+        assert isinstance(app.focused, Composer)
+        await pilot.press("ctrl+b")
+        assert not app.query_one(ScheduleSidebar).display
+        await pilot.press("ctrl+b")
+        assert app.query_one(ScheduleSidebar).display
+
+
+async def test_cancel_with_x_asks_first(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        await pilot.press("ctrl+s", "x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.conversation.pending() != []
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.conversation.pending() == []
+        assert app.query_one(ScheduleSidebar).has_class("-empty")
+
+
+async def test_cancel_by_clicking_the_cross(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        lst = app.query_one(ScheduleList)
+        await pilot.click(ScheduleList, offset=(lst.scrollable_content_region.width - 2, 0))
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        assert app.conversation.pending() == []
+
+
+async def test_arrows_move_the_selection(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "dps u in 20 minutes\none\ndps u in 40 minutes\ntwo")
+        lst = app.query_one(ScheduleList)
+        await pilot.press("ctrl+s")
+        assert lst.selected.prompt == "one"
+        await pilot.press("down")
+        assert lst.selected.prompt == "two"
+        await pilot.press("up")
+        assert lst.selected.prompt == "one"
+
+
+async def test_pause_and_resume_with_p(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        await pilot.press("ctrl+s", "p")
+        await settle(app, pilot)
+        assert app.conversation.pending()[0].state is ScheduleState.PAUSED
+        assert "paused" in app.query_one(ScheduleList).render_line(1).text
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.conversation.pending()[0].state is ScheduleState.PENDING
+
+
+async def test_edit_dialog_validates_live_and_saves(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        await pilot.press("ctrl+s", "e")
+        screen = app.screen
+        assert isinstance(screen, ScheduleEditScreen)
+        time_input = screen.query_one("#time-prompt", Input)
+        assert time_input.value == "in 20 minutes"
+        check = screen.query_one("#check", Static)
+        assert check.has_class("-ok")
+        assert text_of(check).count("\n") >= 1  # the next fire times are listed
+        time_input.value = "blorp o'clock"
+        await pilot.pause()
+        assert check.has_class("-error")
+        assert screen.query_one("#save", Button).disabled
+        time_input.value = "every day at 8am"
+        await pilot.pause()
+        assert check.has_class("-ok")
+        assert "08:00" in text_of(check)
+        screen.query_one("#prompt", TextArea).text = "drink water"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ScheduleEditScreen)
+        (s,) = app.conversation.pending()
+        assert s.prompt == "drink water"
+        assert s.recurring
+
+
+async def test_edit_dialog_escape_changes_nothing(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        before = app.conversation.pending()
+        await pilot.press("ctrl+s", "enter")
+        assert isinstance(app.screen, ScheduleEditScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ScheduleEditScreen)
+        assert app.conversation.pending() == before
+
+
+async def test_new_schedule_dialog_with_recipient(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        screen = app.screen
+        assert isinstance(screen, ScheduleEditScreen)
+        await pilot.click("#to-user")
+        screen.query_one("#time-prompt", Input).value = "in 2 hours"
+        screen.query_one("#prompt", TextArea).text = "call mum"
+        await pilot.pause()
+        await pilot.click("#save")
+        await settle(app, pilot)
+        (s,) = app.conversation.pending()
+        assert (s.recipient, s.prompt, s.created_by) == (Party.USER, "call mum", Party.USER)
+
+
+async def test_n_in_sidebar_opens_new_dialog(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s", "n")
+        assert isinstance(app.screen, ScheduleEditScreen)
+        await pilot.click("#cancel")
+        assert not isinstance(app.screen, ScheduleEditScreen)
+
+
+async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "dps u in 1 minute\nstretch your legs")
+        clock.advance(61)
+        await settle(app, pilot)
+        reminder = [i for i in items(app) if i.message.role is Role.REMINDER]
+        assert len(reminder) == 1
+        header = text_of(reminder[0].query_one(".msg-header", Static))
+        assert "scheduled by you" in header and "due 10:16" in header
+        assert app.bells == 1
+        assert any("stretch your legs" in n.message for n in app._notifications)
+        assert app.conversation.pending() == []
+
+
+async def test_no_bell_when_disabled(build, settings, clock) -> None:
+    from dataclasses import replace
+
+    app = build(replace(settings, bell=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "dps u in 1 minute\nquiet")
+        clock.advance(61)
+        await settle(app, pilot)
+        assert app.bells == 0
+        assert Role.REMINDER in roles(app)
+
+
+async def test_bot_recurring_schedule_needs_approval_button(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "every day at 8am teach me Spanish")
+        cards = [i for i in items(app) if i.message.meta.get("card") == "approval"]
+        assert len(cards) == 1
+        await pilot.click(f"#{cards[0].id} .approve")
+        await settle(app, pilot)
+        (s,) = app.conversation.pending()
+        assert s.approved
+        assert not cards[0].query("Button")
+
+
+async def test_reject_button(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "every day at 8am teach me Spanish")
+        (card,) = [i for i in items(app) if i.message.meta.get("card") == "approval"]
+        await pilot.click(f"#{card.id} .reject")
+        await settle(app, pilot)
+        assert app.conversation.pending() == []
+
+
+async def test_markup_and_escapes_are_shown_literally(app) -> None:
+    nasty = "[bold]hi[/bold] [@click=app.quit]quit[/] \x1b[31mred\x07"
+    async with app.run_test(size=SIZE) as pilot:
+        await app.conversation.send(nasty)
+        await settle(app, pilot)
+        user, bot = items(app)[:2]
+        shown = text_of(user.query_one(".msg-body", Static))
+        assert "[bold]hi[/bold]" in shown and "[@click=app.quit]quit[/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "␛[31mred␇" in shown
+        source = bot.query_one(Markdown).source
+        assert "\x1b" not in source and "[@click=app.quit]" in source
+        # Clicking the would-be link does not quit.
+        await pilot.click(user.query_one(".msg-body", Static))
+        assert app.is_running
+
+
+async def test_errors_from_the_core_become_toasts(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        (s,) = app.conversation.pending()
+        app.conversation.store.cancel(s.id, now=app.clock.now())  # behind the app's back
+        await pilot.press("ctrl+s", "p")
+        await settle(app, pilot)
+        assert app.is_running
+        assert any(n.severity == "error" for n in app._notifications)
+
+
+async def test_help_screen(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "dps" in app.screen.query_one(Markdown).source
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+l", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "ctrl+g", "question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.query_one(Composer).text == "?"
+
+
+async def test_keys_can_be_remapped(build, settings) -> None:
+    from dataclasses import replace
+
+    app = build(replace(settings, keys={"schedules": "ctrl+o", "help": "f2"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        assert isinstance(app.focused, ScheduleList)
+        await pilot.press("f2")
+        assert isinstance(app.screen, HelpScreen)
+        assert "ctrl+o" in app.screen.query_one(Markdown).source
+
+
+async def test_command_palette_export(app, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.conversation.send("hello")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "export chat as markdown")
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        (path,) = tmp_path.glob("dynaprompt-*.md")
+        assert "hello" in path.read_text()
+
+
+async def test_command_palette_new_schedule(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "new schedule")
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScheduleEditScreen)
+
+
+async def test_older_messages_load_at_the_top(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.core.demo import DemoChatClient
+
+    conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())
+    for n in range(120):
+        conversation.add(Role.USER, f"message {n}")
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.query_one(ChatView)
+        assert chat.count == 50
+        assert chat.scroll_y == chat.max_scroll_y  # starts at the bottom
+        chat.scroll_home(animate=False, immediate=True)
+        await settle(app, pilot)
+        assert chat.count == 100
+        assert chat.scroll_y > 0  # the view stayed on what the user was reading
+        chat.scroll_home(animate=False, immediate=True)
+        await settle(app, pilot)
+        assert chat.count == 120 and chat.history_exhausted
+
+
+async def test_new_text_does_not_yank_a_reader(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.core.demo import DemoChatClient
+
+    conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())
+    for n in range(40):
+        conversation.add(Role.USER, f"message {n}")
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.query_one(ChatView)
+        chat.scroll_to(y=5, animate=False, immediate=True)
+        chat.release_anchor()
+        await pilot.pause()
+        app.conversation.add(Role.REMINDER, "new")
+        await settle(app, pilot)
+        assert chat.scroll_y == 5
+        chat.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        app.conversation.add(Role.REMINDER, "newer")
+        await settle(app, pilot)
+        assert chat.scroll_y == chat.max_scroll_y
