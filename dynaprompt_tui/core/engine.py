@@ -71,6 +71,7 @@ class Engine:
 
     def start(self) -> asyncio.Task[None]:
         if self._task is None or self._task.done():
+            self._stopping = False  # here, not in run(): a stop() before run() begins must stick
             self._task = asyncio.get_running_loop().create_task(self.run(), name="dps-engine")
         return self._task
 
@@ -99,7 +100,6 @@ class Engine:
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._stopping = False
         while not self._stopping:
             self._wake.clear()  # a wake() during the pass below makes the sleep return at once
             progressed = True
@@ -203,40 +203,47 @@ class Engine:
     # -- callbacks ----------------------------------------------------------------------------
 
     def _notify(self, d: Delivery) -> list[asyncio.Task[None]]:
-        """Call on_delivery; a coroutine runs as its own task so a slow one delays nobody."""
+        """Call on_delivery. A coroutine runs as its own task so a slow one delays nobody, and
+        the bookkeeping writes run in threads so a busy database never stalls the UI loop."""
         try:
             result = self.on_delivery(d)
         except Exception as e:
-            self._callback_failed(d, e)
-            return []
-        if not inspect.isawaitable(result):
-            self._succeeded(d)
-            return []
-        task = asyncio.ensure_future(self._await_callback(d, result))
-        self._callbacks.add(task)
+            return [self._spawn(self._callback_failed(d, e))]
+        if inspect.isawaitable(result):
+            return [self._spawn(self._await_callback(d, result))]
+        if d.schedule.failures:  # skip the write in the common case
+            return [self._spawn(self._succeeded(d))]
+        return []
+
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(coro)
+        self._callbacks.add(task)  # keep a reference; stop() waits for these
         task.add_done_callback(self._callbacks.discard)
-        return [task]
+        return task
 
     async def _await_callback(self, d: Delivery, result: Awaitable[None]) -> None:
         try:
             await result
         except Exception as e:
-            self._callback_failed(d, e)
+            await self._callback_failed(d, e)
         else:
-            self._succeeded(d)
+            if d.schedule.failures:
+                await self._succeeded(d)
 
-    def _succeeded(self, d: Delivery) -> None:
-        if d.schedule.failures:  # skip the write in the common case
-            try:
-                self.store.record_success(d.schedule.id)
-            except Exception:
-                log.exception("recording success for %s failed", d.schedule.id)
+    async def _succeeded(self, d: Delivery) -> None:
+        try:
+            await asyncio.to_thread(self.store.record_success, d.schedule.id)
+        except Exception:
+            log.exception("recording success for %s failed", d.schedule.id)
 
-    def _callback_failed(self, d: Delivery, e: BaseException) -> None:
+    async def _callback_failed(self, d: Delivery, e: BaseException) -> None:
         log.error("on_delivery for schedule %s failed", d.schedule.id, exc_info=e)
         try:
-            self.store.record_failure(
-                d.schedule.id, now=self.clock.now(), error=f"{type(e).__name__}: {e}"
+            await asyncio.to_thread(
+                self.store.record_failure,
+                d.schedule.id,
+                now=self.clock.now(),
+                error=f"{type(e).__name__}: {e}",
             )
         except Exception:
             log.exception("recording failure for %s failed", d.schedule.id)

@@ -299,3 +299,13 @@ async def test_stop_ends_run(store, clock):
     await asyncio.wait_for(eng.idle.wait(), timeout=10)
     await eng.stop()
     assert task.done()
+
+
+async def test_stop_right_after_start(store, clock):
+    eng = Engine(store, clock, Recorder())
+    task = eng.start()
+    await asyncio.wait_for(eng.stop(), timeout=10)
+    assert task.done()
+    eng.start()  # and it can be started again
+    await asyncio.wait_for(eng.idle.wait(), timeout=10)
+    await eng.stop()
