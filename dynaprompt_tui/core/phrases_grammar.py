@@ -132,7 +132,7 @@ class Grammar:
         if t.kind == "num":
             return _err(
                 f"I don't know what the number {t.text} means here; "
-                "write a time like 'at 9' or '9am', or an amount like 'in 9 minutes'."
+                "write a time or an amount, e.g. 'at 9', '9am' or 'in 9 minutes'."
             )
         return _err(f"I don't understand {t.text!r} in a time phrase; {EXAMPLES}.")
 

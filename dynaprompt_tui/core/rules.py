@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 RULE_VERSION = 1
 # A schedule's fire times are searched at most this far; a rule with nothing in range has ended.
@@ -28,7 +28,7 @@ _HORIZON = timedelta(days=366 * 8)
 
 
 def resolve_wall(naive: datetime, tz: ZoneInfo) -> list[datetime]:
-    """The instants (aware, in `tz`) a local wall time denotes: one, two in a fold, or the gap end."""
+    """The instants (aware, in `tz`) a wall time denotes: one, two in a fold, or the gap end."""
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
     if first.utcoffset() == second.utcoffset():
@@ -80,7 +80,10 @@ def _iter_cron(expr: str, tz: ZoneInfo, after: datetime) -> Iterator[datetime]:
     last: datetime | None = None
     limit = after_u + _HORIZON
     while True:
-        naive = it.get_next(datetime)
+        try:
+            naive = it.get_next(datetime)
+        except CroniterBadDateError:  # no such date at all (e.g. 30 Feb): the rule never fires
+            return
         instants = resolve_wall(naive, tz)
         if fixed:
             instants = instants[:1]

@@ -458,8 +458,9 @@ def _recurring(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
         )
     if n > 1:
         raise TimePhraseError(
-            f"'every {n} {unit}s' isn't supported; "
-            f"e.g. 'every {unit} on the 1st' or 'every 3 weeks'."
+            f"'every {n} {unit}s' isn't supported; e.g. "
+            + ("'every month on the 1st'" if unit == "month" else "'every year on March 15'")
+            + " or 'every 3 weeks'."
         )
     if unit == "month":
         if ymd:
