@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dynaprompt_tui.core.formatting import preview
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
 
-PREVIEW_CHARS = 60
 MAX_LISTED = 50  # keeps the prompt bounded even with a runaway schedule list
 
 PROTOCOL = """\
@@ -34,7 +34,8 @@ a quiz, a summary of the day) or written later.
 `every weekday at 8am`, `every day at 18:30`, `every monday at 9am`. Times are read in the \
 user's time zone (below).
 - The message runs until the next `dps`/`dpd`/`dpl` line or the end of your reply.
-- `dpd <id> [<id> ...]` cancels schedules by id; `dpd all` cancels every pending schedule.
+- `dpd <id> [<id> ...]` cancels schedules by id; `dpd all` cancels every pending schedule \
+you created. Only the user can cancel schedules the user created.
 - `dpl` shows the list of schedules to the user.
 - Write your visible answer first, then the instructions at the end. One reply may hold \
 several instructions. The app removes instruction lines from view and shows a card for each.
@@ -53,11 +54,6 @@ Teach me one Spanish word with an example sentence."""
 TOOLS_NOTE = """\
 If tools are offered, you may call `schedule_message`, `cancel_schedules` and \
 `list_schedules` instead of writing instructions; both ways do the same thing."""
-
-
-def _clip(text: str, n: int = PREVIEW_CHARS) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= n else one[: n - 1] + "…"
 
 
 def _when(d: datetime | None, now: datetime) -> str:
@@ -82,7 +78,7 @@ def _schedule_line(s: Schedule, now: datetime) -> str:
     extra = f" [{'; '.join(flags)}]" if flags else ""
     return (
         f"- {s.id}: to {who}, created by {by}, next {_when(s.next_fire, now)}{extra}: "
-        f'"{_clip(s.prompt)}"'
+        f'"{preview(s.prompt)}"'
     )
 
 

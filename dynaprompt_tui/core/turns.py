@@ -88,12 +88,12 @@ class Turns:
             c.notice("limit", f"the chatbot did not answer: {limit}", to_bot=False)
             return True, False
         now = c.now()
-        system = build_system_prompt(now, c.pending(), c.settings.system_prompt)
-        messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
-        messages += history.build(c.store.messages(limit=history.MAX_MESSAGES * 2), now)
         use_tools = (
             c.settings.tools != "off" and getattr(c.client, "tools_supported", True) is not False
         )
+        system = build_system_prompt(now, c.pending(), c.settings.system_prompt, tools=use_tools)
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
+        messages += history.build(c.store.messages(limit=history.MAX_MESSAGES * 2), now)
         reply = _Reply(c)
         results: list[ActionResult] = []
         try:
