@@ -381,6 +381,7 @@ class Conversation:
         if d.schedule.recipient is Party.CHATBOT and not await self.turns.reply(
             scheduled=d.schedule.id
         ):
+            self.change(d.message.id, meta={"failed": True})  # kept, marked, retryable
             s = self.store.get_schedule(d.schedule.id)
             if s.failures + 1 >= 3:
                 self.notice(

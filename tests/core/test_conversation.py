@@ -249,7 +249,8 @@ async def test_scheduled_turn_failing_three_times_pauses_without_losing_it(
     [s] = conv.pending()
     assert s.state is ScheduleState.PAUSED and s.failures == 3
     scheduled_turns = [m for m in conv.messages() if m.role is Role.USER and m.schedule_id]
-    assert len(scheduled_turns) == 3  # each turn is kept, with a retryable error
+    assert len(scheduled_turns) == 3  # each turn is kept, marked, with a retryable error
+    assert all(m.meta.get("failed") for m in scheduled_turns)
     assert len([m for m in conv.messages() if m.role is Role.ERROR]) == 3
     assert "paused" in cards(conv, "error")[-1].content
 
@@ -351,3 +352,13 @@ async def test_odd_text_never_raises(make, openai_server, text):
     openai_server.reply(text)
     await conv.send(text)
     await conv.send("hello")
+
+
+async def test_api_key_never_reaches_the_database(make, openai_server, tmp_path):
+    conv, _ = make(tools="on")
+    openai_server.fail(401, times=-1)
+    await conv.send("hello, my key is not here")
+    await conv.stop()
+    for f in tmp_path.glob("db.sqlite*"):
+        assert b"sk-test-secret-key-1234" not in f.read_bytes()
+    assert "sk-test-secret" not in repr(conv.settings)
