@@ -74,6 +74,11 @@ class Grammar:
             return True
         return False
 
+    def joiner(self) -> bool:
+        """An 'and' or a comma between list items."""
+        t = self.tok()
+        return t is not None and (t.kind == "sep" or t.val == "and")
+
     def number(self, k: int = 0, words: bool = True) -> int | None:
         t = self.tok(k)
         if t is None:
@@ -197,7 +202,7 @@ class Grammar:
         out: list[tuple[int, str]] = []
         while True:
             start = self.i
-            if out and (self.word() == "and" or (self.tok() and self.tok().kind == "sep")):  # type: ignore[union-attr]
+            if out and self.joiner():
                 self.i += 1
             t = self.tok()
             if t is None:
@@ -222,7 +227,7 @@ class Grammar:
                 continue
             n = self.number()
             unit = UNITS.get(self.word(1) or "")
-            if n is not None and unit is not None and not (t.val in ("a", "an") and unit == "m"):
+            if n is not None and unit is not None:
                 if n < 0:
                     raise _err(
                         "A time can't be negative; say how long from now, e.g. 'in 10 minutes'."
@@ -264,6 +269,7 @@ class Grammar:
         if self.word() not in ("every", "each"):
             return False
         self.i += 1
+        every_tok = self.tok(-1)
         n = 1
         w = self.word()
         if w == "other" or (
@@ -282,7 +288,7 @@ class Grammar:
             self.i += 1
         elif t is not None and t.kind == "dur":
             n, unit = t.val
-            return self._every_unit(n, unit, 1)
+            return self._every_unit(n, unit)
         elif (num := self.number(words=False)) is not None or (
             self.word() in NUMBER_WORDS and self.word() not in ("a", "an") and self.word(1) in UNITS
         ):
@@ -299,8 +305,8 @@ class Grammar:
         if w == "quarter" and self.word(1) == "hour":
             self.i += 2
             return self._set_interval(15 * n, "minute")
-        if w in UNITS and w not in ("s", "m", "h", "d", "w", "y", "mo"):
-            return self._every_unit(n, UNITS[w], 1)
+        if w in UNITS and (len(w or "") > 2 or self.tok(-1) != every_tok):
+            return self._every_unit(n, UNITS[w])  # "every m" is not a unit, "every 5 m" is
         if w in PARTS:
             self.i += 1
             self._set_rec("day", n)
@@ -328,12 +334,9 @@ class Grammar:
             "'every Monday', 'every 15 minutes' or 'every month on the 1st'."
         )
 
-    def _every_unit(self, n: int, unit: str, width: int) -> bool:
-        self.i += width
-        if unit in UNIT_SMALL:
-            return self._set_interval(n, unit)
-        self._set_rec(unit, n)
-        return True
+    def _every_unit(self, n: int, unit: str) -> bool:
+        self.i += 1
+        return self._set_interval(n, unit)
 
     def _set_interval(self, n: int, unit: str) -> bool:
         if n <= 0:
@@ -401,7 +404,7 @@ class Grammar:
         while (o := self.ordinal()) is not None:
             ords.append(o)
             self.i += 1
-            if self.word() == "and" or ((t := self.tok()) is not None and t.kind == "sep"):
+            if self.joiner():
                 if self.ordinal(1) is None:
                     break
                 self.i += 1
@@ -508,9 +511,7 @@ class Grammar:
             days.append(WEEKDAYS[w or ""])
             plural = plural or w in PLURAL_WEEKDAYS
             self.i += 1
-            if (self.word() == "and" or ((t := self.tok()) and t.kind == "sep")) and self.word(
-                1
-            ) in WEEKDAYS:
+            if self.joiner() and self.word(1) in WEEKDAYS:
                 self.i += 1
         if not days:
             self.i = start
@@ -629,9 +630,7 @@ class Grammar:
             self.i = start
             return False
         # more times: "at 9am and 5pm", "at 9, 13 and 17"
-        while (self.word() == "and" or ((t := self.tok()) and t.kind == "sep")) and (
-            (n := self.tok(1)) is not None and n.kind in ("clock", "num")
-        ):
+        while self.joiner() and (n := self.tok(1)) is not None and n.kind in ("clock", "num"):
             self.i += 1
             if not self._clock(bare_ok=True):
                 break
