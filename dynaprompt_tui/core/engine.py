@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # After a pass that could not make progress on something already due (a delivery kept failing
 # inside the store), wait this long rather than spin on it.
 _RETRY_DELAY = 1.0
+_STOP_GRACE = 0.5  # how long stop() lets running on_delivery callbacks finish
 _ERROR_DELAY = 5.0  # after an unexpected error in a pass (database locked for 5 s, disk full)
 
 
@@ -96,7 +97,12 @@ class Engine:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if self._callbacks:
-            await asyncio.gather(*self._callbacks, return_exceptions=True)
+            # The messages are committed already; what may still run is the reaction to them
+            # (a model turn). Give it a moment, then cancel: quitting must not wait on a stream.
+            _, pending = await asyncio.wait(set(self._callbacks), timeout=_STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()

@@ -309,3 +309,23 @@ async def test_stop_right_after_start(store, clock):
     eng.start()  # and it can be started again
     await asyncio.wait_for(eng.idle.wait(), timeout=10)
     await eng.stop()
+
+
+async def test_stop_cancels_a_slow_callback_after_a_grace(store, clock):
+    started = asyncio.Event()
+
+    async def slow(d: Delivery) -> None:
+        started.set()
+        await asyncio.Event().wait()  # a model turn that never ends
+
+    add(store, once(T0, H), now=T0)
+    eng = Engine(store, clock, slow)
+    eng.start()
+    await asyncio.wait_for(eng.idle.wait(), timeout=10)
+    eng.idle.clear()
+    clock.advance(hours=1)
+    await asyncio.wait_for(started.wait(), timeout=10)
+    await asyncio.wait_for(eng.stop(), timeout=5)
+    assert store.message_count() == 1
+    s = store.schedules(states=list(ScheduleState))[0]
+    assert s.failures == 0  # cancelled by quitting is not a failed delivery
