@@ -1,0 +1,207 @@
+"""Resolving a repeating phrase into a `When`: a cron rule where cron can express it, else an
+elapsed interval ("every") or a calendar-day interval ("days"), never an approximation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .phrases_cursor import UNIT_SMALL, Spec
+from .phrases_lexicon import MONTH_ABBR, UNIT_SECONDS, WEEKDAY_NAMES, TimePhraseError
+from .phrases_resolve import HMS, fmt_hms, spec_date, times_of
+from .rules import When, first_instant
+
+# -- recurring ----------------------------------------------------------------------------------
+
+_ORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", "L": "last"}
+
+
+def _nth(d: int | str) -> str:
+    if not isinstance(d, int):
+        return "last day"
+    suffix = "th" if 10 <= d % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    return f"{d}{suffix}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _dow_field(days: list[int]) -> str:
+    if days == [0, 1, 2, 3, 4]:
+        return "1-5"
+    return ",".join(str((d + 1) % 7) for d in days)
+
+
+def _days_desc(days: list[int]) -> str:
+    if days == [0, 1, 2, 3, 4]:
+        return "weekday"
+    if days == [5, 6]:
+        return "Saturday and Sunday"
+    return _and([WEEKDAY_NAMES[d] for d in days])
+
+
+def _on_days(days: list[int]) -> str:
+    if days == [0, 1, 2, 3, 4]:
+        return "on weekdays"
+    if days == [5, 6]:
+        return "at weekends"
+    return "on " + _and([WEEKDAY_NAMES[d] + "s" for d in days])
+
+
+def _interval_cron(seconds: int) -> str | None:
+    """A clock-aligned cron for intervals that divide the hour or the day, else None."""
+    if seconds % 60:
+        return None
+    mins = seconds // 60
+    if mins < 60 and 60 % mins == 0:
+        return "* * * * *" if mins == 1 else f"*/{mins} * * * *"
+    if mins % 60 == 0 and 24 % (mins // 60) == 0 and mins // 60 < 24:
+        hours = mins // 60
+        return "0 * * * *" if hours == 1 else f"0 */{hours} * * *"
+    return None
+
+
+def amount(n: int, unit: str) -> str:
+    return unit if n == 1 else f"{n} {unit}s"
+
+
+def _next_wall(now: datetime, tz: ZoneInfo, day: date, hms: HMS, step: int) -> datetime:
+    """The first instant after now at `hms` on `day` or a multiple of `step` days later."""
+    while True:
+        at = first_instant(datetime.combine(day, time(*hms)), tz)
+        if at > now:
+            return at
+        day += timedelta(days=step)
+
+
+def recurring_when(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
+    assert spec.rec is not None
+    unit, n = spec.rec
+    if spec.rel or spec.day_offset is not None or spec.weekday_mod:
+        raise TimePhraseError(
+            "A repeating rule can't also have a one-off day or delay; e.g. 'every day at 9am'."
+        )
+    ymd = spec_date(spec, tz)
+    base = {"tz": tz, "start": now}
+    if unit in UNIT_SMALL:
+        if spec.times or spec.part or ymd or spec.doms or spec.nth:
+            raise TimePhraseError(
+                "An interval like 'every 2 hours' can't also have a time or a date; "
+                "e.g. 'every 2 hours' or 'every day at 9am and 5pm'."
+            )
+        seconds = n * UNIT_SECONDS[unit]
+        if seconds < 60:
+            raise TimePhraseError("The shortest interval is 1 minute; e.g. 'every minute'.")
+        if seconds > 366 * 86400:
+            raise TimePhraseError("That interval is too long; e.g. 'every 36 hours'.")
+        desc = f"every {amount(n, unit)}"
+        cron = _interval_cron(seconds)
+        if spec.weekdays:
+            if cron is None:
+                raise TimePhraseError(
+                    f"'{desc}' can't be limited to some days; e.g. 'every hour on weekdays'."
+                )
+            cron = cron[: cron.rindex(" ")] + " " + _dow_field(spec.weekdays)
+            desc += " " + _on_days(spec.weekdays)
+        if cron:
+            return When(kind="cron", cron=cron, description=desc, **base)
+        return When(kind="every", seconds=seconds, anchor=now, description=desc, **base)
+    times = times_of(spec)
+    at_desc = " at " + _and([fmt_hms(t) for t in times])
+    if any(t[2] for t in times):
+        raise TimePhraseError("Repeating times are whole minutes; e.g. 'every day at 9:30'.")
+    mins = sorted({t[1] for t in times})
+    hours = sorted({t[0] for t in times})
+    if len(times) > 1 and len(mins) > 1 and len(hours) > 1:
+        raise TimePhraseError(
+            "Several times in one rule must share their minutes (e.g. 'at 9am and 5pm'); "
+            "schedule 9:15 and 17:45 separately."
+        )
+    if len(times) > 1 and len(mins) > 1 and len(hours) == 1:
+        raise TimePhraseError("Times in one rule must share their minutes; e.g. 'at 9am and 5pm'.")
+    hm = f"{mins[0]} {','.join(map(str, hours))}"
+    multi = len(times) > 1
+    if unit in ("day", "week") and (ymd or spec.doms or spec.nth):
+        raise TimePhraseError(
+            f"A {unit}ly rule can't have a date; e.g. 'every month on the 1st' or 'every day'."
+        )
+    if unit == "day":
+        if spec.weekdays:
+            raise TimePhraseError("Say either 'every day' or the days, e.g. 'every Monday at 9am'.")
+        if n == 1:
+            return When(kind="cron", cron=f"{hm} * * *", description="every day" + at_desc, **base)
+        if multi:
+            raise TimePhraseError(f"'every {n} days' takes one time, e.g. 'every {n} days at 8pm'.")
+        first = _next_wall(now, tz, now.date(), times[0], 1)
+        desc = ("every other day" if n == 2 else f"every {n} days") + at_desc
+        return When(
+            kind="days", days=n, at_time=time(*times[0]), anchor=first, description=desc, **base
+        )
+    if unit == "week":
+        wds = spec.weekdays or [now.weekday()]
+        if n == 1:
+            return When(
+                kind="cron",
+                cron=f"{hm} * * {_dow_field(wds)}",
+                description=f"every {_days_desc(wds)}" + at_desc,
+                **base,
+            )
+        if multi or len(wds) > 1:
+            raise TimePhraseError(
+                f"Every {n} weeks works with one day and one time; "
+                "e.g. 'every other Tuesday at 9am'."
+            )
+        ahead = (wds[0] - now.weekday()) % 7
+        first = _next_wall(now, tz, now.date() + timedelta(days=ahead), times[0], 7)
+        every = "every other" if n == 2 else f"every {n} weeks on"
+        return When(
+            kind="days",
+            days=7 * n,
+            at_time=time(*times[0]),
+            anchor=first,
+            description=f"{every} {WEEKDAY_NAMES[wds[0]]}" + at_desc,
+            **base,
+        )
+    if n > 1:
+        raise TimePhraseError(
+            f"'every {n} {unit}s' isn't supported; e.g. "
+            + ("'every month on the 1st'" if unit == "month" else "'every year on March 15'")
+            + " or 'every 3 weeks'."
+        )
+    if unit == "month":
+        if ymd:
+            raise TimePhraseError(
+                "A monthly rule takes a day, not a date; e.g. 'every month on the 15th'."
+            )
+        if spec.nth is not None:
+            if spec.weekdays or spec.doms:
+                raise TimePhraseError("Give one day rule, e.g. 'the first Monday of every month'.")
+            k, wd = spec.nth
+            dow = (wd + 1) % 7
+            field = f"L{dow}" if k == "L" else f"{dow}#{k}"
+            desc = f"on the {_ORD[k]} {WEEKDAY_NAMES[wd]} of every month"
+            return When(kind="cron", cron=f"{hm} * * {field}", description=desc + at_desc, **base)
+        if spec.weekdays:
+            raise TimePhraseError("Say which one, e.g. 'the first Monday of every month'.")
+        doms = spec.doms or [now.day]
+        if not spec.doms and now.day > 28:
+            raise TimePhraseError(
+                "Say which day, e.g. 'every month on the 1st' or 'on the last day of every month'."
+            )
+        if "L" in doms and len(doms) > 1:
+            raise TimePhraseError(
+                "Give the last day on its own, e.g. 'on the last day of every month'."
+            )
+        ordered = sorted(set(doms), key=lambda d: 99 if d == "L" else int(d))
+        desc = f"on the {_and([_nth(d) for d in ordered])} of every month"
+        dom = ",".join(str(d) for d in ordered)
+        return When(kind="cron", cron=f"{hm} {dom} * *", description=desc + at_desc, **base)
+    # yearly
+    if spec.weekdays or spec.doms or spec.nth:
+        raise TimePhraseError("A yearly rule takes a date, e.g. 'every year on March 15 at 9am'.")
+    if ymd and ymd[0] is not None:
+        raise TimePhraseError("A yearly rule has no year; e.g. 'every year on March 15'.")
+    m, d = (ymd[1], ymd[2]) if ymd else (now.month, now.day)
+    desc = f"every year on {d} {MONTH_ABBR[m - 1]}"
+    return When(kind="cron", cron=f"{hm} {d} {m} *", description=desc + at_desc, **base)
