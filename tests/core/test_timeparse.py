@@ -266,6 +266,25 @@ TABLE: list[Case] = [
         now="2026-03-08T00:30",
         doc=False,
     ),
+    rec(
+        "every day at 2:30am",
+        "30 2 * * *",
+        "2026-04-05T02:30+11:00",
+        "2026-04-06T02:30",
+        "2026-04-07T02:30",
+        tz="Australia/Sydney",
+        now="2026-04-04T12:00",
+    ),
+    once("in 1 hour", "2026-04-05T02:30+10:00", tz="Australia/Sydney", now="2026-04-05T02:30"),
+    rec(
+        "every weekday at 9:30",
+        "30 9 * * 1-5",
+        "2026-03-06T09:30",
+        "2026-03-09T09:30",
+        "2026-03-10T09:30",
+        tz="Asia/Kolkata",
+        doc=False,
+    ),
     # -- recurring, not plain cron (never approximated)
     rec(
         "every other Friday", None, D + "06T09:00", D + "20T09:00", "2026-04-03T09:00", kind="days"
@@ -431,6 +450,8 @@ def test_word_salad_raises_only_time_phrase_error(words: list[str]) -> None:
         return
     fires = when.next_fires(_NOW, 3)
     assert all(f > _NOW for f in fires)
+    assert fires == sorted(set(fires), key=lambda f: f.astimezone(UTC))
+    assert len(fires) == (1 if not when.recurring else len(fires))
     assert when.to_dict()["kind"] == when.kind
 
 
