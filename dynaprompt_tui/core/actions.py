@@ -72,7 +72,7 @@ class Actions:
         try:
             when = parse_when(ins.time_prompt, now)
         except TimePhraseError as e:
-            cls = PastTimeError if "past" in str(e).lower() else BadTimeError
+            cls = PastTimeError if getattr(e, "past", False) else BadTimeError
             error = cls(f"couldn't read the time '{fmt.preview(ins.time_prompt, 40)}': {e}")
             return ActionResult(False, "error", str(error), data={"code": error.code})
         approved = True

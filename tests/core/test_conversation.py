@@ -12,6 +12,7 @@ import pytest
 from dynaprompt_tui.config import Guardrails, Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
+from dynaprompt_tui.core.instructions import parse_message
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
 
 T0 = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)  # a Thursday, 10:15 in London
@@ -362,3 +363,15 @@ async def test_api_key_never_reaches_the_database(make, openai_server, tmp_path)
     for f in tmp_path.glob("db.sqlite*"):
         assert b"sk-test-secret-key-1234" not in f.read_bytes()
     assert "sk-test-secret" not in repr(conv.settings)
+
+
+async def test_time_errors_are_typed(make, openai_server):
+    conv, _ = make()
+    await conv.send("dps u yesterday at 5pm\nlate")
+    await conv.send("dps u whenever\nvague")
+    past, bad = cards(conv, "error")
+    assert "past" in past.content and "couldn't read the time 'whenever'" in bad.content
+    result = conv.actions.schedule(
+        parse_message("dps u 5 minutes ago\nx").instructions[0], by=Party.USER
+    )
+    assert result.data["code"] == "past_time"

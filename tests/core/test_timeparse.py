@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import time as _time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -508,16 +507,6 @@ def test_round_trip_through_storage(phrase: str) -> None:
     again = When.from_dict(when.to_dict(), ZoneInfo(LON))
     assert again.next_fires(_NOW, 3) == when.next_fires(_NOW, 3)
     assert again.description == when.description
-
-
-def test_parse_rate() -> None:
-    phrases = [c.phrase for c in TABLE] * 3
-    t0 = _time.perf_counter()
-    for p in phrases:
-        with contextlib.suppress(TimePhraseError):
-            parse_when(p, _NOW)
-    rate = len(phrases) / (_time.perf_counter() - t0)
-    assert rate > 500, rate
 
 
 # -- docs -----------------------------------------------------------------------------------------
