@@ -11,7 +11,6 @@ import pytest
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
-from dynaprompt_tui.core.demo import DemoChatClient
 from dynaprompt_tui.tui.app import DynapromptApp, make_app
 from tests.tui.helpers import START
 
@@ -32,8 +31,8 @@ def build(settings: Settings, clock: FakeClock) -> Callable[..., DynapromptApp]:
 
     def _build(settings: Settings = settings, **kw: Any) -> DynapromptApp:
         conversation = kw.pop("conversation", None) or Conversation.open(
-            settings, clock=clock, chat_client=kw.pop("chat_client", None) or DemoChatClient()
-        )
+            settings, clock=clock, chat_client=kw.pop("chat_client", None)
+        )  # demo settings: the core's offline DemoChatClient
         app = make_app(settings, conversation=conversation, clock=clock, **kw)
         app.bells = 0  # type: ignore[attr-defined]
 

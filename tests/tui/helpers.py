@@ -36,3 +36,13 @@ async def type_text(pilot: Any, text: str) -> None:
             await pilot.press("ctrl+j")
         if line:
             await pilot.press(*list(line))
+
+
+async def steady(app: Any, pilot: Any) -> None:
+    """Stop cursors blinking (so a snapshot does not depend on when it is taken)."""
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()

@@ -172,7 +172,7 @@ class ScheduleList(ScrollView, can_focus=True):
         if sub == 1:
             state = " · paused" if row.paused else ""
             if row.needs_approval:
-                state += " · awaiting approval"
+                state += " · needs approval"
             return [("  " + row.recurrence + state, "schedule-list--when")]
         if sub == 2:
             return [
