@@ -114,8 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = make_app(settings)
     except ConfigError as e:
         _fail(str(e), 2)
-    except (OSError, ValueError) as e:
-        _fail(str(e), 1)
+    except Exception as e:  # e.g. an unusable database file: one line, no traceback
+        _fail(f"{e.__class__.__name__}: {e}", 1)
     app.run()
     return app.return_code or 0
 

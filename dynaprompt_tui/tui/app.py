@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from dynaprompt_tui.core.conversation import Conversation
 
 PAGE = 50
+PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
 # (binding id, default key, what it does) — the help screen and docs read this.
 KEYS: list[tuple[str, str, str]] = [
@@ -93,7 +94,7 @@ class DynapromptApp(App[None]):
             with Vertical(id="left"):
                 yield ChatView(self.zone, id="chat")
                 yield Static("", id="preview", markup=False)
-                yield Composer(id="composer", placeholder="Message…  (dps chatbot in 1 hour ⏎ …)")
+                yield Composer(id="composer", placeholder=PLACEHOLDER)
             yield ScheduleSidebar(
                 describe=self.conversation.describe, now=self.clock.now, tz=self.zone, id="sidebar"
             )

@@ -33,6 +33,21 @@ _CARD_LABEL = {
 }
 
 
+WELCOME = """\
+Welcome to dynaprompt.
+
+Chat with the bot, and schedule messages — for the bot or for yourself:
+
+    dps chatbot tomorrow at 9am
+    Ask me how the interview went.
+
+    dps user in 20 minutes
+    Stretch your legs!
+
+Enter sends · ctrl+j new line · ctrl+n new schedule
+F1 help · ctrl+p commands (export, quit…)"""
+
+
 def _by(party: Party | None) -> str:
     return "you" if party == Party.USER else "bot"
 
@@ -105,8 +120,7 @@ class MessageItem(Vertical):
                 Button("Retry", variant="primary", name="retry", classes="retry", compact=True)
             ]
         if buttons:
-            with Horizontal(classes="msg-buttons"):
-                yield from buttons
+            yield Horizontal(*buttons, classes="msg-buttons")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -189,6 +203,8 @@ class ChatView(VerticalScroll, can_focus=True):
     async def load(self, messages: list[Message], *, exhausted: bool) -> None:
         """Show the latest page of the conversation (oldest first)."""
         await self.remove_children()
+        if not messages:
+            await self.mount(Static(WELCOME, id="welcome", markup=False))
         self._items.clear()
         self.history_exhausted = exhausted
         items = [make_item(m, self.tz) for m in messages]
@@ -204,6 +220,7 @@ class ChatView(VerticalScroll, can_focus=True):
             return self._items[message.id]
         item = make_item(message, self.tz)
         self._items[message.id] = item
+        await self.query("#welcome").remove()
         if self._oldest_id is None:
             self._oldest_id = message.id
         await self.mount(item)

@@ -307,7 +307,11 @@ class ScheduleSidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Schedules", id="sidebar-title", markup=False)
         yield ScheduleList(id="schedule-list", **self._list_args)
-        yield Static("No schedules. Type  dps …  or press n.", id="sidebar-empty", markup=False)
+        yield Static(
+            "Nothing scheduled.\n\nWrite  dps …  in a message,\nor press n here.",
+            id="sidebar-empty",
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.list.tick)
