@@ -60,7 +60,8 @@ def test_schedule_fires_chat_and_restart(tmp_path: Path) -> None:
             WAIT,
         )
 
-        # Paste a two-line dps instruction; the live preview approves it before sending.
+        # Paste a two-line dps instruction. The live preview approves it only if the message
+        # line arrived too, i.e. the bracketed paste kept the newline instead of sending.
         tmux.paste(f"dps u in 5 seconds\n{REMINDER}")
         tmux.wait_for("the dps preview", lambda s: "✓ to you" in s, WAIT)
         tmux.keys("Enter")
