@@ -77,6 +77,8 @@ def test_startup_path_never_imports_openai(tmp_path: Path) -> None:
         (["--bogus"], "unrecognized arguments: --bogus"),
         (["--tz", "Mars/Olympus"], "Mars/Olympus"),
         (["export", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["--system-prompt", "missing.md"], "missing.md"),
+        (["--db"], "expected one argument"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], needle: str, tmp_path: Path) -> None:

@@ -409,3 +409,30 @@ async def test_new_text_does_not_yank_a_reader(build, settings, clock) -> None:
         app.conversation.add(Role.REMINDER, "newer")
         await settle(app, pilot)
         assert chat.scroll_y == chat.max_scroll_y
+
+
+async def test_scheduled_turn_to_the_chatbot_is_badged_late_and_answered(app, clock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "dps c in 1 minute\nhow is my plan going?")
+        clock.advance(60 * 60)  # the laptop slept: delivered an hour late
+        await settle(app, pilot)
+        (turn,) = [i for i in items(app) if i.message.schedule_id and i.message.role is Role.USER]
+        header = text_of(turn.query_one(".msg-header", Static))
+        assert "scheduled by you" in header and "due 10:16" in header and "late" in header
+        assert turn.has_class("-scheduled")
+        assert items(app)[-1].message.role is Role.ASSISTANT
+        assert "Scheduled prompt received" in items(app)[-1].message.content
+
+
+async def test_make_app_opens_the_conversation_from_settings(settings, clock) -> None:
+    from dynaprompt_tui.tui.app import make_app
+
+    app = make_app(settings, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.conversation.label == "demo"
+        await app.conversation.send("dps u in 5 minutes\nhi")
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+    assert settings.db_path.exists()
