@@ -18,11 +18,9 @@ dps chatbot tomorrow at 9am
 Ask me how the interview went.
 ```
 
-| Instruction | Meaning |
-|---|---|
-| `dps <recipient> <when>` | schedule the following lines; recipient `chatbot`/`c` or `user`/`u` |
-| `dpd <id> [<id>…]` / `dpd all` | cancel schedules |
-| `dpl` | list pending schedules |
+- `dps <recipient> <when>` schedules the following lines; recipient `chatbot`/`c` or `user`/`u`
+- `dpd <id> [<id>…]` or `dpd all` cancels schedules
+- `dpl` lists what is pending
 
 *When* is natural language: `in 20 minutes`, `tomorrow evening`, `friday 14:30`,
 `every day at 8am`, `every monday at 9`, `every 2 hours`.
@@ -33,8 +31,8 @@ creates wait for your approval.
 
 
 def help_markdown(keys: list[tuple[str, str]]) -> str:
-    rows = "\n".join(f"| `{key}` | {what} |" for key, what in keys)
-    return f"# dynaprompt\n\n## Keys\n\n| Key | Action |\n|---|---|\n{rows}\n\n{SYNTAX}"
+    rows = "\n".join(f"- `{key:<8}` {what}" for key, what in keys)
+    return f"# dynaprompt\n\n## Keys\n\n{rows}\n\n{SYNTAX}\nPress escape to close."
 
 
 class HelpScreen(ModalScreen[None]):
