@@ -170,7 +170,7 @@ EXPECT = {
     "main.svg": ["scheduled by you", "gracias", "Schedules (3)", "expense", "coffee", "by bot"],
     "sidebar.svg": ["Schedules (3)", "every weekday", "Pause"],
     "edit.svg": ["Edit schedule", "every weekday at 18:00", "Save"],
-    "help.svg": ["Keys", "Action", "ctrl+s"],
+    "help.svg": ["Keys", "ctrl+s", "schedule sidebar"],
     "first-start.svg": ["Schedules (0)", "demo", "dps"],
 }
 
