@@ -34,20 +34,21 @@ if TYPE_CHECKING:
 PAGE = 50
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
-# (binding id, default key, what it does) — the help screen and docs read this.
-KEYS: list[tuple[str, str, str]] = [
-    ("send", "enter", "send the message (in the input)"),
-    ("newline", "ctrl+j", "new line in the input (also shift+enter)"),
-    ("recall", "up", "recall the last sent message (empty input)"),
+# (binding id or None, default key, what it does) — the help screen and the docs read this.
+# Ids can be remapped in the config file's [keys] table, e.g. schedules = "ctrl+o".
+KEYS: list[tuple[str | None, str, str]] = [
+    (None, "enter", "send the message (in the input)"),
+    (None, "ctrl+j", "new line in the input (also shift+enter)"),
+    (None, "up", "recall the last sent message (empty input)"),
     ("chat", "ctrl+l", "focus the chat (then ↑/↓, g/G)"),
     ("schedules", "ctrl+s", "focus the schedule sidebar (then ↑/↓)"),
     ("input", "ctrl+g", "focus the input (escape also returns there)"),
     ("new", "ctrl+n", "new schedule (n in the sidebar)"),
-    ("schedules.edit", "e", "edit the selected schedule (sidebar)"),
+    ("schedules.edit", "e", "edit the selected schedule (sidebar; also enter)"),
     ("schedules.cancel", "x", "cancel the selected schedule (sidebar; also delete)"),
     ("schedules.pause", "p", "pause / resume the selected schedule (sidebar)"),
     ("sidebar", "ctrl+b", "show / hide the sidebar"),
-    ("palette", "ctrl+p", "command palette (export, quit, …)"),
+    (None, "ctrl+p", "command palette (export, quit, …)"),
     ("help", "f1", "this help (? outside the input)"),
     ("quit", "ctrl+q", "quit"),
 ]
@@ -330,7 +331,10 @@ class DynapromptApp(App[None]):
 
     def action_help(self) -> None:
         keymap = getattr(self, "_keymap", {})
-        keys = [(keymap.get(bid, key), what) for bid, key, what in KEYS]
+        keys = [
+            (keymap.get(bid, key) if bid else key, f"{what} · id `{bid}`" if bid else what)
+            for bid, key, what in KEYS
+        ]
         self.push_screen(HelpScreen(keys))
 
     def action_export(self, fmt: str = "md") -> None:
