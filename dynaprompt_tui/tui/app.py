@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Awaitable
 from pathlib import Path
@@ -82,7 +81,6 @@ class DynapromptApp(App[None]):
         self.clock = clock
         self.zone = ZoneInfo(settings.tz)
         self.start_engine = start_engine
-        self._send_lock = asyncio.Lock()
         self.bridge = ev.Bridge(self)
         conversation.listener = self.bridge
         if settings.keys:
@@ -200,8 +198,8 @@ class DynapromptApp(App[None]):
         self.run_worker(self._send(event.text), group="send")
 
     async def _send(self, text: str) -> None:
-        async with self._send_lock:
-            await self._guard(self.conversation.send(text), "Sending")
+        # No lock here: the core runs one model turn at a time, and the message shows at once.
+        await self._guard(self.conversation.send(text), "Sending")
 
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self, event: TextArea.Changed) -> None:

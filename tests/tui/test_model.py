@@ -50,3 +50,38 @@ async def test_failed_call_shows_error_with_retry(build, settings, openai_server
         bots = [i for i in app.query(BotMessage) if i.message.content]
         assert bots[-1].message.content == "Back again."
         assert app.is_running
+
+
+async def test_instructions_only_turn_leaves_no_empty_bubble(build, settings, openai_server):
+    openai_server.reply("dps user in 5 minutes\nStretch!")
+    online_settings = online(settings, openai_server)
+    app = build(online_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.conversation.send("remind me to stretch in 5 minutes")
+        await settle(app, pilot)
+        assert len(app.conversation.pending()) == 1
+        visible = [b for b in app.query(BotMessage) if b.display and not b.has_class("-empty")]
+        assert visible == []
+    again = build(online_settings)  # reopened: stored history must not show it either
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        visible = [b for b in again.query(BotMessage) if not b.has_class("-empty")]
+        assert visible == []
+        assert len(again.query(MessageItem)) >= 2  # the user's message and the card
+
+
+async def test_streaming_bot_message_says_it_is_writing(build, settings, openai_server):
+    openai_server.reply("slow words arrive one by one", delay=0.3)
+    app = build(online(settings, openai_server))
+    async with app.run_test(size=SIZE) as pilot:
+        app.run_worker(app.conversation.send("talk"))
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.query(BotMessage):
+                break
+        bot = app.query_one(BotMessage)
+        assert bot.has_class("-streaming")
+        assert "writing…" in text_of(bot.query_one(".msg-header"))
+        await settle(app, pilot)
+        assert not bot.has_class("-streaming")
+        assert "writing…" not in text_of(bot.query_one(".msg-header"))

@@ -144,6 +144,19 @@ class BotMessage(MessageItem):
     def __init__(self, message: Message, tz: tzinfo) -> None:
         super().__init__(message, tz)
         self._stream = None
+        self._sync_classes()
+
+    def _sync_classes(self) -> None:
+        streaming = bool(self.message.meta.get("streaming"))
+        self.set_class(streaming, "-streaming")
+        # A turn that turned out to be instructions only leaves no empty bubble.
+        self.set_class(not streaming and not self.message.content.strip(), "-empty")
+
+    def header(self) -> Content:
+        head = super().header()
+        if self.message.meta.get("streaming"):
+            head = Content.assemble(head, "  ", ("writing…", "italic $text-muted"))
+        return head
 
     def compose_body(self) -> ComposeResult:
         yield Markdown(clean(self.message.content), classes="msg-body")
@@ -162,6 +175,7 @@ class BotMessage(MessageItem):
             await self._stream.stop()
             self._stream = None
         self.message = message
+        self._sync_classes()
         self.query_one(".msg-header", Static).update(self.header())
         # A full update at the end, so a half-streamed code fence is never left blank.
         await self.markdown.update(clean(message.content))
@@ -169,6 +183,11 @@ class BotMessage(MessageItem):
 
 def make_item(message: Message, tz: tzinfo) -> MessageItem:
     return BotMessage(message, tz) if message.role == Role.ASSISTANT else MessageItem(message, tz)
+
+
+def shown(message: Message) -> bool:
+    """Bot turns that held only instructions are kept for the model, not shown."""
+    return not message.meta.get("hidden")
 
 
 class ChatView(VerticalScroll, can_focus=True):
@@ -203,6 +222,8 @@ class ChatView(VerticalScroll, can_focus=True):
     async def load(self, messages: list[Message], *, exhausted: bool) -> None:
         """Show the latest page of the conversation (oldest first)."""
         await self.remove_children()
+        self._oldest_id = messages[0].id if messages else None
+        messages = [m for m in messages if shown(m)]
         if not messages:
             await self.mount(Static(WELCOME, id="welcome", markup=False))
         self._items.clear()
@@ -210,11 +231,12 @@ class ChatView(VerticalScroll, can_focus=True):
         items = [make_item(m, self.tz) for m in messages]
         for item in items:
             self._items[item.message.id] = item
-        self._oldest_id = messages[0].id if messages else None
         await self.mount_all(items)
         self.scroll_end(animate=False, immediate=True)
 
-    async def add(self, message: Message) -> MessageItem:
+    async def add(self, message: Message) -> MessageItem | None:
+        if not shown(message):
+            return None
         if message.id in self._items:
             await self._items[message.id].replace(message)
             return self._items[message.id]
@@ -233,13 +255,14 @@ class ChatView(VerticalScroll, can_focus=True):
         """Insert an older page at the top, keeping what the user is looking at in place."""
         self.history_exhausted = exhausted
         self._loading_older = False
-        messages = [m for m in messages if m.id not in self._items]
+        if messages:
+            self._oldest_id = min(self._oldest_id or messages[0].id, messages[0].id)
+        messages = [m for m in messages if m.id not in self._items and shown(m)]
         if not messages:
             return
         items = [make_item(m, self.tz) for m in messages]
         for item in items:
             self._items[item.message.id] = item
-        self._oldest_id = messages[0].id
         before_height = self.virtual_size.height
         before_y = self.scroll_y
         first = self.children[0] if self.children else None
