@@ -16,7 +16,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
     request_timeout = 60
     max_retries = 3
 
-    [keys]          # binding id -> key, e.g. schedules = "ctrl+l"
+    [keys]          # binding id -> key, e.g. schedules = "ctrl+o"
     [guardrails]    # see Guardrails below
 
 The API key never leaves this module unmasked except to the HTTP client: use ``masked()``.
@@ -219,7 +219,7 @@ def _keys(v: Any) -> dict[str, str]:
     if not isinstance(v, Mapping) or not all(
         isinstance(k, str) and isinstance(x, str) for k, x in v.items()
     ):
-        raise ConfigError('[keys] must map binding ids to key names, e.g. schedules = "ctrl+l"')
+        raise ConfigError('[keys] must map binding ids to key names, e.g. schedules = "ctrl+o"')
     return dict(v)
 
 

@@ -48,7 +48,7 @@ _TOMORROW = re.compile(
     r"(?:\s+at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?)",
     re.I,
 )
-_ID = re.compile(r"^[a-z0-9]{2,12}$", re.I)
+_ID = re.compile(r"^[0-9a-f]{2,32}$")  # schedule ids are short hex codes
 
 
 def _words(text: str) -> list[str]:

@@ -34,7 +34,7 @@ def check_bot_schedule(
                 f"the chatbot may not schedule a recurring message more often than every "
                 f"{min_interval_minutes} minutes"
             )
-    elif fires and fires[0] - now > timedelta(days=max_days_ahead):
+    if fires and fires[0] - now > timedelta(days=max_days_ahead):
         return f"the chatbot may not schedule more than {max_days_ahead} days ahead"
     return None
 

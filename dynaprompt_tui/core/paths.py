@@ -1,4 +1,4 @@
-"""Where the database lives: the user data dir, or $DYNAPROMPT_DB (the CLI's --db sets it)."""
+"""Where the database lives: the user data dir, or $DYNAPROMPT_DB (config maps --db over both)."""
 
 from __future__ import annotations
 

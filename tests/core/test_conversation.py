@@ -375,3 +375,12 @@ async def test_time_errors_are_typed(make, openai_server):
         parse_message("dps u 5 minutes ago\nx").instructions[0], by=Party.USER
     )
     assert result.data["code"] == "past_time"
+
+
+async def test_guardrail_days_ahead_applies_to_a_recurring_first_fire(make, openai_server):
+    conv, _ = make(guardrails=Guardrails(auto_approve_bot_recurring=True))
+    openai_server.reply("ok\ndps u every year on January 25\nyearly")
+    openai_server.reply("ok")
+    await conv.send("yearly please")
+    assert conv.pending() == []
+    assert "120 days" in cards(conv, "limit")[0].content
