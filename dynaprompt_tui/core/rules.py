@@ -20,8 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from croniter import CroniterBadDateError, croniter
-
 RULE_VERSION = 1
 # A schedule's fire times are searched at most this far; a rule with nothing in range has ended.
 _HORIZON = timedelta(days=366 * 8)
@@ -69,12 +67,20 @@ def _cron_fixed_hour(expr: str) -> bool:
     return "*" not in hour and "/" not in hour
 
 
+def _cron_valid(expr: str) -> bool:
+    from croniter import croniter
+
+    return bool(croniter.is_valid(expr))
+
+
 def _iter_cron(expr: str, tz: ZoneInfo, after: datetime) -> Iterator[datetime]:
     """Instants after `after` at which the cron rule fires, ascending, de-duplicated."""
     fixed = _cron_fixed_hour(expr)
     after_u = _utc(after)
     # Start an hour of wall time early so that a fold just behind `after` is not missed.
     start = after_u.astimezone(tz).replace(tzinfo=None) - timedelta(hours=2)
+    from croniter import CroniterBadDateError, croniter  # ~20 ms: kept off the app's start-up
+
     it = croniter(expr, start)
     heap: list[datetime] = []
     last: datetime | None = None
@@ -125,7 +131,7 @@ class When:
     def __post_init__(self) -> None:
         if self.kind not in ("once", "cron", "every", "days"):
             raise ValueError(f"unknown rule kind {self.kind!r}")
-        if self.kind == "cron" and not croniter.is_valid(self.cron or ""):
+        if self.kind == "cron" and not _cron_valid(self.cron or ""):
             raise ValueError(f"invalid cron expression {self.cron!r}")
         if self.kind == "every" and not (self.seconds and self.seconds > 0 and self.anchor):
             raise ValueError("an interval needs a positive length and an anchor")
