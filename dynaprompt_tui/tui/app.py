@@ -91,7 +91,7 @@ class DynapromptApp(App[None]):
         yield Header(icon="⏰")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield ChatView(self.zone, id="chat")
+                yield ChatView(self.zone, self.clock.now, id="chat")
                 yield Static("", id="preview", markup=False)
                 yield Composer(id="composer", placeholder=PLACEHOLDER)
             yield ScheduleSidebar(

@@ -436,3 +436,18 @@ async def test_make_app_opens_the_conversation_from_settings(settings, clock) ->
         await pilot.pause()
     assert not app.is_running
     assert settings.db_path.exists()
+
+
+async def test_messages_from_other_days_show_the_date(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings, clock=clock)
+    conversation.add(Role.USER, "yesterday's note")
+    clock.advance(hours=24)
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.conversation.send("dps u in 1 hour\ntoday's")
+        await settle(app, pilot)
+        old, new = items(app)[:2]
+        assert "Thu 05 Mar 10:15" in text_of(old.query_one(".msg-header", Static))
+        assert text_of(new.query_one(".msg-header", Static)).endswith("10:15")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import date, datetime, tzinfo
 
 from textual import on
 from textual.app import ComposeResult
@@ -67,9 +68,10 @@ class MessageItem(Vertical):
         action: str  # "approve" | "reject" | "retry"
         message: Message
 
-    def __init__(self, message: Message, tz: tzinfo) -> None:
+    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
         self.message = message
         self.tz = tz
+        self.today = today
         classes = f"msg -{message.role.value}"
         if message.schedule_id:
             classes += " -scheduled"
@@ -93,7 +95,8 @@ class MessageItem(Vertical):
             parts += ["  ", (f"({m.meta['outcome']})", "italic $text-muted")]
         if m.meta.get("partial"):
             parts += ["  ", ("(partial)", "italic $text-muted")]
-        parts += ["  ", (local_time(m.created_at, self.tz), "$text-muted")]
+        older = self.today is not None and m.created_at.astimezone(self.tz).date() != self.today
+        parts += ["  ", (local_time(m.created_at, self.tz, with_day=older), "$text-muted")]
         return Content.assemble(*parts)
 
     def compose(self) -> ComposeResult:
@@ -141,8 +144,8 @@ class MessageItem(Vertical):
 class BotMessage(MessageItem):
     """A chatbot message: Markdown, written to live while it streams."""
 
-    def __init__(self, message: Message, tz: tzinfo) -> None:
-        super().__init__(message, tz)
+    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
+        super().__init__(message, tz, today)
         self._stream = None
         self._sync_classes()
 
@@ -181,8 +184,9 @@ class BotMessage(MessageItem):
         await self.markdown.update(clean(message.content))
 
 
-def make_item(message: Message, tz: tzinfo) -> MessageItem:
-    return BotMessage(message, tz) if message.role == Role.ASSISTANT else MessageItem(message, tz)
+def make_item(message: Message, tz: tzinfo, today: date | None = None) -> MessageItem:
+    cls = BotMessage if message.role == Role.ASSISTANT else MessageItem
+    return cls(message, tz, today)
 
 
 def shown(message: Message) -> bool:
@@ -208,9 +212,10 @@ class ChatView(VerticalScroll, can_focus=True):
 
     PAGE = 50
 
-    def __init__(self, tz: tzinfo, **kwargs) -> None:
+    def __init__(self, tz: tzinfo, now: Callable[[], datetime] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tz = tz
+        self.now = now
         self._items: dict[int, MessageItem] = {}
         self._oldest_id: int | None = None
         self.history_exhausted = False
@@ -218,6 +223,10 @@ class ChatView(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def today(self) -> date | None:
+        """Messages from other days show their date too."""
+        return self.now().astimezone(self.tz).date() if self.now else None
 
     async def load(self, messages: list[Message], *, exhausted: bool) -> None:
         """Show the latest page of the conversation (oldest first)."""
@@ -228,7 +237,7 @@ class ChatView(VerticalScroll, can_focus=True):
             await self.mount(Static(WELCOME, id="welcome", markup=False))
         self._items.clear()
         self.history_exhausted = exhausted
-        items = [make_item(m, self.tz) for m in messages]
+        items = [make_item(m, self.tz, self.today()) for m in messages]
         for item in items:
             self._items[item.message.id] = item
         await self.mount_all(items)
@@ -240,7 +249,7 @@ class ChatView(VerticalScroll, can_focus=True):
         if message.id in self._items:
             await self._items[message.id].replace(message)
             return self._items[message.id]
-        item = make_item(message, self.tz)
+        item = make_item(message, self.tz, self.today())
         self._items[message.id] = item
         await self.query("#welcome").remove()
         if self._oldest_id is None:
@@ -260,7 +269,7 @@ class ChatView(VerticalScroll, can_focus=True):
         messages = [m for m in messages if m.id not in self._items and shown(m)]
         if not messages:
             return
-        items = [make_item(m, self.tz) for m in messages]
+        items = [make_item(m, self.tz, self.today()) for m in messages]
         for item in items:
             self._items[item.message.id] = item
         before_height = self.virtual_size.height
