@@ -46,6 +46,7 @@ KEYS: list[tuple[str | None, str, str]] = [
     ("schedules.edit", "e", "edit the selected schedule (sidebar; also enter)"),
     ("schedules.cancel", "x", "cancel the selected schedule (sidebar; also delete)"),
     ("schedules.pause", "p", "pause / resume the selected schedule (sidebar)"),
+    ("schedules.approve", "a", "approve the bot's selected recurring schedule (sidebar)"),
     ("sidebar", "ctrl+b", "show / hide the sidebar"),
     (None, "ctrl+p", "command palette (export, quit, …)"),
     ("help", "f1", "this help (? outside the input)"),
@@ -57,6 +58,7 @@ class DynapromptApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "dynaprompt"
     COMMANDS = App.COMMANDS | {DynapromptCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+l", "focus('chat')", "Chat", id="chat"),
         Binding("ctrl+s", "focus('schedules')", "Schedules", id="schedules"),
@@ -282,6 +284,14 @@ class DynapromptApp(App[None]):
                 await self._guard(work, "Saving the schedule")
 
         self.push_screen(ScheduleEditScreen(self.conversation.check_edit, schedule), done)
+
+    @on(ScheduleSidebar.ApproveRequested)
+    async def _approve(self, event: ScheduleSidebar.ApproveRequested) -> None:
+        s = event.schedule
+        if s.approved:
+            self.notify(f"{s.id} does not need approval", markup=False)
+        elif await self._guard(self.conversation.approve(s.id), "Approving"):
+            self.notify(f"Approved {s.id}", markup=False)
 
     @on(ScheduleSidebar.PauseToggleRequested)
     async def _pause_toggle(self, event: ScheduleSidebar.PauseToggleRequested) -> None:

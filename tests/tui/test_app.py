@@ -451,3 +451,21 @@ async def test_messages_from_other_days_show_the_date(build, settings, clock) ->
         old, new = items(app)[:2]
         assert "Thu 05 Mar 10:15" in text_of(old.query_one(".msg-header", Static))
         assert text_of(new.query_one(".msg-header", Static)).endswith("10:15")
+
+
+async def test_a_in_sidebar_approves_the_bots_recurring_schedule(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "every day at 8am teach me Spanish")
+        assert not app.conversation.pending()[0].approved
+        await pilot.press("ctrl+s", "a")
+        await settle(app, pilot)
+        assert app.conversation.pending()[0].approved
+        assert "needs approval" not in app.query_one(ScheduleList).render_line(1).text
+
+
+async def test_narrow_terminal_keeps_everything_visible(app) -> None:
+    async with app.run_test(size=(70, 24)) as pilot:
+        await schedule(app, pilot)
+        assert app.screen.has_class("-narrow")
+        assert app.query_one(ScheduleSidebar).outer_size.width == 30
+        assert app.query_one(Composer).size.width > 20

@@ -94,6 +94,7 @@ class ScheduleList(ScrollView, can_focus=True):
         Binding("e,enter", "edit", "Edit", id="schedules.edit"),
         Binding("p", "pause", "Pause/resume", id="schedules.pause"),
         Binding("n", "new", "New", id="schedules.new", show=False),
+        Binding("a", "approve", "Approve", id="schedules.approve", show=False),
         Binding("escape", "app.focus('composer')", show=False),
         Binding("question_mark", "app.help", show=False),
     ]
@@ -271,6 +272,10 @@ class ScheduleList(ScrollView, can_focus=True):
         if (s := self.selected) is not None:
             self.post_message(ScheduleSidebar.PauseToggleRequested(s))
 
+    def action_approve(self) -> None:
+        if (s := self.selected) is not None:
+            self.post_message(ScheduleSidebar.ApproveRequested(s))
+
     def action_new(self) -> None:
         self.post_message(ScheduleSidebar.NewRequested())
 
@@ -288,6 +293,10 @@ class ScheduleSidebar(Vertical):
 
     @dataclass
     class PauseToggleRequested(TMessage):
+        schedule: Schedule
+
+    @dataclass
+    class ApproveRequested(TMessage):
         schedule: Schedule
 
     class NewRequested(TMessage):
