@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static, TextArea
 
+from dynaprompt_tui.core.conversation import Preview
 from dynaprompt_tui.core.models import Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
@@ -118,6 +119,10 @@ class DynapromptApp(App[None]):
         self.sub_title = f"{self.conversation.label} · {self.settings.tz}"
         history = self.conversation.messages(limit=PAGE)
         await self.chat.load(history, exhausted=len(history) < PAGE)
+        # Up-arrow recall works across restarts: what the user typed before.
+        self.composer.sent = [
+            m.content for m in history if m.role == Role.USER and not m.schedule_id
+        ]
         self.refresh_schedules()
         self.composer.focus()
         for warning in getattr(self.settings, "warnings", ()):
@@ -149,17 +154,17 @@ class DynapromptApp(App[None]):
     # -- core events -----------------------------------------------------------------------
     @on(ev.MessageAdded)
     async def _message_added(self, event: ev.MessageAdded) -> None:
-        await self.chat.add(event.message)
+        await self._guard(self.chat.add(event.message), "Showing a message")
 
     @on(ev.MessageDelta)
     async def _message_delta(self, event: ev.MessageDelta) -> None:
         item = self.chat.item(event.message_id)
         if isinstance(item, BotMessage):
-            await item.write(event.text)
+            await self._guard(item.write(event.text), "Streaming")
 
     @on(ev.MessageChanged)
     async def _message_changed(self, event: ev.MessageChanged) -> None:
-        await self.chat.add(event.message)
+        await self._guard(self.chat.add(event.message), "Updating a message")
 
     @on(ev.SchedulesChanged)
     def refresh_schedules(self) -> None:
@@ -207,7 +212,10 @@ class DynapromptApp(App[None]):
     def _draft_changed(self, event: TextArea.Changed) -> None:
         preview = self.query_one("#preview", Static)
         text = event.text_area.text
-        items = self._guard_sync(lambda: self.conversation.preview(text), "Preview", [])
+        try:
+            items = self.conversation.preview(text)
+        except Exception as e:  # shown in the preview line, not as a toast per keystroke
+            items = [Preview(False, f"preview failed: {e}")]
         if not items:
             preview.display = False
             return

@@ -469,3 +469,15 @@ async def test_narrow_terminal_keeps_everything_visible(app) -> None:
         assert app.screen.has_class("-narrow")
         assert app.query_one(ScheduleSidebar).outer_size.width == 30
         assert app.query_one(Composer).size.width > 20
+
+
+async def test_recall_works_after_a_restart(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings, clock=clock)
+    await conversation.send("typed last time")
+    await conversation.idle()
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("up")
+        assert app.query_one(Composer).text == "typed last time"

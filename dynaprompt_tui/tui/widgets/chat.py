@@ -90,7 +90,7 @@ class MessageItem(Vertical):
             badge = f" ⏰ scheduled by {_by(m.scheduled_by)} · due {due} "
             parts += ["  ", (badge, "$text-accent on $accent-muted")]
             if m.late:
-                parts += [" ", (" late ", "bold $text-warning on $warning-muted")]
+                parts += [" ", (" late ", "bold $text-error on $error-muted")]
         if m.meta.get("outcome"):
             parts += ["  ", (f"({m.meta['outcome']})", "italic $text-muted")]
         if m.meta.get("partial"):
