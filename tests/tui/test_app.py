@@ -481,3 +481,43 @@ async def test_recall_works_after_a_restart(build, settings, clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("up")
         assert app.query_one(Composer).text == "typed last time"
+
+
+async def test_chat_keys_and_escape_back_to_input(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings, clock=clock)
+    for n in range(30):
+        conversation.add(Role.USER, f"message {n}")
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.query_one(ChatView)
+        bottom = chat.max_scroll_y
+        await pilot.press("ctrl+l", "g")
+        await pilot.pause()
+        assert chat.scroll_target_y == 0
+        await pilot.press("j", "j")
+        assert chat.scroll_target_y > 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert chat.scroll_target_y == bottom
+        await pilot.press("escape")
+        assert isinstance(app.focused, Composer)
+        await pilot.press("ctrl+s", "escape")
+        assert isinstance(app.focused, Composer)
+
+
+async def test_sidebar_home_end_and_page_keys(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        lines = "\n".join(f"dps u in {n + 1} hours\nitem {n}" for n in range(8))
+        await schedule(app, pilot, lines)
+        lst = app.query_one(ScheduleList)
+        await pilot.press("ctrl+s", "end")
+        assert lst.selected.prompt == "item 7"
+        await pilot.press("home")
+        assert lst.selected.prompt == "item 0"
+        await pilot.press("pagedown")
+        assert lst.selected.prompt == "item 5"
+        await pilot.press("pageup")
+        assert lst.selected.prompt == "item 0"
