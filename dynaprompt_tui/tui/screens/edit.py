@@ -92,15 +92,21 @@ class ScheduleEditScreen(ModalScreen[ScheduleEdit | None]):
     @on(TextArea.Changed)
     def validate(self) -> None:
         time_prompt, prompt = self.values()
+        if not time_prompt.strip() and not prompt.strip():
+            self._show(False, "Write when (e.g. tomorrow at 9am) and the message.", hint=True)
+            return
         try:
             ok, text = check_text(self.check(time_prompt, prompt))
         except Exception as e:  # the dialog stays usable whatever the core says
             ok, text = False, clean(str(e) or e.__class__.__name__)
+        self._show(ok, text)
+
+    def _show(self, ok: bool, text: str, *, hint: bool = False) -> None:
         self._ok = ok
         check = self.query_one("#check", Static)
         check.update(text)
         check.set_class(ok, "-ok")
-        check.set_class(not ok, "-error")
+        check.set_class(not ok and not hint, "-error")
         self.query_one("#save", Button).disabled = not ok
 
     @on(Input.Submitted)

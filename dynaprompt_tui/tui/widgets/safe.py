@@ -35,23 +35,3 @@ def local_time(when: datetime | None, tz: tzinfo, *, with_day: bool = False) -> 
         return "—"
     local = when.astimezone(tz)
     return local.strftime("%a %d %b %H:%M") if with_day else local.strftime("%H:%M")
-
-
-def relative(seconds: float) -> str:
-    """'in 3 h 5 min', 'in 40 s', 'now', '5 min ago' — coarse, for labels that tick."""
-    future = seconds >= 0
-    s = int(abs(seconds))
-    if s < 5:
-        return "now"
-    if s < 60:
-        text = f"{s} s"
-    elif s < 3600:
-        text = f"{s // 60} min"
-    elif s < 86400:
-        h, m = divmod(s // 60, 60)
-        text = f"{h} h {m} min" if m and h < 10 else f"{h} h"
-    else:
-        d, rem = divmod(s, 86400)
-        h = rem // 3600
-        text = f"{d} d {h} h" if h and d < 7 else f"{d} d"
-    return f"in {text}" if future else f"{text} ago"

@@ -24,8 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from dynaprompt_tui.core.formatting import when_rel
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
-from dynaprompt_tui.tui.widgets.safe import clean, local_time, relative
+from dynaprompt_tui.tui.widgets.safe import clean, local_time
 
 ROW = 5  # lines per schedule, the last one a gap
 CANCEL = " ✕ "
@@ -159,7 +160,7 @@ class ScheduleList(ScrollView, can_focus=True):
     def relative_text(self, row: Row) -> str:
         if row.next_fire is None:
             return "no next fire"
-        return relative((row.next_fire - self.now()).total_seconds())
+        return when_rel(row.next_fire, self.now())  # the same words as the core's cards
 
     # -- rendering -------------------------------------------------------------------------
     def _pieces(self, index: int, sub: int, width: int) -> list[tuple[str, str | None]]:
