@@ -341,6 +341,24 @@ class DynapromptApp(App[None]):
         else:
             self.notify("No schedule selected", severity="warning")
 
+    def action_cancel_all(self) -> None:
+        pending = self._guard_sync(self.conversation.pending, "Loading schedules", [])
+        if not pending:
+            self.notify("Nothing is scheduled", markup=False)
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            for s in pending:
+                if not await self._guard(self.conversation.cancel(s.id), f"Cancelling {s.id}"):
+                    return
+            self.notify(f"Cancelled {len(pending)} schedule{'s' * (len(pending) != 1)}")
+
+        n = len(pending)
+        question = f"Cancel all {n} schedule{'s' * (n != 1)}?"
+        self.push_screen(ConfirmScreen(question, yes="Cancel all", no="Keep"), answered)
+
     async def action_pause_schedule(self) -> None:
         if (s := self._selected()) is not None:
             await self._pause_toggle(ScheduleSidebar.PauseToggleRequested(s))

@@ -17,6 +17,7 @@ class DynapromptCommands(Provider):
             ("Edit selected schedule", partial(run, "edit_schedule"), "Change when or what"),
             ("Cancel selected schedule", partial(run, "cancel_schedule"), "Cancel it (asks)"),
             ("Pause / resume selected schedule", partial(run, "pause_schedule"), ""),
+            ("Cancel all schedules", partial(run, "cancel_all"), "Cancel every pending schedule"),
             ("Focus chat", partial(run, "focus('chat')"), "Scroll the conversation"),
             ("Focus schedules", partial(run, "focus('schedules')"), "The schedule sidebar"),
             ("Focus input", partial(run, "focus('composer')"), "Write a message"),

@@ -23,10 +23,19 @@ class MessageAdded(TMessage):
     message: Message
 
 
-@dataclass
 class MessageDelta(TMessage):
-    message_id: int
-    text: str
+    """New streamed text for a bot message. At most one is queued per message: later chunks
+    join the queued one, so a fast stream (thousands of tokens/s) never floods the queue and
+    keystrokes stay responsive. `text` takes everything accumulated so far."""
+
+    def __init__(self, bridge: Bridge, message_id: int) -> None:
+        super().__init__()
+        self._bridge = bridge
+        self.message_id = message_id
+
+    @property
+    def text(self) -> str:
+        return self._bridge.take(self.message_id)
 
 
 @dataclass
@@ -54,14 +63,24 @@ class Bridge:
 
     def __init__(self, app: App) -> None:
         self._app = app
+        self._pending: dict[int, list[str]] = {}  # streamed text not yet taken by the app
+
+    def take(self, message_id: int) -> str:
+        return "".join(self._pending.pop(message_id, ()))
 
     def on_message(self, message: Message) -> None:
         self._app.post_message(MessageAdded(message))
 
     def on_delta(self, message_id: int, text: str) -> None:
-        self._app.post_message(MessageDelta(message_id, text))
+        chunks = self._pending.get(message_id)
+        if chunks is not None:  # a MessageDelta is already queued; it will carry this too
+            chunks.append(text)
+            return
+        self._pending[message_id] = [text]
+        self._app.post_message(MessageDelta(self, message_id))
 
     def on_message_changed(self, message: Message) -> None:
+        self._pending.pop(message.id, None)  # the final content replaces any unshown chunks
         self._app.post_message(MessageChanged(message))
 
     def on_schedules_changed(self) -> None:

@@ -521,3 +521,24 @@ async def test_sidebar_home_end_and_page_keys(app) -> None:
         assert lst.selected.prompt == "item 5"
         await pilot.press("pageup")
         assert lst.selected.prompt == "item 0"
+
+
+async def test_command_palette_cancel_all(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot, "dps u in 1 hour\none\ndps c in 2 hours\ntwo")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "cancel all schedules")
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.conversation.pending() == []
+
+
+async def test_double_click_edits_a_schedule(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule(app, pilot)
+        await pilot.click(ScheduleList, offset=(4, 2), times=2)
+        assert isinstance(app.screen, ScheduleEditScreen)

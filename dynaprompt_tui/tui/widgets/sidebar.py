@@ -252,6 +252,8 @@ class ScheduleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if sub == 0 and offset.x >= width - len(CANCEL):
             self.action_cancel()
+        elif event.chain == 2:  # double click edits
+            self.action_edit()
 
     def action_cursor(self, step: int) -> None:
         if self.schedules:
