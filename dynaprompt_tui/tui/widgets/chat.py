@@ -169,6 +169,10 @@ class BotMessage(MessageItem):
         return self.query_one(Markdown)
 
     async def write(self, text: str) -> None:
+        if not text:
+            # Never start a stream for nothing: stopping a stream whose task has not run yet
+            # raises CancelledError into the caller.
+            return
         if self._stream is None:
             self._stream = Markdown.get_stream(self.markdown)
         await self._stream.write(clean(text))
