@@ -20,7 +20,6 @@ from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
 from dynaprompt_tui.tui.screens.edit import ScheduleEdit, ScheduleEditScreen
-from dynaprompt_tui.tui.screens.help import HelpScreen
 from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.safe import clean
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from dynaprompt_tui.core.conversation import Conversation
 
 PAGE = 50
+FIRST_SCREEN = 12  # messages mounted before the first frame (a screenful or more)
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
 # (binding id or None, default key, what it does) — the help screen and the docs read this.
@@ -118,7 +118,17 @@ class DynapromptApp(App[None]):
         self.title = "dynaprompt"
         self.sub_title = f"{self.conversation.label} · {self.settings.tz}"
         history = self.conversation.messages(limit=PAGE)
-        await self.chat.load(history, exhausted=len(history) < PAGE)
+        # Mount a screenful before the first frame and the rest of the page right after it:
+        # start-up then stays flat however long the conversation is.
+        first, rest = history[-FIRST_SCREEN:], history[:-FIRST_SCREEN]
+        self.chat.loading_older = bool(rest)  # the rest is on its way: no page fetch meanwhile
+        await self.chat.load(first, exhausted=len(history) < PAGE and not rest)
+        if rest:
+
+            async def load_rest() -> None:
+                await self.chat.prepend(rest, exhausted=len(history) < PAGE)
+
+            self.call_after_refresh(load_rest)
         # Up-arrow recall works across restarts: what the user typed before.
         self.composer.sent = [
             m.content for m in history if m.role == Role.USER and not m.schedule_id
@@ -369,6 +379,8 @@ class DynapromptApp(App[None]):
             (keymap.get(bid, key) if bid else key, f"{what} · id `{bid}`" if bid else what)
             for bid, key, what in KEYS
         ]
+        from dynaprompt_tui.tui.screens.help import HelpScreen  # Markdown: off the start-up path
+
         self.push_screen(HelpScreen(keys))
 
     def action_export(self, fmt: str = "md") -> None:

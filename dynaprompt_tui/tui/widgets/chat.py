@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,10 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message as TMessage
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Button, Static
 
 from dynaprompt_tui.core.models import Message, Party, Role
 from dynaprompt_tui.tui.widgets.safe import clean, literal, local_time
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 _ROLE_LABEL = {
     Role.USER: "you",
@@ -162,10 +166,15 @@ class BotMessage(MessageItem):
         return head
 
     def compose_body(self) -> ComposeResult:
+        # Imported here: markdown-it costs ~50 ms, which an empty chat need not pay at start-up.
+        from textual.widgets import Markdown
+
         yield Markdown(clean(self.message.content), classes="msg-body")
 
     @property
     def markdown(self) -> Markdown:
+        from textual.widgets import Markdown
+
         return self.query_one(Markdown)
 
     async def write(self, text: str) -> None:
@@ -174,7 +183,7 @@ class BotMessage(MessageItem):
             # raises CancelledError into the caller.
             return
         if self._stream is None:
-            self._stream = Markdown.get_stream(self.markdown)
+            self._stream = self.markdown.get_stream(self.markdown)
         await self._stream.write(clean(text))
 
     async def replace(self, message: Message) -> None:
@@ -223,7 +232,7 @@ class ChatView(VerticalScroll, can_focus=True):
         self._items: dict[int, MessageItem] = {}
         self._oldest_id: int | None = None
         self.history_exhausted = False
-        self._loading_older = False
+        self.loading_older = False
 
     def on_mount(self) -> None:
         self.anchor()
@@ -267,7 +276,7 @@ class ChatView(VerticalScroll, can_focus=True):
     async def prepend(self, messages: list[Message], *, exhausted: bool) -> None:
         """Insert an older page at the top, keeping what the user is looking at in place."""
         self.history_exhausted = exhausted
-        self._loading_older = False
+        self.loading_older = False
         if messages:
             self._oldest_id = min(self._oldest_id or messages[0].id, messages[0].id)
         messages = [m for m in messages if m.id not in self._items and shown(m)]
@@ -281,6 +290,12 @@ class ChatView(VerticalScroll, can_focus=True):
         first = self.children[0] if self.children else None
         await self.mount_all(items, before=first) if first else await self.mount_all(items)
 
+        if self.is_anchored and not self._anchor_released:
+            # Still following the latest message (e.g. the rest of the first page, loaded
+            # just after start-up): stay at the bottom.
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            return
+
         def keep_position() -> None:
             grown = self.virtual_size.height - before_height
             self.scroll_to(y=before_y + grown, animate=False, immediate=True)
@@ -293,15 +308,15 @@ class ChatView(VerticalScroll, can_focus=True):
             new <= 0
             and old > 0
             and not self.history_exhausted
-            and not self._loading_older
+            and not self.loading_older
             and self._oldest_id is not None
         ):
-            self._loading_older = True
+            self.loading_older = True
             self.post_message(self.OlderWanted(self._oldest_id))
 
     def action_load_older(self) -> None:
-        if not self.history_exhausted and self._oldest_id is not None:
-            self._loading_older = True
+        if not self.history_exhausted and not self.loading_older and self._oldest_id is not None:
+            self.loading_older = True
             self.post_message(self.OlderWanted(self._oldest_id))
 
     @property
