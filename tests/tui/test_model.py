@@ -70,18 +70,20 @@ async def test_instructions_only_turn_leaves_no_empty_bubble(build, settings, op
         assert len(again.query(MessageItem)) >= 2  # the user's message and the card
 
 
-async def test_streaming_bot_message_says_it_is_writing(build, settings, openai_server):
-    openai_server.reply("slow words arrive one by one", delay=0.3)
-    app = build(online(settings, openai_server))
+async def test_streaming_bot_message_says_it_is_writing(app) -> None:
+    from dynaprompt_tui.core.models import Message
+    from tests.tui.helpers import START
+
+    streaming = Message(1, Role.ASSISTANT, "", START, meta={"streaming": True})
     async with app.run_test(size=SIZE) as pilot:
-        app.run_worker(app.conversation.send("talk"))
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.query(BotMessage):
-                break
+        await app.chat.add(streaming)
         bot = app.query_one(BotMessage)
         assert bot.has_class("-streaming")
         assert "writing…" in text_of(bot.query_one(".msg-header"))
-        await settle(app, pilot)
+        await bot.write("Hello **wor")
+        await bot.write("ld**")
+        await app.chat.add(replace(streaming, content="Hello **world**", meta={}))
+        await pilot.pause()
         assert not bot.has_class("-streaming")
         assert "writing…" not in text_of(bot.query_one(".msg-header"))
+        assert bot.markdown.source == "Hello **world**"

@@ -9,7 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
@@ -56,7 +56,7 @@ class ScheduleEditScreen(ModalScreen[ScheduleEdit | None]):
 
     def compose(self) -> ComposeResult:
         s = self.schedule
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             title = f"Edit schedule {s.id}" if s else "New schedule"
             yield Label(title, id="dialog-title", markup=False)
             if s is None:
