@@ -47,7 +47,7 @@ KEYS: list[tuple[str | None, str, str]] = [
     ("schedules.edit", "e", "edit the selected schedule (sidebar; also enter)"),
     ("schedules.cancel", "x", "cancel the selected schedule (sidebar; also delete)"),
     ("schedules.pause", "p", "pause / resume the selected schedule (sidebar)"),
-    (None, "a", "approve the bot's selected recurring schedule (sidebar)"),
+    ("schedules.approve", "a", "approve the bot's selected recurring schedule (sidebar)"),
     ("sidebar", "ctrl+b", "show / hide the sidebar"),
     (None, "ctrl+p", "command palette (export, quit, …)"),
     ("help", "f1", "this help (? outside the input)"),

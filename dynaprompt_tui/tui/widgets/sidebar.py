@@ -95,7 +95,7 @@ class ScheduleList(ScrollView, can_focus=True):
         Binding("e,enter", "edit", "Edit", id="schedules.edit"),
         Binding("p", "pause", "Pause/resume", id="schedules.pause"),
         Binding("n", "new", "New", id="schedules.new", show=False),
-        Binding("a", "approve", "Approve", show=False),  # id once docs/keys.md lists it
+        Binding("a", "approve", "Approve", id="schedules.approve", show=False),
         Binding("escape", "app.focus('composer')", show=False),
         Binding("question_mark", "app.help", show=False),
     ]
