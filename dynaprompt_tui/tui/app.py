@@ -60,6 +60,9 @@ class DynapromptApp(App[None]):
     TITLE = "dynaprompt"
     COMMANDS = App.COMMANDS | {DynapromptCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Focus the input from the start: focusing the chat first and moving away would restyle
+    # every mounted message on the way to the first frame.
+    AUTO_FOCUS = "#composer"
     BINDINGS = [
         Binding("ctrl+l", "focus('chat')", "Chat", id="chat"),
         Binding("ctrl+s", "focus('schedules')", "Schedules", id="schedules"),
