@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -262,6 +261,10 @@ _SETTABLE = {f.name for f in fields(Settings) if f.name not in ("config_path", "
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():  # the common case: no config file, and no 17 ms tomllib import
+        return {}
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
