@@ -99,11 +99,29 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], needle: str, tmp_path
 
 
 def test_export_markdown_and_json(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from dynaprompt_tui.core.models import Role
+    from dynaprompt_tui.core.store import Store
+
     db = tmp_path / "chat.db"
+    store = Store(db)
+    store.add_message(Role.USER, "hello *there*", now=datetime(2026, 3, 5, 10, 15, tzinfo=UTC))
+    store.close()
     md = run("export", "--db", str(db), "--demo", tmp_path=tmp_path)
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith("# dynaprompt conversation")
+    assert "hello *there*" in md.stdout
     out = tmp_path / "out.json"
     js = run("--db", str(db), "export", "--format", "json", "-o", str(out), tmp_path=tmp_path)
     assert js.returncode == 0, js.stderr
-    assert json.loads(out.read_text()) == []
+    [message] = json.loads(out.read_text())
+    assert message["role"] == "user" and message["content"] == "hello *there*"
+
+
+def test_export_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "typo" / "chat.db"
+    result = run("export", "--db", str(db), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "no conversation at" in result.stderr and "Traceback" not in result.stderr
+    assert not db.parent.exists()
