@@ -39,8 +39,8 @@ class Spec:
     count: int | None = None
 
 
-def err(msg: str, past: bool = False) -> TimePhraseError:
-    return TimePhraseError(msg, past=past)
+def err(msg: str, past: bool = False, unknown: bool = False) -> TimePhraseError:
+    return TimePhraseError(msg, past=past, unknown=unknown)
 
 
 UNIT_SMALL = ("second", "minute", "hour")

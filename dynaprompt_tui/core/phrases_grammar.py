@@ -56,13 +56,14 @@ class Grammar(RepeatRules):
         if t.val == "at" or (t.kind == "word" and t.val in ("on", "in", "every", "each")):
             nxt = self.tok(1)
             what = f"{t.text!r} followed by {nxt.text!r}" if nxt else f"a lone {t.text!r}"
-            return err(f"I don't understand {what}; {EXAMPLES}.")
+            return err(f"I don't understand {what}; {EXAMPLES}.", unknown=True)
         if t.kind == "num":
             return err(
                 f"I don't know what the number {t.text} means here; "
-                "write a time or an amount, e.g. 'at 9', '9am' or 'in 9 minutes'."
+                "write a time or an amount, e.g. 'at 9', '9am' or 'in 9 minutes'.",
+                unknown=True,
             )
-        return err(f"I don't understand {t.text!r} in a time phrase; {EXAMPLES}.")
+        return err(f"I don't understand {t.text!r} in a time phrase; {EXAMPLES}.", unknown=True)
 
     def _relative(self) -> bool:
         if self.word() != "in":
@@ -233,7 +234,8 @@ class Grammar(RepeatRules):
                 nxt = self.tok()
                 shown = repr(nxt.text) if nxt else "nothing"
                 raise err(
-                    f"'at' must be followed by a time, not {shown}; e.g. 'at 9am' or 'at 17:45'."
+                    f"'at' must be followed by a time, not {shown}; e.g. 'at 9am' or 'at 17:45'.",
+                    unknown=True,
                 )
             self.i = start
             return False

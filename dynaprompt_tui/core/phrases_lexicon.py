@@ -14,11 +14,14 @@ class TimePhraseError(ValueError):
     """A time phrase that cannot be scheduled. `str()` says what is wrong and gives an example.
 
     `past` is True when the phrase is understood but names a moment that has already gone.
+    `unknown` is True when the grammar gave up on a word or shape it does not know (as opposed to
+    a phrase it understood and refused): only then may `timeparse` try its fallback.
     """
 
-    def __init__(self, message: str, *, past: bool = False) -> None:
+    def __init__(self, message: str, *, past: bool = False, unknown: bool = False) -> None:
         super().__init__(message)
         self.past = past
+        self.unknown = unknown
 
 
 EXAMPLES = "e.g. 'in 20 minutes', 'tomorrow at 9am', 'every weekday at 9'"
@@ -160,7 +163,8 @@ def tokenize(text: str) -> list[Tok]:
         if not m:
             bad = s[pos:].split()[0] if s[pos:].split() else s[pos]
             raise TimePhraseError(
-                f"I can't read {bad!r} in a time phrase; {EXAMPLES}, or '2026-04-01 18:00'."
+                f"I can't read {bad!r} in a time phrase; {EXAMPLES}, or '2026-04-01 18:00'.",
+                unknown=True,
             )
         pos = m.end()
         g = m.lastgroup

@@ -53,12 +53,16 @@ class RepeatRules(Cursor):
                     raise err("Write the length in days or weeks, e.g. 'every day for 2 weeks'.")
                 self.s.for_span = amounts[0]
                 return True
+            anchor = self.word()
             if (self.accept("from") and self.accept("now")) or self.accept("later"):
                 self._add_rel(amounts)
                 return True
             raise err(
                 f"Did you mean 'in {self.t[start].text} ...'? e.g. 'in 5 minutes' or "
-                "'every 5 minutes'."
+                "'every 5 minutes'.",
+                # a bare amount is ambiguous (in / every); one tied to an anchor we don't know
+                # ("a week from tomorrow") is a shape for the fallback to try
+                unknown=anchor in ("from", "after", "before"),
             )
         self.i = start
         return False

@@ -3,8 +3,11 @@
 A hand-written tokenizer (`phrases_lexicon`) and grammar (`phrases_grammar`, `phrases_repeats`)
 turn the phrase into slots; `phrases_resolve` and `phrases_recurring` resolve the slots against
 `now` into a one-off instant or a recurring rule; this module assembles them, with the ends.
-The grammar is deterministic and accounts for every word, so nothing is ever guessed: parsedatetime
-is not used, because it silently ignores words it does not know ("tomorrow at the dentist").
+The grammar is deterministic and accounts for every word, so nothing is ever guessed. Only when it
+gives up on a word or shape it does not know (`TimePhraseError.unknown`) does `phrases_fallback`
+ask parsedatetime, strictly: a one-off only, and only if parsedatetime's match covers every word
+(it silently ignores words it does not know: "tomorrow at the dentist" stays an error). Phrases
+the grammar accepts, or rejects for a reason (past, impossible, ambiguous), never reach it.
 Conventions (morning 09:00, bare hours, day-first dates, ...) are in docs/time-phrases.md.
 """
 
@@ -69,17 +72,29 @@ def _parse(text: str, now: datetime, tz: ZoneInfo) -> When:
         raise TimePhraseError(
             f"A time phrase is at most {MAX_PHRASE} characters; e.g. 'every day at 9am'."
         )
-    toks = tokenize(text)
+    try:
+        toks = tokenize(text)
+    except TimePhraseError as e:
+        return _fallback(text, now, tz, e)
     if not toks:
         raise TimePhraseError(f"The time is empty; say when, {EXAMPLES}.")
     try:
         spec = Grammar(toks).parse()
-    except TimePhraseError:
+    except TimePhraseError as e:
         # "to drink water at 3pm every day": message text, then the time phrase.
         if toks[0].val != "to":
-            raise
+            return _fallback(text, now, tz, e)
         spec = _suffix_spec(toks)
     return _build(spec, now, tz)
+
+
+def _fallback(text: str, now: datetime, tz: ZoneInfo, error: TimePhraseError) -> When:
+    """parsedatetime, strictly, for a phrase with words the grammar doesn't know; else `error`."""
+    if not error.unknown:
+        raise error
+    from .phrases_fallback import fallback_once  # loaded only when a phrase gets this far
+
+    return fallback_once(text, now, tz, error)
 
 
 def _suffix_spec(toks: list[Tok]) -> Spec:
