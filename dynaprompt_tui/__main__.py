@@ -36,6 +36,15 @@ def _add_common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
         "--config", metavar="FILE", default=default, help="config file (TOML) to read"
     )
     parser.add_argument(
+        "--temperature", metavar="T", type=float, default=default, help="sampling temperature"
+    )
+    parser.add_argument(
+        "--tools",
+        choices=("auto", "on", "off"),
+        default=default,
+        help="offer the model scheduling tools (auto: fall back to text if the server refuses)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         default=default,
@@ -72,6 +81,8 @@ def _settings(args: argparse.Namespace):
         "tz": getattr(args, "tz", None),
         "system_prompt_file": getattr(args, "system_prompt", None),
         "config": getattr(args, "config", None),
+        "temperature": getattr(args, "temperature", None),
+        "tools": getattr(args, "tools", None),
         "demo": True if getattr(args, "demo", None) else None,
     }
     return load_settings(cli)

@@ -125,3 +125,15 @@ def test_export_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) 
     assert result.returncode == 1
     assert "no conversation at" in result.stderr and "Traceback" not in result.stderr
     assert not db.parent.exists()
+
+
+def test_model_flags_reach_the_settings(tmp_path: Path) -> None:
+    from dynaprompt_tui.__main__ import _settings, build_parser
+
+    args = build_parser().parse_args(
+        ["--db", str(tmp_path / "c.db"), "--temperature", "0.3", "--tools", "off", "--tz", "UTC"]
+    )
+    settings = _settings(args)
+    assert (settings.temperature, settings.tools, settings.tz) == (0.3, "off", "UTC")
+    bad = run("--tools", "maybe", tmp_path=tmp_path)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
