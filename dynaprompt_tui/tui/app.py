@@ -125,13 +125,14 @@ class DynapromptApp(App[None]):
         # start-up then stays flat however long the conversation is.
         first, rest = history[-FIRST_SCREEN:], history[:-FIRST_SCREEN]
         self.chat.loading_older = bool(rest)  # the rest is on its way: no page fetch meanwhile
-        await self.chat.load(first, exhausted=len(history) < PAGE and not rest)
-        if rest:
+        await self.chat.load(first, exhausted=len(history) < PAGE and not rest, plain_first=True)
 
-            async def load_rest() -> None:
+        async def after_first_frame() -> None:
+            await self.chat.render_markdown()
+            if rest:
                 await self.chat.prepend(rest, exhausted=len(history) < PAGE)
 
-            self.call_after_refresh(load_rest)
+        self.call_after_refresh(after_first_frame)
         # Up-arrow recall works across restarts: what the user typed before.
         self.composer.sent = [
             m.content for m in history if m.role == Role.USER and not m.schedule_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual import events
@@ -542,3 +543,27 @@ async def test_double_click_edits_a_schedule(app) -> None:
         await schedule(app, pilot)
         await pilot.click(ScheduleList, offset=(4, 2), times=2)
         assert isinstance(app.screen, ScheduleEditScreen)
+
+
+async def test_history_is_painted_plain_then_rendered_as_markdown(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.core.demo import DemoChatClient
+    from dynaprompt_tui.tui.widgets.chat import make_item
+
+    conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())
+    conversation.add(Role.USER, "show me code")
+    reply = conversation.add(Role.ASSISTANT, "Here:\n\n```py\nprint('hi')\n```\n\n**done**")
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        # Start-up history ends up as real Markdown, fences included.
+        bot = app.query_one(BotMessage)
+        assert not bot.query(".-plain")
+        assert "print('hi')" in bot.markdown.source and "**done**" in bot.markdown.source
+        # What the first frame shows: the text, plain, until `upgrade` renders it.
+        item = make_item(replace(reply, id=999), app.zone, plain_first=True)
+        await app.chat.mount(item)
+        assert "**done**" in text_of(item.query_one(".-plain", Static))
+        assert not item.query(Markdown)
+        await item.upgrade()
+        assert not item.query(".-plain") and "**done**" in item.query_one(Markdown).source

@@ -148,9 +148,15 @@ class MessageItem(Vertical):
 class BotMessage(MessageItem):
     """A chatbot message: Markdown, written to live while it streams."""
 
-    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
+    def __init__(
+        self, message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
+    ) -> None:
         super().__init__(message, tz, today)
         self._stream = None
+        # History shown at start-up is painted as plain text for the first frame and rendered
+        # as Markdown right after it (`upgrade`): markdown-it and the Markdown widgets cost
+        # ~200 ms on a screenful of bot messages.
+        self._plain = plain_first
         self._sync_classes()
 
     def _sync_classes(self) -> None:
@@ -166,10 +172,24 @@ class BotMessage(MessageItem):
         return head
 
     def compose_body(self) -> ComposeResult:
+        if self._plain:
+            yield Static(literal(self.message.content), classes="msg-body -plain", markup=False)
+            return
         # Imported here: markdown-it costs ~50 ms, which an empty chat need not pay at start-up.
         from textual.widgets import Markdown
 
         yield Markdown(clean(self.message.content), classes="msg-body")
+
+    async def upgrade(self) -> None:
+        """Replace the plain first paint with the rendered Markdown."""
+        if not self._plain:
+            return
+        self._plain = False
+        from textual.widgets import Markdown
+
+        plain = self.query_one(".msg-body", Static)
+        await self.mount(Markdown(clean(self.message.content), classes="msg-body"), after=plain)
+        await plain.remove()
 
     @property
     def markdown(self) -> Markdown:
@@ -182,11 +202,13 @@ class BotMessage(MessageItem):
             # Never start a stream for nothing: stopping a stream whose task has not run yet
             # raises CancelledError into the caller.
             return
+        await self.upgrade()
         if self._stream is None:
             self._stream = self.markdown.get_stream(self.markdown)
         await self._stream.write(clean(text))
 
     async def replace(self, message: Message) -> None:
+        await self.upgrade()
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
@@ -197,9 +219,12 @@ class BotMessage(MessageItem):
         await self.markdown.update(clean(message.content))
 
 
-def make_item(message: Message, tz: tzinfo, today: date | None = None) -> MessageItem:
-    cls = BotMessage if message.role == Role.ASSISTANT else MessageItem
-    return cls(message, tz, today)
+def make_item(
+    message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
+) -> MessageItem:
+    if message.role == Role.ASSISTANT:
+        return BotMessage(message, tz, today, plain_first=plain_first)
+    return MessageItem(message, tz, today)
 
 
 def shown(message: Message) -> bool:
@@ -241,8 +266,13 @@ class ChatView(VerticalScroll, can_focus=True):
         """Messages from other days show their date too."""
         return self.now().astimezone(self.tz).date() if self.now else None
 
-    async def load(self, messages: list[Message], *, exhausted: bool) -> None:
-        """Show the latest page of the conversation (oldest first)."""
+    async def load(
+        self, messages: list[Message], *, exhausted: bool, plain_first: bool = False
+    ) -> None:
+        """Show the latest page of the conversation (oldest first).
+
+        `plain_first`: bot messages start as plain text; `render_markdown` upgrades them.
+        """
         await self.remove_children()
         self._oldest_id = messages[0].id if messages else None
         messages = [m for m in messages if shown(m)]
@@ -250,11 +280,17 @@ class ChatView(VerticalScroll, can_focus=True):
             await self.mount(Static(WELCOME, id="welcome", markup=False))
         self._items.clear()
         self.history_exhausted = exhausted
-        items = [make_item(m, self.tz, self.today()) for m in messages]
+        items = [make_item(m, self.tz, self.today(), plain_first=plain_first) for m in messages]
         for item in items:
             self._items[item.message.id] = item
         await self.mount_all(items)
         self.scroll_end(animate=False, immediate=True)
+
+    async def render_markdown(self) -> None:
+        """Render as Markdown the bot messages that `load` painted as plain text."""
+        for item in list(self._items.values()):
+            if isinstance(item, BotMessage):
+                await item.upgrade()
 
     async def add(self, message: Message) -> MessageItem | None:
         if not shown(message):
