@@ -333,20 +333,20 @@ class Conversation:
         self.schedules_changed()
         return s
 
-    async def cancel(self, schedule_id: str) -> Schedule:
-        s = self.store.cancel(schedule_id, now=self.clock.now())
+    def _apply(self, change: Callable[..., Schedule], schedule_id: str) -> Schedule:
+        """One state change of a schedule, then wake the engine and tell the UI."""
+        s = change(schedule_id, now=self.clock.now())
         self.schedules_changed()
         return s
+
+    async def cancel(self, schedule_id: str) -> Schedule:
+        return self._apply(self.store.cancel, schedule_id)
 
     async def pause(self, schedule_id: str) -> Schedule:
-        s = self.store.pause(schedule_id, now=self.clock.now())
-        self.schedules_changed()
-        return s
+        return self._apply(self.store.pause, schedule_id)
 
     async def resume(self, schedule_id: str) -> Schedule:
-        s = self.store.resume(schedule_id, now=self.clock.now())
-        self.schedules_changed()
-        return s
+        return self._apply(self.store.resume, schedule_id)
 
     async def toggle_pause(self, schedule_id: str) -> Schedule:
         s = self.store.get_schedule(schedule_id)
