@@ -400,7 +400,6 @@ class Conversation:
             return json.dumps([_message_json(m) for m in messages], indent=2, ensure_ascii=False)
         if fmt_ != "md":
             raise ValueError(f"unknown export format {fmt_!r}: use md or json")
-        now = self.now()
         lines = ["# dynaprompt conversation", ""]
         names = {
             Role.USER: "You",
@@ -416,7 +415,6 @@ class Conversation:
                 badge = f" · scheduled by {fmt.party_by(m.scheduled_by or Party.USER)}"
                 badge += " · late" if m.late else ""
             lines += [f"**{names[m.role]}** · {stamp}{badge}", "", m.content, ""]
-        del now
         return "\n".join(lines)
 
     def _all_messages(self) -> list[Message]:
