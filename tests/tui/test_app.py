@@ -567,3 +567,19 @@ async def test_history_is_painted_plain_then_rendered_as_markdown(build, setting
         assert not item.query(Markdown)
         await item.upgrade()
         assert not item.query(".-plain") and "**done**" in item.query_one(Markdown).source
+
+
+async def test_quitting_before_history_is_rendered_does_not_crash(build, settings, clock) -> None:
+    # Quitting right after the first frame detaches plain-painted messages before their
+    # Markdown upgrade runs; the upgrade must then do nothing instead of raising MountError.
+    from dynaprompt_tui.tui.widgets.chat import make_item
+
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        message = app.conversation.add(Role.ASSISTANT, "**late**")
+        item = make_item(message, app.zone, plain_first=True)
+        await app.chat.mount(item)
+        await item.remove()
+        await item.upgrade()  # detached: a no-op
+        assert not item.query(Markdown)

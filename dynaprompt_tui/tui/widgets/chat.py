@@ -182,7 +182,8 @@ class BotMessage(MessageItem):
 
     async def upgrade(self) -> None:
         """Replace the plain first paint with the rendered Markdown."""
-        if not self._plain:
+        # Quitting during start-up detaches the message before its turn comes: nothing to do.
+        if not self._plain or not self.is_attached or self._closing:
             return
         self._plain = False
         from textual.widgets import Markdown
