@@ -16,9 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 KEYS_DOC = ROOT / "docs" / "keys.md"
 
-INSTALL_CMD = (
-    "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/dynaprompt-tui"
-)
+INSTALL_CMD = "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/dynaprompt-tui"
 TEST_CMD = (
     "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
 )

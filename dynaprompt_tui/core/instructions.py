@@ -224,9 +224,7 @@ def _list(line: str, number: int) -> Instruction:
     extra = _words_after_keyword(line)
     if extra:
         return InvalidInstruction(
-            InstructionError(
-                f"dpl takes nothing after it (got {_quote(extra)}); write 'dpl'."
-            ),
+            InstructionError(f"dpl takes nothing after it (got {_quote(extra)}); write 'dpl'."),
             number,
             line.strip(),
         )
