@@ -16,6 +16,8 @@ from .models import Party
 
 _START = re.compile(r"^[ \t]*(dps|dpd|dpl)(?=\s|$)", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_FENCE_MARKS = ("```", "~~~")  # what _FENCE matches after the indent
+_LINES = re.compile(r"(\n)")
 _ID = re.compile(r"^[0-9a-f]{1,32}$")  # short ids are hex
 
 RECIPIENTS = {
@@ -244,37 +246,52 @@ class VisibleStream:
     """
 
     def __init__(self) -> None:
-        self._line = ""  # the current line so far
-        self._emitted = 0  # how much of it has been let through
+        # Linear in the reply's length: a decided line is passed through, not kept.
+        self._held = ""  # the current line while it may still be an instruction
         self._decided = False  # the current line is known not to be an instruction
+        self._lead = ""  # up to 3 characters of the line after its indent: a fence?
+        self._fence: bool | None = None  # the current line opens/closes a fence (once known)
         self._in_fence = False
         self.stopped = False  # an instruction line has started: nothing more is visible
 
     def feed(self, delta: str) -> str:
         out: list[str] = []
-        for piece in re.split(r"(\n)", delta):
+        for piece in _LINES.split(delta):
             if self.stopped:
                 break
             if piece == "\n":
                 out.append(self._end_line())
             elif piece:
-                self._line += piece
-                if not self._decided and not self._could_start(self._line):
-                    self._decided = True
+                self._probe_fence(piece)
                 if self._decided:
-                    out.append(self._line[self._emitted :])
-                    self._emitted = len(self._line)
+                    out.append(piece)
+                    continue
+                self._held += piece
+                if not self._could_start(self._held):
+                    self._decided = True
+                    out.append(self._held)
+                    self._held = ""
         return "".join(out)
 
+    def _probe_fence(self, piece: str) -> None:
+        if self._fence is not None:
+            return
+        self._lead = (self._lead + (piece if self._lead else piece.lstrip(" \t")))[:3]
+        if len(self._lead) == 3:
+            self._fence = self._lead in _FENCE_MARKS
+
+    def _reset_line(self) -> str:
+        held = self._held
+        self._held, self._decided, self._lead, self._fence = "", False, "", None
+        return held
+
     def _end_line(self) -> str:
-        line, rest = self._line, self._line[self._emitted :]
-        if not self._decided and not self._in_fence and _START.match(line):
+        if not self._decided and not self._in_fence and _START.match(self._held):
             self.stopped = True
             return ""
-        if _FENCE.match(line):
+        if self._fence:  # (a line shorter than 3 characters after its indent is no fence)
             self._in_fence = not self._in_fence
-        self._line, self._emitted, self._decided = "", 0, False
-        return rest + "\n"
+        return self._reset_line() + "\n"
 
     def _could_start(self, partial: str) -> bool:
         """Whether an unfinished line may still turn out to be an instruction line."""
@@ -284,8 +301,6 @@ class VisibleStream:
         return any(k.startswith(s) for k in ("dps", "dpd", "dpl")) or bool(_START.match(partial))
 
     def finish(self) -> str:
-        if self.stopped or (not self._decided and not self._in_fence and _START.match(self._line)):
+        if self.stopped or (not self._decided and not self._in_fence and _START.match(self._held)):
             return ""
-        rest = self._line[self._emitted :]
-        self._line, self._emitted, self._decided = "", 0, False
-        return rest
+        return self._reset_line()

@@ -180,27 +180,36 @@ class _Reply:
         self.c = c
         self.message: Message | None = None
         self.raw_rounds: list[str] = []
-        self.round_raw = ""
-        self.shown = ""
+        # Parts, joined on demand: `+=` on an attribute copies the whole string every token.
+        self._round: list[str] = []
+        self._shown: list[str] = []
+
+    @property
+    def round_raw(self) -> str:
+        return "".join(self._round)
+
+    @property
+    def shown(self) -> str:
+        return "".join(self._shown)
 
     def _emit(self, text: str) -> None:
         if not text:
             return
         if self.message is None:
             self.message = self.c.add(Role.ASSISTANT, "", meta={"streaming": True})
-        self.shown += text
+        self._shown.append(text)
         self.c.listener.on_delta(self.message.id, text)
 
     async def stream_round(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
     ) -> list[ToolCall]:
         visible = VisibleStream()
-        self.round_raw = ""
+        self._round = []
         calls: list[ToolCall] = []
-        sep_pending = bool(self.shown)  # rounds are separated only if this one shows text
+        sep_pending = any(self._shown)  # rounds are separated only if this one shows text
         async for event in self.c.client.stream(messages, tools=tools):
             if isinstance(event, TextDelta):
-                self.round_raw += event.text
+                self._round.append(event.text)
                 out = visible.feed(event.text)
                 if out and sep_pending:
                     out, sep_pending = "\n\n" + out, False

@@ -132,6 +132,8 @@ def test_any_text_parses_without_raising(text):
                 "dpd ab12",
                 "hello",
                 "```",
+                "  ~~~ py",
+                "\t``",
                 "d",
                 "dp",
                 " dps",
