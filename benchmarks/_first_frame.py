@@ -58,10 +58,11 @@ def minimal() -> None:
 
 
 def app(db: str) -> None:
-    # What the CLI does (dynaprompt_tui.__main__.main): settings, then make_app. A configured
-    # OpenAI-compatible server, as a real user has; the client is built lazily on first use.
+    # What the CLI does (dynaprompt_tui.__main__.main): settings, pause the garbage collector
+    # (the app freezes start-up's objects and resumes it after the first frame), make_app. A
+    # configured OpenAI-compatible server, as a real user has; its client is built on first use.
+    from dynaprompt_tui import startup
     from dynaprompt_tui.config import load_settings
-    from dynaprompt_tui.tui.app import make_app
 
     here = Path(db).parent
     settings = load_settings(
@@ -70,6 +71,9 @@ def app(db: str) -> None:
         cwd=here,
         config_path=here / "no-config.toml",
     )
+    startup.pause()
+    from dynaprompt_tui.tui.app import make_app
+
     instance = make_app(settings)
     base = type(instance)
 

@@ -113,6 +113,7 @@ def _export(args: argparse.Namespace, settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from dynaprompt_tui import startup
     from dynaprompt_tui.config import ConfigError
 
     try:
@@ -122,14 +123,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "export":
             return _export(args, settings)
+        startup.pause()  # the app resumes it after its first frame
         from dynaprompt_tui.tui.app import make_app
 
         app = make_app(settings)
     except ConfigError as e:
+        startup.resume()
         _fail(str(e), 2)
     except Exception as e:  # e.g. an unusable database file: one line, no traceback
+        startup.resume()
         _fail(f"{e.__class__.__name__}: {e}", 1)
-    app.run()
+    try:
+        app.run()
+    finally:
+        startup.resume()  # (when the app stopped before its first frame)
     return app.return_code or 0
 
 

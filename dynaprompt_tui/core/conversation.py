@@ -14,28 +14,23 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from . import formatting as fmt
-from .actions import ActionResult, Actions
 from .clock import Clock, SystemClock
 from .engine import Delivery, Engine
-from .instructions import (
-    CancelInstruction,
-    InvalidInstruction,
-    ListInstruction,
-    ScheduleInstruction,
-    parse_message,
-)
 from .models import Message, Party, Role, Schedule, ScheduleState
 from .store import Store, StoreError
-from .timeparse import TimePhraseError, parse_when
-from .turns import Turns
 
+# The instruction and time-phrase parsers, `Actions` and `Turns` are imported where they are
+# first used: the app's first frame needs none of them (~25 ms of imports at start-up).
 if TYPE_CHECKING:
     from ..config import Settings
+    from .actions import Actions
     from .chat import ChatClient
+    from .turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +126,6 @@ class Conversation:
         self.tz = tz or ZoneInfo(settings.tz)
         self.listener: ConversationListener = listener or _Silent()  # type: ignore[assignment]
         self.engine = Engine(store, self.clock, self._on_delivery)
-        self.actions = Actions(self)
-        self.turns = Turns(self)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
@@ -152,6 +145,23 @@ class Conversation:
             else:
                 chat_client = _LazyClient(settings)  # type: ignore[assignment]
         return cls(Store(settings.db_path), chat_client, settings, clock=clock, listener=listener)
+
+    @cached_property
+    def actions(self) -> Actions:
+        from .actions import Actions
+
+        return Actions(self)
+
+    @cached_property
+    def turns(self) -> Turns:
+        from .turns import Turns
+
+        return Turns(self)
+
+    def warm_up(self) -> None:
+        """Load the parsers and the turn code now (the app calls this after its first frame),
+        so the first keystroke's preview or the first reply does not pay for the imports."""
+        _ = self.actions, self.turns  # (actions imports both parsers)
 
     @property
     def label(self) -> str:
@@ -211,6 +221,8 @@ class Conversation:
         """The user sends text: store it, carry out its instructions, let the bot answer."""
         if not text.strip():
             return
+        from .instructions import parse_message
+
         self.add(Role.USER, text)
         self.turns.user_spoke()
         parsed = parse_message(text)
@@ -262,6 +274,15 @@ class Conversation:
         """What sending this draft would schedule, cancel or list; cheap enough per keystroke."""
         if "dp" not in text.lower():
             return []
+        from .instructions import (
+            CancelInstruction,
+            InvalidInstruction,
+            ListInstruction,
+            ScheduleInstruction,
+            parse_message,
+        )
+        from .timeparse import TimePhraseError, parse_when
+
         out: list[Preview] = []
         now = self.now()
         for ins in parse_message(text).instructions:
@@ -291,6 +312,8 @@ class Conversation:
         return out
 
     def check_edit(self, time_prompt: str, prompt: str) -> EditCheck:
+        from .timeparse import TimePhraseError, parse_when
+
         now = self.now()
         if not prompt.strip():
             return EditCheck(False, "the message is empty: write what should be sent", "", ())
@@ -304,6 +327,8 @@ class Conversation:
         return EditCheck(True, None, when.description, fires)
 
     async def create(self, *, recipient: Party, time_prompt: str, prompt: str) -> Schedule:
+        from .instructions import ScheduleInstruction
+
         result = self.actions.schedule(
             ScheduleInstruction(
                 recipient, time_prompt, prompt, 1, f"dps {recipient} {time_prompt}"
@@ -322,6 +347,8 @@ class Conversation:
         current = self.store.get_schedule(schedule_id)
         when = None
         if time_prompt.strip() != current.time_prompt:
+            from .timeparse import parse_when
+
             when = parse_when(time_prompt, self.now())
         s = self.store.edit(
             schedule_id,
@@ -446,7 +473,6 @@ def _message_json(m: Message) -> dict[str, Any]:
 
 
 __all__ = [
-    "ActionResult",
     "Conversation",
     "ConversationListener",
     "EditCheck",

@@ -175,6 +175,8 @@ _SCHEDULE_COLS = (
     "id, created_by, recipient, time_prompt, rule, tz, prompt, state, next_fire, created_at,"
     " recurring, description, fire_count, failures, approved, last_error"
 )
+_PARTIES = {p.value: p for p in Party}
+_STATES = {s.value: s for s in ScheduleState}
 _FIRE_COLS = (
     "id, schedule_id, due_at, status, claimed_at, delivered_at, message_id, late, error, owner"
 )
@@ -258,23 +260,27 @@ class Store:
 
     @staticmethod
     def _schedule(r: sqlite3.Row) -> Schedule:
+        # Positional, in _SCHEDULE_COLS order: the sidebar loads every pending schedule at
+        # start-up and on each change, and name lookups on sqlite3.Row cost a third of that.
+        (id_, by, to, time_prompt, rule, tz, prompt, state, nxt, created, *rest) = r
+        recurring, description, fire_count, failures, approved, last_error = rest
         return Schedule(
-            id=r["id"],
-            created_by=Party(r["created_by"]),
-            recipient=Party(r["recipient"]),
-            time_prompt=r["time_prompt"],
-            rule=json.loads(r["rule"]),
-            tz=r["tz"],
-            prompt=r["prompt"],
-            state=ScheduleState(r["state"]),
-            next_fire=_dt(r["next_fire"]),
-            created_at=_dt_req(r["created_at"]),
-            recurring=bool(r["recurring"]),
-            description=r["description"],
-            fire_count=r["fire_count"],
-            failures=r["failures"],
-            approved=bool(r["approved"]),
-            last_error=r["last_error"],
+            id_,
+            _PARTIES[by],
+            _PARTIES[to],
+            time_prompt,
+            json.loads(rule),
+            tz,
+            prompt,
+            _STATES[state],
+            None if nxt is None else datetime.fromisoformat(nxt),
+            datetime.fromisoformat(created),
+            bool(recurring),
+            description,
+            fire_count,
+            failures,
+            bool(approved),
+            last_error,
         )
 
     @staticmethod

@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static, TextArea
 
+from dynaprompt_tui import startup
 from dynaprompt_tui.core.conversation import Preview
 from dynaprompt_tui.core.models import Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
-from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
-from dynaprompt_tui.tui.screens.edit import ScheduleEdit, ScheduleEditScreen
 from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.safe import clean
@@ -29,8 +28,10 @@ if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
     from dynaprompt_tui.core.clock import Clock
     from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.tui.screens.edit import ScheduleEdit
 
 PAGE = 50
+NARROW = 100  # terminals narrower than this get a slimmer sidebar
 FIRST_SCREEN = 12  # messages mounted before the first frame (a screenful or more)
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
@@ -59,7 +60,6 @@ class DynapromptApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "dynaprompt"
     COMMANDS = App.COMMANDS | {DynapromptCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     # Focus the input from the start: focusing the chat first and moving away would restyle
     # every mounted message on the way to the first frame.
     AUTO_FOCUS = "#composer"
@@ -95,7 +95,9 @@ class DynapromptApp(App[None]):
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="⏰")
-        with Horizontal(id="main"):
+        # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
+        # styling pass and restyles every widget again (a third of start-up's styling time).
+        with Horizontal(id="main", classes="-narrow" if self.size.width < NARROW else ""):
             with Vertical(id="left"):
                 yield ChatView(self.zone, self.clock.now, id="chat")
                 yield Static("", id="preview", markup=False)
@@ -104,6 +106,9 @@ class DynapromptApp(App[None]):
                 describe=self.conversation.describe, now=self.clock.now, tz=self.zone, id="sidebar"
             )
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#main").set_class(event.size.width < NARROW, "-narrow")
 
     @property
     def chat(self) -> ChatView:
@@ -128,6 +133,8 @@ class DynapromptApp(App[None]):
         await self.chat.load(first, exhausted=len(history) < PAGE and not rest, plain_first=True)
 
         async def after_first_frame() -> None:
+            startup.resume()
+            self.conversation.warm_up()
             await self.chat.render_markdown()
             if rest:
                 await self.chat.prepend(rest, exhausted=len(history) < PAGE)
@@ -279,6 +286,8 @@ class DynapromptApp(App[None]):
 
         prompt = clean(" ".join(schedule.prompt.split()))[:80]
         question = f"Cancel schedule {schedule.id}?\n“{prompt}”"
+        from dynaprompt_tui.tui.screens.confirm import ConfirmScreen  # dialogs: off start-up
+
         self.push_screen(ConfirmScreen(question, yes="Cancel it", no="Keep"), answered)
 
     @on(ScheduleSidebar.EditRequested)
@@ -304,6 +313,8 @@ class DynapromptApp(App[None]):
                     result.schedule_id, time_prompt=result.time_prompt, prompt=result.prompt
                 )
                 await self._guard(work, "Saving the schedule")
+
+        from dynaprompt_tui.tui.screens.edit import ScheduleEditScreen  # dialogs: off start-up
 
         self.push_screen(ScheduleEditScreen(self.conversation.check_edit, schedule), done)
 
@@ -371,6 +382,8 @@ class DynapromptApp(App[None]):
 
         n = len(pending)
         question = f"Cancel all {n} schedule{'s' * (n != 1)}?"
+        from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
+
         self.push_screen(ConfirmScreen(question, yes="Cancel all", no="Keep"), answered)
 
     async def action_pause_schedule(self) -> None:

@@ -1,0 +1,56 @@
+"""The CLI pauses the garbage collector until the app's first frame; nobody else is affected."""
+
+import gc
+
+import pytest
+
+from dynaprompt_tui import startup
+
+
+@pytest.fixture(autouse=True)
+def _restore_gc():
+    yield
+    gc.enable()
+    gc.unfreeze()
+
+
+def test_pause_then_resume_freezes_start_up_objects_and_collects_again():
+    assert gc.isenabled()
+    startup.pause()
+    assert not gc.isenabled()
+    survivor = [object() for _ in range(100)]
+    startup.resume()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(survivor)
+
+
+def test_resume_without_pause_leaves_the_collector_alone():
+    frozen = gc.get_freeze_count()
+    gc.disable()  # someone else (an embedding program) manages it
+    startup.resume()
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_app_resumes_collection_after_its_first_frame(tmp_path):
+    import asyncio
+
+    from dynaprompt_tui.config import load_settings
+    from dynaprompt_tui.tui.app import make_app
+
+    settings = load_settings(
+        {"db_path": str(tmp_path / "d.db"), "tz": "UTC", "demo": True},
+        env={},
+        cwd=tmp_path,
+        config_path=tmp_path / "none.toml",
+    )
+    startup.pause()
+    app = make_app(settings)
+
+    async def run() -> None:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert gc.isenabled()
+
+    asyncio.run(run())
