@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 PAGE = 50
 NARROW = 100  # terminals narrower than this get a slimmer sidebar
-FIRST_SCREEN = 12  # messages mounted before the first frame (a screenful or more)
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
 # (binding id or None, default key, what it does) — the help screen and the docs read this.
@@ -102,8 +101,17 @@ class DynapromptApp(App[None]):
                 yield ChatView(self.zone, self.clock.now, id="chat")
                 yield Static("", id="preview", markup=False)
                 yield Composer(id="composer", placeholder=PLACEHOLDER)
+            # Read the schedules now, so the sidebar is born with its final classes: toggling
+            # "-empty" after mounting would restyle it before the first frame.
+            self._pending_at_start = self._guard_sync(
+                self.conversation.pending, "Loading schedules", []
+            )
             yield ScheduleSidebar(
-                describe=self.conversation.describe, now=self.clock.now, tz=self.zone, id="sidebar"
+                describe=self.conversation.describe,
+                now=self.clock.now,
+                tz=self.zone,
+                id="sidebar",
+                classes="" if self._pending_at_start else "-empty",
             )
         yield Footer()
 
@@ -128,7 +136,10 @@ class DynapromptApp(App[None]):
         history = self.conversation.messages(limit=PAGE)
         # Mount a screenful before the first frame and the rest of the page right after it:
         # start-up then stays flat however long the conversation is.
-        first, rest = history[-FIRST_SCREEN:], history[:-FIRST_SCREEN]
+        # A message takes 3 rows or more (gap, header, body) and the chat pane is shorter than
+        # the terminal less header and footer: this many always fill it.
+        first_screen = max(4, (self.size.height - 2) // 3)
+        first, rest = history[-first_screen:], history[:-first_screen]
         self.chat.loading_older = bool(rest)  # the rest is on its way: no page fetch meanwhile
         await self.chat.load(first, exhausted=len(history) < PAGE and not rest, plain_first=True)
 
@@ -144,7 +155,8 @@ class DynapromptApp(App[None]):
         self.composer.sent = [
             m.content for m in history if m.role == Role.USER and not m.schedule_id
         ]
-        self.refresh_schedules()
+        self.sidebar.set_schedules(self._pending_at_start)
+        self._pending_at_start = []
         self.composer.focus()
         for warning in getattr(self.settings, "warnings", ()):
             self.notify(clean(warning), severity="warning", markup=False)
