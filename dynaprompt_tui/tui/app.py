@@ -87,6 +87,7 @@ class DynapromptApp(App[None]):
         self.zone = ZoneInfo(settings.tz)
         self.start_engine = start_engine
         self.bridge = ev.Bridge(self)
+        self._pending_at_start: list[Schedule] = []  # read in compose, shown in on_mount
         conversation.listener = self.bridge
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -95,7 +96,7 @@ class DynapromptApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⏰")
         # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
-        # styling pass and restyles every widget again (a third of start-up's styling time).
+        # styling pass and restyles every widget a second time before the first frame.
         with Horizontal(id="main", classes="-narrow" if self.size.width < NARROW else ""):
             with Vertical(id="left"):
                 yield ChatView(self.zone, self.clock.now, id="chat")
