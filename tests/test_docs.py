@@ -112,6 +112,12 @@ def _app_binding_ids() -> set[str]:
     return ids
 
 
+def test_the_app_knows_every_binding_id_for_config_checks():
+    from dynaprompt_tui.tui.app import BINDING_IDS
+
+    assert _app_binding_ids() == BINDING_IDS
+
+
 def test_key_binding_ids_in_the_docs_exist_in_the_app():
     real = _app_binding_ids()
     if not real:

@@ -55,6 +55,28 @@ KEYS: list[tuple[str | None, str, str]] = [
 ]
 
 
+# Every binding id a [keys] entry may name; tests/test_docs.py keeps it equal to the ids the
+# widgets and dialogs declare (the dialogs are imported lazily, so they can't be walked here).
+BINDING_IDS = frozenset(
+    {
+        "chat",
+        "dialog.close",
+        "dialog.save",
+        "help",
+        "input",
+        "new",
+        "quit",
+        "schedules",
+        "schedules.approve",
+        "schedules.cancel",
+        "schedules.edit",
+        "schedules.new",
+        "schedules.pause",
+        "sidebar",
+    }
+)
+
+
 class DynapromptApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "dynaprompt"
@@ -89,8 +111,14 @@ class DynapromptApp(App[None]):
         self.bridge = ev.Bridge(self)
         self._pending_at_start: list[Schedule] = []  # read in compose, shown in on_mount
         conversation.listener = self.bridge
+        self._key_warnings: list[str] = []
         if settings.keys:
             self.set_keymap(dict(settings.keys))
+            for unknown in sorted(set(settings.keys) - BINDING_IDS):
+                self._key_warnings.append(
+                    f"[keys] {unknown} = {settings.keys[unknown]!r}: no key binding has the id "
+                    f"'{unknown}' (the ids are listed in the help, F1), so it does nothing"
+                )
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -159,7 +187,7 @@ class DynapromptApp(App[None]):
         self.sidebar.set_schedules(self._pending_at_start)
         self._pending_at_start = []
         self.composer.focus()
-        for warning in getattr(self.settings, "warnings", ()):
+        for warning in [*getattr(self.settings, "warnings", ()), *self._key_warnings]:
             self.notify(clean(warning), severity="warning", markup=False)
         if self.start_engine:
             await self._guard(self.conversation.start(), "Starting the scheduler")

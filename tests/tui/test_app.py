@@ -342,6 +342,19 @@ async def test_keys_can_be_remapped(build, settings) -> None:
         assert "ctrl+o" in app.screen.query_one(Markdown).source
 
 
+async def test_an_unknown_key_id_in_the_config_is_reported_not_ignored(build, settings) -> None:
+    from dataclasses import replace
+
+    app = build(replace(settings, keys={"schedules": "ctrl+o", "shedules.cancel": "k"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert "shedules.cancel" in warnings[0].message and "no key binding" in warnings[0].message
+        await pilot.press("ctrl+o")  # the valid entry still works
+        assert isinstance(app.focused, ScheduleList)
+
+
 async def test_command_palette_export(app, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
