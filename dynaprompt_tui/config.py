@@ -299,11 +299,11 @@ def load_settings(
             raise e
         problems.append(str(e))
 
-    from dotenv import dotenv_values  # off the import path of modules that only need types
-
     dotenv_path = cwd / ".env"
     dot: dict[str, str] = {}
     if dotenv_path.is_file():
+        from dotenv import dotenv_values  # imported only when there is a .env to read
+
         try:
             dot = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
         except (OSError, UnicodeDecodeError) as e:

@@ -58,7 +58,7 @@ FALLBACK_ANSWER = "Noted. I'll keep that in mind."
 
 
 class _SeededIds:
-    """Stands in for `secrets` in the store: same schedule ids every run, so SVG diffs are real."""
+    """The store's random ids, seeded: the same schedule ids every run, so SVG diffs are real."""
 
     def __init__(self, seed: int) -> None:
         self._random = random.Random(seed)
@@ -187,7 +187,7 @@ def check(paths: list[Path]) -> list[str]:
 
 async def main_async(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    _store.secrets = _SeededIds(2026)  # type: ignore[attr-defined]
+    _store._random_hex = _SeededIds(2026).token_hex
     with tempfile.TemporaryDirectory(prefix="dp-shots-") as tmp:
         paths = await conversation_shots(out, Path(tmp))
         paths += await first_start_shot(out, Path(tmp))

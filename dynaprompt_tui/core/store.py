@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import socket
 import sqlite3
 import sys
@@ -67,6 +66,11 @@ def _dt(s: str | None) -> datetime | None:
 
 def _dt_req(s: str) -> datetime:
     return datetime.fromisoformat(s)
+
+
+def _random_hex(nbytes: int) -> str:
+    # What secrets.token_hex does, without importing secrets (hmac, OpenSSL) at start-up.
+    return os.urandom(nbytes).hex()
 
 
 def default_owner() -> str:
@@ -415,7 +419,7 @@ class Store:
         with self._tx() as c:
             length = 4
             while True:
-                sid = secrets.token_hex((length + 1) // 2)[:length]
+                sid = _random_hex((length + 1) // 2)[:length]
                 if c.execute("SELECT 1 FROM schedules WHERE id = ?", (sid,)).fetchone() is None:
                     break
                 length += 1  # collisions get rarer fast: 65,536 ids at 4, a million at 5

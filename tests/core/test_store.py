@@ -172,7 +172,7 @@ def test_unknown_and_ambiguous_ids(store, monkeypatch):
         store.get_schedule("%")  # LIKE wildcards are not ids
     # Force two ids sharing a prefix to check ambiguity.
     ids = iter(["ab12", "ab34"])
-    monkeypatch.setattr("secrets.token_hex", lambda n: next(ids))
+    monkeypatch.setattr("dynaprompt_tui.core.store._random_hex", lambda n: next(ids))
     add(store, once(T0, H), now=T0)
     add(store, once(T0, H), now=T0)
     with pytest.raises(UnknownScheduleError, match="more than one"):
@@ -182,7 +182,7 @@ def test_unknown_and_ambiguous_ids(store, monkeypatch):
 
 def test_id_collision_gets_longer(store, monkeypatch):
     seq = iter(["beef", "beef", "beefca"])
-    monkeypatch.setattr("secrets.token_hex", lambda n: next(seq))
+    monkeypatch.setattr("dynaprompt_tui.core.store._random_hex", lambda n: next(seq))
     a = add(store, once(T0, H), now=T0)
     b = add(store, once(T0, H), now=T0)
     assert a.id == "beef" and b.id == "beefc"

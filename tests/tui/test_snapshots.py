@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from types import SimpleNamespace
 
 import pytest
 
@@ -19,8 +18,7 @@ def stable_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """Schedule ids are random; number them so the snapshots do not change between runs."""
     counter = itertools.count(0xA1)
     monkeypatch.setattr(
-        "dynaprompt_tui.core.store.secrets",
-        SimpleNamespace(token_hex=lambda n: f"{next(counter):0{2 * n}x}"),
+        "dynaprompt_tui.core.store._random_hex", lambda n: f"{next(counter):0{2 * n}x}"
     )
 
 

@@ -57,11 +57,6 @@ def _by(party: Party | None) -> str:
     return "you" if party == Party.USER else "bot"
 
 
-def _button(label: str, variant: str) -> Button:
-    name = label.lower()
-    return Button(label, variant=variant, name=name, classes=name, compact=True)  # type: ignore[arg-type]
-
-
 class MessageItem(Vertical):
     """One chat message: a header line (who, badge, time) and a body."""
 
