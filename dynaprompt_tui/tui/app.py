@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from dynaprompt_tui import startup
 from dynaprompt_tui.core.conversation import Preview
-from dynaprompt_tui.core.models import Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
@@ -109,7 +109,10 @@ class DynapromptApp(App[None]):
         self.zone = ZoneInfo(settings.tz)
         self.start_engine = start_engine
         self.bridge = ev.Bridge(self)
-        self._pending_at_start: list[Schedule] = []  # read in compose, shown in on_mount
+        # Read in compose, handed to the widgets in on_mount.
+        self._pending_at_start: list[Schedule] = []
+        self._history_at_start: list[Message] = []
+        self._older_at_start: list[Message] = []
         conversation.listener = self.bridge
         self._key_warnings: list[str] = []
         if settings.keys:
@@ -123,11 +126,30 @@ class DynapromptApp(App[None]):
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="⏰")
+        # What the first frame shows is read here and composed with the screen, so it is laid
+        # out and styled once, in the same pass as everything else.
+        self._history_at_start = self._guard_sync(
+            lambda: self.conversation.messages(limit=PAGE), "Loading the conversation", []
+        )
+        history = self._history_at_start
+        # A screenful before the first frame, the rest of the page right after it: start-up
+        # stays flat however long the conversation is. A message takes 3 rows or more (gap,
+        # header, body) and the chat pane is shorter than the terminal less header and footer.
+        first_screen = max(4, (self.size.height - 2) // 3)
+        first, self._older_at_start = history[-first_screen:], history[:-first_screen]
+        chat = ChatView(
+            self.zone,
+            self.clock.now,
+            history=first,
+            exhausted=len(history) < PAGE and not self._older_at_start,
+            id="chat",
+        )
+        chat.loading_older = bool(self._older_at_start)  # on its way: no page fetch meanwhile
         # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
         # styling pass and restyles every widget a second time before the first frame.
         with Horizontal(id="main", classes="-narrow" if self.size.width < NARROW else ""):
             with Vertical(id="left"):
-                yield ChatView(self.zone, self.clock.now, id="chat")
+                yield chat
                 yield Static("", id="preview", markup=False)
                 yield Composer(id="composer", placeholder=PLACEHOLDER)
             # Read the schedules now, so the sidebar is born with its final classes: toggling
@@ -162,15 +184,8 @@ class DynapromptApp(App[None]):
     async def on_mount(self) -> None:
         self.title = "dynaprompt"
         self.sub_title = f"{self.conversation.label} · {self.settings.tz}"
-        history = self.conversation.messages(limit=PAGE)
-        # Mount a screenful before the first frame and the rest of the page right after it:
-        # start-up then stays flat however long the conversation is.
-        # A message takes 3 rows or more (gap, header, body) and the chat pane is shorter than
-        # the terminal less header and footer: this many always fill it.
-        first_screen = max(4, (self.size.height - 2) // 3)
-        first, rest = history[-first_screen:], history[:-first_screen]
-        self.chat.loading_older = bool(rest)  # the rest is on its way: no page fetch meanwhile
-        await self.chat.load(first, exhausted=len(history) < PAGE and not rest, plain_first=True)
+        history, self._history_at_start = self._history_at_start, []
+        rest, self._older_at_start = self._older_at_start, []
 
         async def after_first_frame() -> None:
             startup.resume()
@@ -186,7 +201,6 @@ class DynapromptApp(App[None]):
         ]
         self.sidebar.set_schedules(self._pending_at_start)
         self._pending_at_start = []
-        self.composer.focus()
         for warning in [*getattr(self.settings, "warnings", ()), *self._key_warnings]:
             self.notify(clean(warning), severity="warning", markup=False)
         if self.start_engine:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -246,14 +246,37 @@ class ChatView(VerticalScroll, can_focus=True):
 
     PAGE = 50
 
-    def __init__(self, tz: tzinfo, now: Callable[[], datetime] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        tz: tzinfo,
+        now: Callable[[], datetime] | None = None,
+        *,
+        history: Sequence[Message] = (),
+        exhausted: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """`history`: the latest messages (oldest first), composed with the chat; `exhausted`:
+        there is nothing older in the store."""
         super().__init__(**kwargs)
         self.tz = tz
         self.now = now
         self._items: dict[int, MessageItem] = {}
-        self._oldest_id: int | None = None
-        self.history_exhausted = False
+        self._history = list(history)
+        self._oldest_id: int | None = history[0].id if history else None
+        self.history_exhausted = exhausted
         self.loading_older = False
+
+    def compose(self) -> ComposeResult:
+        # Bot messages start as plain text; `render_markdown` upgrades them after the first
+        # frame (markdown-it and the Markdown widgets are the slow part of a screenful).
+        today = self.today()
+        items = [make_item(m, self.tz, today, plain_first=True) for m in self._history if shown(m)]
+        self._history = []
+        if not items:
+            yield Static(WELCOME, id="welcome", markup=False)
+        for item in items:
+            self._items[item.message.id] = item
+            yield item
 
     def on_mount(self) -> None:
         self.anchor()
@@ -261,26 +284,6 @@ class ChatView(VerticalScroll, can_focus=True):
     def today(self) -> date | None:
         """Messages from other days show their date too."""
         return self.now().astimezone(self.tz).date() if self.now else None
-
-    async def load(
-        self, messages: list[Message], *, exhausted: bool, plain_first: bool = False
-    ) -> None:
-        """Show the latest page of the conversation (oldest first).
-
-        `plain_first`: bot messages start as plain text; `render_markdown` upgrades them.
-        """
-        await self.remove_children()
-        self._oldest_id = messages[0].id if messages else None
-        messages = [m for m in messages if shown(m)]
-        if not messages:
-            await self.mount(Static(WELCOME, id="welcome", markup=False))
-        self._items.clear()
-        self.history_exhausted = exhausted
-        items = [make_item(m, self.tz, self.today(), plain_first=plain_first) for m in messages]
-        for item in items:
-            self._items[item.message.id] = item
-        await self.mount_all(items)
-        self.scroll_end(animate=False, immediate=True)
 
     async def render_markdown(self) -> None:
         """Render as Markdown the bot messages that `load` painted as plain text."""
