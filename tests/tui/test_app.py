@@ -604,3 +604,29 @@ async def test_quitting_before_history_is_rendered_does_not_crash(build, setting
         await item.remove()
         await item.upgrade()  # detached: a no-op
         assert not item.query(Markdown)
+
+
+async def test_markdown_bodies_end_flush_and_an_empty_reply_keeps_its_header(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        # Two paragraphs: header, "one", blank, "two"; the last block's margin is clipped.
+        done = app.conversation.add(Role.ASSISTANT, "one\n\ntwo")
+        await settle(app, pilot)
+        assert app.chat.item(done.id).size.height == 4
+        # A reply before its first words: the header line ("bot … writing…") stays visible.
+        writing = app.conversation.add(Role.ASSISTANT, "", meta={"streaming": True})
+        await settle(app, pilot)
+        assert app.chat.item(writing.id).size.height == 1
+
+
+def test_styles_use_no_order_pseudo_classes() -> None:
+    # :first-child, :last-child, :odd... make Textual restyle every sibling (and its subtree)
+    # on each mount: a streamed reply appends blocks, which then costs quadratic time.
+    import re
+
+    from dynaprompt_tui.tui import app as app_module
+
+    css = (Path(app_module.__file__).parent / "styles" / "app.tcss").read_text()
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments may name them
+    for pseudo in ("first-child", "last-child", "first-of-type", "last-of-type", ":odd", ":even"):
+        assert pseudo not in rules, pseudo
