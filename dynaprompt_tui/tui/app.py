@@ -19,7 +19,7 @@ from dynaprompt_tui.core.conversation import Preview
 from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
-from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
+from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem, shown
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.safe import clean
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
@@ -75,6 +75,22 @@ BINDING_IDS = frozenset(
         "sidebar",
     }
 )
+
+
+def screenful(history: list[Message], height: int) -> int:
+    """How many of the latest messages surely fill a chat pane in a terminal `height` rows tall.
+
+    A message takes a gap, a header and at least a row per line of its text (wrapping only
+    adds rows), and the pane is shorter than the terminal less header and footer.
+    """
+    rows, count = 0, 0
+    for message in reversed(history):
+        if rows >= height - 2:
+            break
+        if shown(message) and message.content.strip():  # else it takes no room
+            rows += 2 + message.content.count("\n") + 1
+        count += 1
+    return max(count, 1)
 
 
 class DynapromptApp(App[None]):
@@ -133,9 +149,8 @@ class DynapromptApp(App[None]):
         )
         history = self._history_at_start
         # A screenful before the first frame, the rest of the page right after it: start-up
-        # stays flat however long the conversation is. A message takes 3 rows or more (gap,
-        # header, body) and the chat pane is shorter than the terminal less header and footer.
-        first_screen = max(4, (self.size.height - 2) // 3)
+        # stays flat however long the conversation is.
+        first_screen = screenful(history, self.size.height)
         first, self._older_at_start = history[-first_screen:], history[:-first_screen]
         chat = ChatView(
             self.zone,

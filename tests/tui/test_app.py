@@ -630,3 +630,22 @@ def test_styles_use_no_order_pseudo_classes() -> None:
     rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments may name them
     for pseudo in ("first-child", "last-child", "first-of-type", "last-of-type", ":odd", ":even"):
         assert pseudo not in rules, pseudo
+
+
+def test_the_first_screenful_is_counted_in_rows_and_always_fills_the_pane() -> None:
+    from datetime import UTC, datetime
+
+    from dynaprompt_tui.core.models import Message
+    from dynaprompt_tui.tui.app import screenful
+
+    def msg(i: int, text: str, **meta: object) -> Message:
+        return Message(i, Role.USER, text, datetime(2026, 1, 1, tzinfo=UTC), meta=dict(meta))
+
+    one_liners = [msg(i, f"line {i}") for i in range(100)]
+    assert screenful(one_liners, 36) == 12  # 3 rows each; 12 x 3 >= 36 - 2
+    tall = [msg(i, "\n".join(["x"] * 40)) for i in range(5)]
+    assert screenful(tall, 36) == 1
+    # Hidden turns and empty bubbles take no room, so they do not count towards the screen.
+    hidden = [msg(i, "instructions only", hidden=True) for i in range(20)]
+    assert screenful(one_liners[:20] + hidden, 36) == 20 + 12
+    assert screenful([], 36) == 1
