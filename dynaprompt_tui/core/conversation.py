@@ -248,8 +248,14 @@ class Conversation:
 
     # -- schedules -----------------------------------------------------------------------------
 
-    def pending(self) -> list[Schedule]:
-        return self.store.schedules()
+    def pending(self, limit: int | None = None) -> list[Schedule]:
+        """Pending and paused schedules, the next to fire first (`limit`: the first ones)."""
+        return self.store.schedules(limit=limit)
+
+    def pending_counts(self) -> tuple[int, int]:
+        """(pending and paused, paused) schedules."""
+        paused = self.store.count_schedules(states=[ScheduleState.PAUSED])
+        return self.store.count_schedules(), paused
 
     def schedules_changed(self) -> None:
         self.engine.wake()

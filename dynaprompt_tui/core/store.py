@@ -475,7 +475,10 @@ class Store:
         with self._read() as c:
             return self._get_schedule(c, schedule_id)
 
-    def schedules(self, states: Iterable[ScheduleState] = _ACTIVE) -> list[Schedule]:
+    def schedules(
+        self, states: Iterable[ScheduleState] = _ACTIVE, *, limit: int | None = None
+    ) -> list[Schedule]:
+        """Schedules in these states, the next to fire first; `limit`: only the first ones."""
         states = [ScheduleState(s).value for s in states]
         if not states:
             return []
@@ -483,8 +486,8 @@ class Store:
         with self._read() as c:
             rows = c.execute(
                 f"SELECT {_SCHEDULE_COLS} FROM schedules WHERE state IN ({marks})"
-                " ORDER BY next_fire IS NULL, next_fire, created_at, id",
-                states,
+                " ORDER BY next_fire IS NULL, next_fire, created_at, id LIMIT ?",
+                [*states, -1 if limit is None else limit],  # LIMIT -1: all of them
             ).fetchall()
         return [self._schedule(r) for r in rows]
 

@@ -22,6 +22,7 @@ from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem, shown
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.safe import clean
+from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class DynapromptApp(App[None]):
         self._pending_at_start: list[Schedule] = []
         self._history_at_start: list[Message] = []
         self._older_at_start: list[Message] = []
+        self._schedule_counts: tuple[int, int] | None = None  # set when only the first are read
         conversation.listener = self.bridge
         self._key_warnings: list[str] = []
         if settings.keys:
@@ -168,10 +170,16 @@ class DynapromptApp(App[None]):
                 yield Static("", id="preview", markup=False)
                 yield Composer(id="composer", placeholder=PLACEHOLDER)
             # Read the schedules now, so the sidebar is born with its final classes: toggling
-            # "-empty" after mounting would restyle it before the first frame.
+            # "-empty" after mounting would restyle it before the first frame. Only as many as
+            # it can show (and their counts); the rest right after the first frame.
+            fits = self.size.height // SIDEBAR_ROW + 1
             self._pending_at_start = self._guard_sync(
-                self.conversation.pending, "Loading schedules", []
+                lambda: self.conversation.pending(limit=fits), "Loading schedules", []
             )
+            if len(self._pending_at_start) == fits:
+                self._schedule_counts = self._guard_sync(
+                    self.conversation.pending_counts, "Counting schedules"
+                )
             yield ScheduleSidebar(
                 describe=self.conversation.describe,
                 now=self.clock.now,
@@ -205,6 +213,9 @@ class DynapromptApp(App[None]):
         async def after_first_frame() -> None:
             startup.resume()
             self.conversation.warm_up()
+            if self._schedule_counts is not None:
+                self._schedule_counts = None
+                self.refresh_schedules()  # all of them now
             await self.chat.render_markdown()
             if rest:
                 await self.chat.prepend(rest, exhausted=len(history) < PAGE)
@@ -214,7 +225,7 @@ class DynapromptApp(App[None]):
         self.composer.sent = [
             m.content for m in history if m.role == Role.USER and not m.schedule_id
         ]
-        self.sidebar.set_schedules(self._pending_at_start)
+        self.sidebar.set_schedules(self._pending_at_start, counts=self._schedule_counts)
         self._pending_at_start = []
         for warning in [*getattr(self.settings, "warnings", ()), *self._key_warnings]:
             self.notify(clean(warning), severity="warning", markup=False)

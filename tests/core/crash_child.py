@@ -8,6 +8,7 @@ Usage: crash_child.py DB_PATH claim|deliver NOW_ISO READY_FILE
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from dynaprompt_tui.core.store import Store, default_owner
 
 
 def race(store: Store, now: datetime, go: Path) -> None:
+    go.with_name(f"{go.name}.ready.{os.getpid()}").write_text("")  # imported, store open
     while not go.exists():  # start together, to make the processes actually contend
         time.sleep(0.001)
     deliveries = asyncio.run(Engine(store, FakeClock(now), lambda d: None).fire_due())

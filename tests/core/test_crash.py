@@ -122,7 +122,12 @@ def test_processes_racing_deliver_each_fire_once(db_path, tmp_path):
         )
         for _ in range(4)
     ]
-    time.sleep(0.5)  # let them import and open the store; they spin on the go file
+    # Wait until all have imported and opened the store (each says so), then start them at once.
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.glob("go.ready.*"))) < len(procs):
+        assert time.monotonic() < deadline, "the racing processes did not start"
+        assert all(p.poll() is None for p in procs), "a racing process exited early"
+        time.sleep(0.01)
     go.write_text("go")
     counts = []
     for p in procs:

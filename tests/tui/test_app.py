@@ -649,3 +649,22 @@ def test_the_first_screenful_is_counted_in_rows_and_always_fills_the_pane() -> N
     hidden = [msg(i, "instructions only", hidden=True) for i in range(20)]
     assert screenful(one_liners[:20] + hidden, 36) == 20 + 12
     assert screenful([], 36) == 1
+
+
+async def test_many_schedules_at_start_all_reach_the_sidebar(build, settings, clock) -> None:
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings, clock=clock)
+    for n in range(20):  # more than the sidebar shows, so the first frame reads only a page
+        await conversation.create(
+            recipient=Party.USER, time_prompt=f"in {n + 1} hours", prompt=f"note {n}"
+        )
+    await conversation.pause(conversation.pending()[0].id)
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        lst = app.query_one(ScheduleList)
+        assert len(lst.schedules) == 20 and lst.total == 20
+        assert [s.prompt for s in lst.schedules] == [f"note {n}" for n in range(20)]
+        title = app.query_one("#sidebar-title", Static)
+        assert text_of(title) == "Schedules (20) · 1 paused"

@@ -115,16 +115,20 @@ class ScheduleList(ScrollView, can_focus=True):
         self.now = now
         self.tz = tz
         self.schedules: list[Schedule] = []
+        self.total = 0  # all of them, when `schedules` holds only the first (see set_schedules)
         self._rows: dict[str, tuple[Schedule, Row]] = {}
         self._shown_relatives: tuple[str, ...] = ()
 
     # -- data ------------------------------------------------------------------------------
-    def set_schedules(self, schedules: Sequence[Schedule]) -> None:
+    def set_schedules(self, schedules: Sequence[Schedule], total: int | None = None) -> None:
+        """Show these schedules; `total`: how many there are in all, when these are only the
+        first (the list is as long as all of them, so the scrollbar does not jump later)."""
         selected = self.selected
         self.schedules = list(schedules)
+        self.total = max(total or 0, len(self.schedules))
         ids = {s.id for s in self.schedules}
         self._rows = {k: v for k, v in self._rows.items() if k in ids}
-        self.virtual_size = Size(self.size.width, len(self.schedules) * ROW)
+        self.virtual_size = Size(self.size.width, self.total * ROW)
         index = 0
         if selected is not None:
             for i, s in enumerate(self.schedules):
@@ -231,7 +235,7 @@ class ScheduleList(ScrollView, can_focus=True):
                 self.scroll_to(y=bottom - self.size.height + 1, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.schedules) * ROW)
+        self.virtual_size = Size(event.size.width, self.total * ROW)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -332,10 +336,15 @@ class ScheduleSidebar(Vertical):
     def list(self) -> ScheduleList:
         return self.query_one(ScheduleList)
 
-    def set_schedules(self, schedules: Sequence[Schedule]) -> None:
-        self.list.set_schedules(schedules)
-        paused = sum(1 for s in schedules if s.state == ScheduleState.PAUSED)
-        title = f"Schedules ({len(schedules)})"
+    def set_schedules(
+        self, schedules: Sequence[Schedule], *, counts: tuple[int, int] | None = None
+    ) -> None:
+        """`counts`: (all, paused) when `schedules` are only the first of them."""
+        self.list.set_schedules(schedules, total=counts[0] if counts else None)
+        if counts is None:
+            counts = len(schedules), sum(1 for s in schedules if s.state == ScheduleState.PAUSED)
+        total, paused = counts
+        title = f"Schedules ({total})"
         if paused:
             title += f" · {paused} paused"
         self.query_one("#sidebar-title", Static).update(title)
