@@ -58,10 +58,10 @@ def minimal() -> None:
 
 
 def app(db: str) -> None:
-    # What the CLI does (dynaprompt_tui.__main__.main): settings, pause the garbage collector
-    # (the app freezes start-up's objects and resumes it after the first frame), make_app. A
-    # configured OpenAI-compatible server, as a real user has; its client is built on first use.
-    from dynaprompt_tui import startup
+    # What the CLI does (dynaprompt_tui.__main__.main): settings, then `build_app`, the command's
+    # own start-up. A configured OpenAI-compatible server, as a real user has; its client is
+    # built on first use.
+    from dynaprompt_tui.__main__ import build_app
     from dynaprompt_tui.config import load_settings
 
     here = Path(db).parent
@@ -71,10 +71,7 @@ def app(db: str) -> None:
         cwd=here,
         config_path=here / "no-config.toml",
     )
-    startup.pause()
-    from dynaprompt_tui.tui.app import make_app
-
-    instance = make_app(settings)
+    instance = build_app(settings)
     base = type(instance)
 
     class Timed(base):  # the real app's class, plus a Ready handler; CSS is already resolved

@@ -9,7 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from dynaprompt_tui.config import Settings
+    from dynaprompt_tui.tui.app import DynapromptApp
 
 PROG = "dynaprompt-tui"
 
@@ -111,6 +115,17 @@ def _export(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def build_app(settings: Settings) -> DynapromptApp:
+    """The app as the command starts it (the start-up benchmark uses this too): the garbage
+    collector paused until the app's first frame, see `dynaprompt_tui.startup`."""
+    from dynaprompt_tui import startup
+
+    startup.pause()  # the app resumes it after its first frame
+    from dynaprompt_tui.tui.app import make_app
+
+    return make_app(settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from dynaprompt_tui import startup
@@ -123,10 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "export":
             return _export(args, settings)
-        startup.pause()  # the app resumes it after its first frame
-        from dynaprompt_tui.tui.app import make_app
-
-        app = make_app(settings)
+        app = build_app(settings)
     except ConfigError as e:
         startup.resume()
         _fail(str(e), 2)
