@@ -19,8 +19,9 @@ from dynaprompt_tui.core.conversation import Preview
 from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
-from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem, shown
+from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, shown
 from dynaprompt_tui.tui.widgets.safe import clean
 from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar

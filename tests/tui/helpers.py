@@ -21,9 +21,17 @@ async def settle(app: Any, pilot: Any) -> None:
 
 
 def text_of(widget: Any) -> str:
-    """The plain text a Static or Markdown shows."""
+    """The plain text a Static, a Markdown or a one-widget chat message shows."""
+    from dynaprompt_tui.tui.widgets.message import BotMessage, ButtonMessage, PlainMessage
+
     if isinstance(widget, Markdown):
         return widget.source
+    if isinstance(widget, PlainMessage):
+        return widget.render().plain
+    if isinstance(widget, ButtonMessage):
+        return text_of(widget.query_one(".msg-text"))
+    if isinstance(widget, BotMessage):
+        return text_of(widget.query_one(".msg-header")) + "\n" + widget.markdown.source
     assert isinstance(widget, Static)
     visual = widget.visual
     return visual.plain if hasattr(visual, "plain") else str(visual)

@@ -8,12 +8,13 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Button, Input, Markdown, Static, TextArea
 
-from dynaprompt_tui.core.models import Party, Role, ScheduleState
+from dynaprompt_tui.core.models import Message, Party, Role, ScheduleState
 from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
 from dynaprompt_tui.tui.screens.edit import ScheduleEditScreen
 from dynaprompt_tui.tui.screens.help import HelpScreen
-from dynaprompt_tui.tui.widgets.chat import BotMessage, ChatView, MessageItem
+from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, make_item
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
 from tests.tui.helpers import SIZE, settle, text_of, type_text
 
@@ -249,7 +250,7 @@ async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
         await settle(app, pilot)
         reminder = [i for i in items(app) if i.message.role is Role.REMINDER]
         assert len(reminder) == 1
-        header = text_of(reminder[0].query_one(".msg-header", Static))
+        header = text_of(reminder[0]).splitlines()[0]
         assert "scheduled by you" in header and "due 10:16" in header
         assert app.bells == 1
         assert any("stretch your legs" in n.message for n in app._notifications)
@@ -277,7 +278,10 @@ async def test_bot_recurring_schedule_needs_approval_button(app) -> None:
         await settle(app, pilot)
         (s,) = app.conversation.pending()
         assert s.approved
-        assert not cards[0].query("Button")
+        # The answered card keeps its place and text, says so, and has no buttons any more.
+        (card,) = [i for i in items(app) if i.message.meta.get("card") == "approval"]
+        assert card.id == cards[0].id and not card.query("Button")
+        assert "(approved" in text_of(card).splitlines()[0]
 
 
 async def test_reject_button(app) -> None:
@@ -295,13 +299,13 @@ async def test_markup_and_escapes_are_shown_literally(app) -> None:
         await app.conversation.send(nasty)
         await settle(app, pilot)
         user, bot = items(app)[:2]
-        shown = text_of(user.query_one(".msg-body", Static))
+        shown = text_of(user)
         assert "[bold]hi[/bold]" in shown and "[@click=app.quit]quit[/]" in shown
         assert "\x1b" not in shown and "\x07" not in shown and "␛[31mred␇" in shown
         source = bot.query_one(Markdown).source
         assert "\x1b" not in source and "[@click=app.quit]" in source
         # Clicking the would-be link does not quit.
-        await pilot.click(user.query_one(".msg-body", Static))
+        await pilot.click(user)
         assert app.is_running
 
 
@@ -431,7 +435,7 @@ async def test_scheduled_turn_to_the_chatbot_is_badged_late_and_answered(app, cl
         clock.advance(60 * 60)  # the laptop slept: delivered an hour late
         await settle(app, pilot)
         (turn,) = [i for i in items(app) if i.message.schedule_id and i.message.role is Role.USER]
-        header = text_of(turn.query_one(".msg-header", Static))
+        header = text_of(turn).splitlines()[0]
         assert "scheduled by you" in header and "due 10:16" in header and "late" in header
         assert turn.has_class("-scheduled")
         assert items(app)[-1].message.role is Role.ASSISTANT
@@ -463,8 +467,8 @@ async def test_messages_from_other_days_show_the_date(build, settings, clock) ->
         await app.conversation.send("dps u in 1 hour\ntoday's")
         await settle(app, pilot)
         old, new = items(app)[:2]
-        assert "Thu 05 Mar 10:15" in text_of(old.query_one(".msg-header", Static))
-        assert text_of(new.query_one(".msg-header", Static)).endswith("10:15")
+        assert text_of(old).splitlines()[0].endswith("Thu 05 Mar 10:15")
+        assert text_of(new).splitlines()[0].endswith("  10:15")
 
 
 async def test_a_in_sidebar_approves_the_bots_recurring_schedule(app) -> None:
@@ -569,7 +573,7 @@ async def test_double_click_edits_a_schedule(app) -> None:
 async def test_history_is_painted_plain_then_rendered_as_markdown(build, settings, clock) -> None:
     from dynaprompt_tui.core.conversation import Conversation
     from dynaprompt_tui.core.demo import DemoChatClient
-    from dynaprompt_tui.tui.widgets.chat import make_item
+    from dynaprompt_tui.tui.widgets.message import PlainMessage
 
     conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())
     conversation.add(Role.USER, "show me code")
@@ -577,33 +581,37 @@ async def test_history_is_painted_plain_then_rendered_as_markdown(build, setting
     app = build(conversation=conversation)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        # Start-up history ends up as real Markdown, fences included.
-        bot = app.query_one(BotMessage)
-        assert not bot.query(".-plain")
+        # Start-up history ends up as real Markdown, fences included, in the same place.
+        user, bot = items(app)
+        assert isinstance(bot, BotMessage) and bot.id == f"msg-{reply.id}"
         assert "print('hi')" in bot.markdown.source and "**done**" in bot.markdown.source
-        # What the first frame shows: the text, plain, until `upgrade` renders it.
+        # What the first frame shows: the text, plain, one widget, until the chat renders it.
         item = make_item(replace(reply, id=999), app.zone, plain_first=True)
+        assert isinstance(item, PlainMessage) and item.has_class("-assistant")
         await app.chat.mount(item)
-        assert "**done**" in text_of(item.query_one(".-plain", Static))
-        assert not item.query(Markdown)
-        await item.upgrade()
-        assert not item.query(".-plain") and "**done**" in item.query_one(Markdown).source
+        app.chat._items[999] = item
+        assert "**done**" in text_of(item) and not item.query(Markdown)
+        await app.chat.render_markdown()
+        (rendered,) = [i for i in items(app) if i.message.id == 999]
+        assert isinstance(rendered, BotMessage) and not item.is_attached
+        assert "**done**" in rendered.markdown.source
+        assert [i.message.id for i in items(app)] == [user.message.id, reply.id, 999]
 
 
 async def test_quitting_before_history_is_rendered_does_not_crash(build, settings, clock) -> None:
-    # Quitting right after the first frame detaches plain-painted messages before their
-    # Markdown upgrade runs; the upgrade must then do nothing instead of raising MountError.
-    from dynaprompt_tui.tui.widgets.chat import make_item
-
+    # Quitting right after the first frame detaches plain-painted messages before the chat
+    # renders them as Markdown; that must then do nothing instead of raising MountError.
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        message = app.conversation.add(Role.ASSISTANT, "**late**")
+        message = Message(998, Role.ASSISTANT, "**late**", clock.now())
         item = make_item(message, app.zone, plain_first=True)
-        await app.chat.mount(item)
+        chat = app.chat
+        await chat.mount(item)
+        chat._items[message.id] = item
         await item.remove()
-        await item.upgrade()  # detached: a no-op
-        assert not item.query(Markdown)
+        await chat.render_markdown()  # detached: a no-op
+        assert not chat.query(BotMessage) and chat._items[message.id] is item
 
 
 async def test_markdown_bodies_end_flush_and_an_empty_reply_keeps_its_header(app) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from dynaprompt_tui.core.models import Role
-from dynaprompt_tui.tui.widgets.chat import BotMessage, MessageItem
+from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem
 from tests.tui.helpers import SIZE, settle, text_of, type_text
 
 FENCE = "Here you go:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nDone."
@@ -41,7 +41,7 @@ async def test_failed_call_shows_error_with_retry(build, settings, openai_server
         await app.conversation.send("hello?")
         await settle(app, pilot)
         (error,) = [i for i in app.query(MessageItem) if i.message.role is Role.ERROR]
-        assert "failed" in text_of(error.query_one(".msg-body", Static))
+        assert "failed" in text_of(error)
         retry = error.query_one(".retry", Button)
         openai_server.reply("Back again.")
         await pilot.click(retry)

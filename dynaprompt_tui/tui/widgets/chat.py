@@ -1,42 +1,19 @@
-"""The chat pane: a widget per message, Markdown for the bot, streaming, paging back in history."""
+"""The chat pane: the messages (see `message.py`), following new text, paging back in history."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import VerticalScroll
 from textual.message import Message as TMessage
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
-from dynaprompt_tui.core.models import Message, Party, Role
-from dynaprompt_tui.tui.widgets.safe import clean, literal, local_time
-
-if TYPE_CHECKING:
-    from textual.widgets import Markdown
-
-_ROLE_LABEL = {
-    Role.USER: "you",
-    Role.ASSISTANT: "bot",
-    Role.REMINDER: "reminder",
-    Role.NOTICE: "app",
-    Role.ERROR: "error",
-}
-_CARD_LABEL = {
-    "scheduled": "scheduled",
-    "cancelled": "cancelled",
-    "list": "schedules",
-    "error": "schedule error",
-    "limit": "limit",
-    "approval": "needs your approval",
-}
-
+from dynaprompt_tui.core.models import Message, Role
+from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, item_class, make_item, shown
 
 WELCOME = """\
 Welcome to dynaprompt.
@@ -53,181 +30,6 @@ Enter sends · ctrl+j new line · ctrl+n new schedule
 F1 help · ctrl+p commands (export, quit…)"""
 
 
-def _by(party: Party | None) -> str:
-    return "you" if party == Party.USER else "bot"
-
-
-class MessageItem(Vertical):
-    """One chat message: a header line (who, badge, time) and a body."""
-
-    @dataclass
-    class ActionRequested(TMessage):
-        """A button on a message was pressed: approve, reject or retry."""
-
-        action: str  # "approve" | "reject" | "retry"
-        message: Message
-
-    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
-        self.message = message
-        self.tz = tz
-        self.today = today
-        classes = f"msg -{message.role.value}"
-        if message.schedule_id:
-            classes += " -scheduled"
-        if message.role == Role.NOTICE:
-            classes += f" -card-{message.meta.get('card', 'info')}"
-        super().__init__(classes=classes, id=f"msg-{message.id}")
-
-    def header(self) -> Content:
-        m = self.message
-        label = _ROLE_LABEL.get(m.role, m.role.value)
-        if m.role == Role.NOTICE and m.meta.get("card"):
-            label = _CARD_LABEL.get(m.meta["card"], str(m.meta["card"]))
-        parts: list[Content | tuple[str, str] | str] = [(label, "bold")]
-        if m.schedule_id:
-            due = local_time(m.due_at or m.created_at, self.tz)
-            badge = f" ⏰ scheduled by {_by(m.scheduled_by)} · due {due} "
-            parts += ["  ", (badge, "$text-accent on $accent-muted")]
-            if m.late:
-                parts += [" ", (" late ", "bold $text-error on $error-muted")]
-        if m.meta.get("outcome"):
-            parts += ["  ", (f"({m.meta['outcome']})", "italic $text-muted")]
-        if m.meta.get("partial"):
-            parts += ["  ", ("(partial)", "italic $text-muted")]
-        older = self.today is not None and m.created_at.astimezone(self.tz).date() != self.today
-        parts += ["  ", (local_time(m.created_at, self.tz, with_day=older), "$text-muted")]
-        return Content.assemble(*parts)
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.header(), classes="msg-header", markup=False)
-        yield from self.compose_body()
-        yield from self.compose_buttons()
-
-    def compose_body(self) -> ComposeResult:
-        yield Static(literal(self.message.content), classes="msg-body", markup=False)
-
-    def compose_buttons(self) -> ComposeResult:
-        m = self.message
-        buttons: list[Button] = []
-        card = m.meta.get("card") if m.role == Role.NOTICE else None
-        if card == "approval" and not m.meta.get("outcome"):
-            buttons = [
-                Button(
-                    "Approve", variant="success", name="approve", classes="approve", compact=True
-                ),
-                Button("Reject", variant="error", name="reject", classes="reject", compact=True),
-            ]
-        elif m.role == Role.ERROR and m.meta.get("retryable"):
-            buttons = [
-                Button("Retry", variant="primary", name="retry", classes="retry", compact=True)
-            ]
-        if buttons:
-            yield Horizontal(*buttons, classes="msg-buttons")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.name:
-            self.post_message(self.ActionRequested(event.button.name, self.message))
-
-    async def replace(self, message: Message) -> None:
-        """Show the final state of the message (stream ended, approved, failed…)."""
-        self.message = message
-        self.query_one(".msg-header", Static).update(self.header())
-        await self.query(".msg-buttons").remove()
-        body = self.query_one(".msg-body", Static)
-        body.update(literal(message.content))
-        await self.mount_all(list(self.compose_buttons()))
-
-
-class BotMessage(MessageItem):
-    """A chatbot message: Markdown, written to live while it streams."""
-
-    def __init__(
-        self, message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
-    ) -> None:
-        super().__init__(message, tz, today)
-        self._stream = None
-        # History shown at start-up is painted as plain text for the first frame and rendered
-        # as Markdown right after it (`upgrade`): markdown-it and the Markdown widgets cost
-        # ~200 ms on a screenful of bot messages.
-        self._plain = plain_first
-        self._sync_classes()
-
-    def _sync_classes(self) -> None:
-        streaming = bool(self.message.meta.get("streaming"))
-        self.set_class(streaming, "-streaming")
-        # A turn that turned out to be instructions only leaves no empty bubble.
-        self.set_class(not streaming and not self.message.content.strip(), "-empty")
-
-    def header(self) -> Content:
-        head = super().header()
-        if self.message.meta.get("streaming"):
-            head = Content.assemble(head, "  ", ("writing…", "italic $text-muted"))
-        return head
-
-    def compose_body(self) -> ComposeResult:
-        if self._plain:
-            yield Static(literal(self.message.content), classes="msg-body -plain", markup=False)
-            return
-        # Imported here: markdown-it costs ~50 ms, which an empty chat need not pay at start-up.
-        from textual.widgets import Markdown
-
-        yield Markdown(clean(self.message.content), classes="msg-body")
-
-    async def upgrade(self) -> None:
-        """Replace the plain first paint with the rendered Markdown."""
-        # Quitting during start-up detaches the message before its turn comes: nothing to do.
-        if not self._plain or not self.is_attached or self._closing:
-            return
-        self._plain = False
-        from textual.widgets import Markdown
-
-        plain = self.query_one(".msg-body", Static)
-        await self.mount(Markdown(clean(self.message.content), classes="msg-body"), after=plain)
-        await plain.remove()
-
-    @property
-    def markdown(self) -> Markdown:
-        from textual.widgets import Markdown
-
-        return self.query_one(Markdown)
-
-    async def write(self, text: str) -> None:
-        if not text:
-            # Never start a stream for nothing: stopping a stream whose task has not run yet
-            # raises CancelledError into the caller.
-            return
-        await self.upgrade()
-        if self._stream is None:
-            self._stream = self.markdown.get_stream(self.markdown)
-        await self._stream.write(clean(text))
-
-    async def replace(self, message: Message) -> None:
-        await self.upgrade()
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
-        self.message = message
-        self._sync_classes()
-        self.query_one(".msg-header", Static).update(self.header())
-        # A full update at the end, so a half-streamed code fence is never left blank.
-        await self.markdown.update(clean(message.content))
-
-
-def make_item(
-    message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
-) -> MessageItem:
-    if message.role == Role.ASSISTANT:
-        return BotMessage(message, tz, today, plain_first=plain_first)
-    return MessageItem(message, tz, today)
-
-
-def shown(message: Message) -> bool:
-    """Bot turns that held only instructions are kept for the model, not shown."""
-    return not message.meta.get("hidden")
-
-
 class ChatView(VerticalScroll, can_focus=True):
     """The scrollable chat. Follows new text only while scrolled to the bottom."""
 
@@ -240,9 +42,12 @@ class ChatView(VerticalScroll, can_focus=True):
         Binding("question_mark", "app.help", show=False),
     ]
 
-    @dataclass
     class OlderWanted(TMessage):
-        before_id: int
+        """Scrolled to the top: the page before `before_id`, please."""
+
+        def __init__(self, before_id: int) -> None:
+            super().__init__()
+            self.before_id = before_id
 
     PAGE = 50
 
@@ -286,17 +91,36 @@ class ChatView(VerticalScroll, can_focus=True):
         return self.now().astimezone(self.tz).date() if self.now else None
 
     async def render_markdown(self) -> None:
-        """Render as Markdown the bot messages that `load` painted as plain text."""
+        """Render as Markdown the bot messages painted as plain text for the first frame."""
         for item in list(self._items.values()):
-            if isinstance(item, BotMessage):
-                await item.upgrade()
+            if item.message.role == Role.ASSISTANT and not isinstance(item, BotMessage):
+                await self._swap(item, make_item(item.message, self.tz, item.today))
+
+    async def _swap(self, old: MessageItem, new: MessageItem) -> None:
+        # Quitting during start-up detaches the chat before a deferred swap runs: nothing to do.
+        if not self.is_attached or self._closing or not old.is_attached:
+            return
+        self._items[new.message.id] = new
+        # The new widget takes the old one's id, so the old one goes first; no frame is drawn
+        # in between.
+        with self.app.batch_update():
+            index = self.children.index(old)
+            await old.remove()
+            if index < len(self.children):
+                await self.mount(new, before=index)
+            else:
+                await self.mount(new)
 
     async def add(self, message: Message) -> MessageItem | None:
         if not shown(message):
             return None
-        if message.id in self._items:
-            await self._items[message.id].replace(message)
-            return self._items[message.id]
+        if (old := self._items.get(message.id)) is not None:
+            if type(old) is item_class(message):
+                await old.replace(message)
+                return old
+            new = make_item(message, self.tz, old.today)
+            await self._swap(old, new)  # e.g. an answered approval card loses its buttons
+            return new
         item = make_item(message, self.tz, self.today())
         self._items[message.id] = item
         await self.query("#welcome").remove()

@@ -1,0 +1,228 @@
+"""A chat message on screen. Most are a single widget: a screenful of history is what start-up
+styles, lays out and paints, and each widget in it costs about as much as its text.
+
+* `PlainMessage`: header and text in one widget (user, reminder, notice, error; and a bot
+  message from history until the chat renders it as Markdown, right after the first frame).
+* `BotMessage`: a header and a Markdown body, written to live while it streams.
+* `ButtonMessage`: header and text, with buttons below (an approval card, a failed turn).
+
+`item_class` says which one a message needs; when that changes (an approval card is answered),
+the chat swaps the widget.
+"""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult, RenderResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message as TMessage
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.tui.widgets.safe import clean, literal, local_time
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
+_ROLE_LABEL = {
+    Role.USER: "you",
+    Role.ASSISTANT: "bot",
+    Role.REMINDER: "reminder",
+    Role.NOTICE: "app",
+    Role.ERROR: "error",
+}
+# The colour of the name in the header: who is speaking, at a glance.
+_ROLE_STYLE = {
+    Role.USER: "$text-primary",
+    Role.ASSISTANT: "$text-secondary",
+    Role.REMINDER: "$text-accent",
+    Role.ERROR: "$text-error",
+}
+_CARD_LABEL = {
+    "scheduled": "scheduled",
+    "cancelled": "cancelled",
+    "list": "schedules",
+    "error": "schedule error",
+    "limit": "limit",
+    "approval": "needs your approval",
+}
+
+
+def _by(party: Party | None) -> str:
+    return "you" if party == Party.USER else "bot"
+
+
+def _actions(message: Message) -> list[tuple[str, str, str]]:
+    """(label, variant, action) of the buttons a message offers: answering an approval card,
+    retrying a failed turn."""
+    card = message.meta.get("card") if message.role == Role.NOTICE else None
+    if card == "approval" and not message.meta.get("outcome"):
+        return [("Approve", "success", "approve"), ("Reject", "error", "reject")]
+    if message.role == Role.ERROR and message.meta.get("retryable"):
+        return [("Retry", "primary", "retry")]
+    return []
+
+
+class MessageItem(Widget):
+    """What every chat message has: the message, its classes and its header line."""
+
+    class ActionRequested(TMessage):
+        """A button on a message was pressed: approve, reject or retry."""
+
+        def __init__(self, action: str, message: Message) -> None:
+            super().__init__()
+            self.action = action  # "approve" | "reject" | "retry"
+            self.message = message
+
+    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
+        self.message = message
+        self.tz = tz
+        self.today = today
+        classes = f"msg -{message.role.value}"
+        if message.schedule_id:
+            classes += " -scheduled"
+        if message.role == Role.NOTICE:
+            classes += f" -card-{message.meta.get('card', 'info')}"
+        super().__init__(classes=classes, id=f"msg-{message.id}")
+        self._sync_classes()
+
+    def _sync_classes(self) -> None:
+        m = self.message
+        streaming = bool(m.meta.get("streaming"))
+        self.set_class(streaming, "-streaming")
+        # A bot turn that turned out to be instructions only leaves no empty bubble.
+        self.set_class(
+            m.role == Role.ASSISTANT and not streaming and not m.content.strip(), "-empty"
+        )
+
+    def header(self) -> Content:
+        m = self.message
+        label = _ROLE_LABEL.get(m.role, m.role.value)
+        if m.role == Role.NOTICE and m.meta.get("card"):
+            label = _CARD_LABEL.get(m.meta["card"], str(m.meta["card"]))
+        # (A notice is muted as a whole, by its CSS.)
+        parts: list[Content | tuple[str, str] | str] = [
+            (label, f"bold {_ROLE_STYLE.get(m.role, '')}")
+        ]
+        if m.schedule_id:
+            due = local_time(m.due_at or m.created_at, self.tz)
+            badge = f" ⏰ scheduled by {_by(m.scheduled_by)} · due {due} "
+            parts += ["  ", (badge, "$text-accent on $accent-muted")]
+            if m.late:
+                parts += [" ", (" late ", "bold $text-error on $error-muted")]
+        if m.meta.get("outcome"):
+            parts += ["  ", (f"({m.meta['outcome']})", "italic $text-muted")]
+        if m.meta.get("partial"):
+            parts += ["  ", ("(partial)", "italic $text-muted")]
+        older = self.today is not None and m.created_at.astimezone(self.tz).date() != self.today
+        parts += ["  ", (local_time(m.created_at, self.tz, with_day=older), "$text-muted")]
+        if m.meta.get("streaming"):
+            parts += ["  ", ("writing…", "italic $text-muted")]
+        return Content.assemble(*parts)
+
+    def text(self) -> Content:
+        """Header and text as one block, the text shown literally."""
+        return Content("\n").join([self.header(), literal(self.message.content)])
+
+    async def replace(self, message: Message) -> None:
+        """Show the new state of the message (stream ended, approved, failed…)."""
+        self.message = message
+        self._sync_classes()
+
+
+class PlainMessage(MessageItem):
+    """Header and text, one widget."""
+
+    def render(self) -> RenderResult:
+        return self.text()
+
+    async def replace(self, message: Message) -> None:
+        await super().replace(message)
+        self.refresh(layout=True)
+
+
+class ButtonMessage(MessageItem):
+    """Header and text, and the buttons that answer it."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text(), classes="msg-text", markup=False)
+        buttons = [
+            Button(label, variant=variant, name=action, classes=action, compact=True)  # type: ignore[arg-type]
+            for label, variant, action in _actions(self.message)
+        ]
+        yield Horizontal(*buttons, classes="msg-buttons")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.name:
+            self.post_message(self.ActionRequested(event.button.name, self.message))
+
+    async def replace(self, message: Message) -> None:
+        await super().replace(message)
+        self.query_one(".msg-text", Static).update(self.text())
+
+
+class BotMessage(MessageItem):
+    """A chatbot message: a header and Markdown, written to live while it streams."""
+
+    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
+        super().__init__(message, tz, today)
+        self._stream = None
+
+    def compose(self) -> ComposeResult:
+        # Imported here: markdown-it costs ~50 ms, which an empty chat need not pay at start-up.
+        from textual.widgets import Markdown
+
+        yield Static(self.header(), classes="msg-header", markup=False)
+        yield Markdown(clean(self.message.content), classes="msg-body")
+
+    @property
+    def markdown(self) -> Markdown:
+        from textual.widgets import Markdown
+
+        return self.query_one(Markdown)
+
+    async def write(self, text: str) -> None:
+        if not text:
+            # Never start a stream for nothing: stopping a stream whose task has not run yet
+            # raises CancelledError into the caller.
+            return
+        if self._stream is None:
+            self._stream = self.markdown.get_stream(self.markdown)
+        await self._stream.write(clean(text))
+
+    async def replace(self, message: Message) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        await super().replace(message)
+        self.query_one(".msg-header", Static).update(self.header())
+        # A full update at the end, so a half-streamed code fence is never left blank.
+        await self.markdown.update(clean(message.content))
+
+
+def item_class(message: Message, *, plain_first: bool = False) -> type[MessageItem]:
+    """The widget a message needs. `plain_first`: a bot message painted as plain text for the
+    first frame (markdown-it and the Markdown widgets are the slow part of a screenful)."""
+    if message.role == Role.ASSISTANT and not plain_first:
+        return BotMessage
+    if _actions(message):
+        return ButtonMessage
+    return PlainMessage
+
+
+def make_item(
+    message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
+) -> MessageItem:
+    return item_class(message, plain_first=plain_first)(message, tz, today)
+
+
+def shown(message: Message) -> bool:
+    """Bot turns that held only instructions are kept for the model, not shown."""
+    return not message.meta.get("hidden")
