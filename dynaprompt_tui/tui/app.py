@@ -213,6 +213,9 @@ class DynapromptApp(App[None]):
 
         async def after_first_frame() -> None:
             startup.resume()
+            # Due and overdue schedules fire into a chat the user can already see.
+            if self.start_engine:
+                await self._guard(self.conversation.start(), "Starting the scheduler")
             self.conversation.warm_up()
             if self._schedule_counts is not None:
                 self._schedule_counts = None
@@ -230,8 +233,6 @@ class DynapromptApp(App[None]):
         self._pending_at_start = []
         for warning in [*getattr(self.settings, "warnings", ()), *self._key_warnings]:
             self.notify(clean(warning), severity="warning", markup=False)
-        if self.start_engine:
-            await self._guard(self.conversation.start(), "Starting the scheduler")
 
     async def on_unmount(self) -> None:
         with contextlib.suppress(Exception):  # quitting must never fail

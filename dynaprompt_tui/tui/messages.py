@@ -2,12 +2,12 @@
 
 `Bridge` implements the core's `ConversationListener` protocol. Each callback becomes a Textual
 message posted to the app, so events are handled in order, after the current handler returns,
-and a slow widget update never runs inside the core's own code.
+and a slow widget update never runs inside the core's own code. (Plain classes, not
+dataclasses: generating a dataclass costs start-up time for nothing a message needs.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message as TMessage
@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from dynaprompt_tui.core.models import Message
 
 
-@dataclass
 class MessageAdded(TMessage):
-    message: Message
+    def __init__(self, message: Message) -> None:
+        super().__init__()
+        self.message = message
 
 
 class MessageDelta(TMessage):
@@ -38,24 +39,27 @@ class MessageDelta(TMessage):
         return self._bridge.take(self.message_id)
 
 
-@dataclass
 class MessageChanged(TMessage):
-    message: Message
+    def __init__(self, message: Message) -> None:
+        super().__init__()
+        self.message = message
 
 
 class SchedulesChanged(TMessage):
     pass
 
 
-@dataclass
 class Delivered(TMessage):
-    delivery: Any
+    def __init__(self, delivery: Any) -> None:
+        super().__init__()
+        self.delivery = delivery
 
 
-@dataclass
 class Status(TMessage):
-    text: str
-    severity: str
+    def __init__(self, text: str, severity: str) -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
 
 
 class Bridge:

@@ -6,11 +6,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from dynaprompt_tui.tui.screens.dialog import DialogScreen
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(DialogScreen[bool]):
+    DEFAULT_CSS = """
+    #dialog.confirm {
+        width: 56;
+        border: thick $warning;
+    }
+    #question {
+        width: 100%;
+        margin-top: 1;
+    }
+    """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n,escape", "answer(False)", "No", show=False),

@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from dynaprompt_tui.core.models import Party, Schedule
+from dynaprompt_tui.tui.screens.dialog import DialogScreen
 from dynaprompt_tui.tui.widgets.safe import clean
 
 
@@ -36,8 +36,38 @@ def check_text(check: Any) -> tuple[bool, str]:
     return True, clean("\n".join(lines))
 
 
-class ScheduleEditScreen(ModalScreen[ScheduleEdit | None]):
+class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
     """Time prompt + prompt, validated live with the core's `check_edit`."""
+
+    DEFAULT_CSS = """
+    #dialog #dialog-title {
+        text-style: bold;
+        margin: 0 0 1 0;
+    }
+    #dialog Label {
+        margin-top: 1;
+    }
+    #dialog RadioSet {
+        layout: horizontal;
+        width: 100%;
+    }
+    #check {
+        height: auto;
+        padding: 0 1;
+    }
+    #check.-ok {
+        color: $text-success;
+    }
+    #check.-error {
+        color: $text-error;
+    }
+    #prompt {
+        height: 5;
+    }
+    #dialog TextArea {
+        background: $boost;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss_none", "Close", id="dialog.close"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from dynaprompt_tui.tui.screens.dialog import DialogScreen
 
 SYNTAX = """\
 ## Scheduling
@@ -35,7 +36,17 @@ def help_markdown(keys: list[tuple[str, str]]) -> str:
     return f"# dynaprompt\n\n## Keys\n\n{rows}\n\n{SYNTAX}\nPress escape to close."
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
+    DEFAULT_CSS = """
+    #help {
+        width: 90;
+        max-width: 95%;
+        height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
     BINDINGS = [Binding("escape,q,question_mark,f1", "app.pop_screen", "Close")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:

@@ -118,6 +118,10 @@ class ScheduleList(ScrollView, can_focus=True):
         self.total = 0  # all of them, when `schedules` holds only the first (see set_schedules)
         self._rows: dict[str, tuple[Schedule, Row]] = {}
         self._shown_relatives: tuple[str, ...] = ()
+        # (component, cursor component) -> style. Resolving a widget's style walks its
+        # ancestors; a line has up to three pieces and a screen ~40 lines. Cleared whenever
+        # Textual restyles the widget (theme, focus, classes).
+        self._styles: dict[tuple[str | None, str | None], Style] = {}
 
     # -- data ------------------------------------------------------------------------------
     def set_schedules(self, schedules: Sequence[Schedule], total: int | None = None) -> None:
@@ -192,26 +196,35 @@ class ScheduleList(ScrollView, can_focus=True):
             return [("  " + text, "schedule-list--muted")]
         return []
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, comp: str | None, cursor: str | None) -> Style:
+        key = (comp, cursor)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            for part in (comp, cursor):
+                if part is not None:
+                    style = style + self.get_component_rich_style(part)
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         line = y + int(self.scroll_offset.y)
         index, sub = divmod(line, ROW)
         if index >= len(self.schedules) or width <= 0:
-            return Strip.blank(width, base)
-        cursor_style: Style | None = None
+            return Strip.blank(width, self._style(None, None))
+        cursor: str | None = None
         if index == self.cursor and sub < ROW - 1:
-            cursor_style = self.get_component_rich_style(
-                "schedule-list--cursor" if self.has_focus else "schedule-list--cursor-blurred"
-            )
-        segments = []
-        for text, comp in self._pieces(index, sub, width):
-            style = base + self.get_component_rich_style(comp) if comp else base
-            if cursor_style is not None:
-                style = style + cursor_style
-            segments.append(Segment(text, style))
-        fill = base + cursor_style if cursor_style is not None else base
-        return Strip(segments).adjust_cell_length(width, fill)
+            cursor = "schedule-list--cursor" if self.has_focus else "schedule-list--cursor-blurred"
+        segments = [
+            Segment(text, self._style(comp, cursor))
+            for text, comp in self._pieces(index, sub, width)
+        ]
+        return Strip(segments).adjust_cell_length(width, self._style(None, cursor))
 
     def _visible_range(self) -> range:
         top = int(self.scroll_offset.y) // ROW
@@ -290,21 +303,24 @@ class ScheduleList(ScrollView, can_focus=True):
 class ScheduleSidebar(Vertical):
     """Title, the schedule list and a hint line."""
 
-    @dataclass
-    class CancelRequested(TMessage):
-        schedule: Schedule
+    class _About(TMessage):
+        """A request about one schedule (a plain class: dataclasses cost start-up time)."""
 
-    @dataclass
-    class EditRequested(TMessage):
-        schedule: Schedule
+        def __init__(self, schedule: Schedule) -> None:
+            super().__init__()
+            self.schedule = schedule
 
-    @dataclass
-    class PauseToggleRequested(TMessage):
-        schedule: Schedule
+    class CancelRequested(_About):
+        pass
 
-    @dataclass
-    class ApproveRequested(TMessage):
-        schedule: Schedule
+    class EditRequested(_About):
+        pass
+
+    class PauseToggleRequested(_About):
+        pass
+
+    class ApproveRequested(_About):
+        pass
 
     class NewRequested(TMessage):
         pass
