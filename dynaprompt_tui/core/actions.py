@@ -23,7 +23,8 @@ from .store import StoreError, UnknownScheduleError
 from .timeparse import TimePhraseError, parse_when
 
 if TYPE_CHECKING:
-    from .conversation import Conversation, Preview
+    from .conversation import Conversation
+    from .drafts import Preview
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class Actions:
         )
 
     def preview_cancel(self, ins: CancelInstruction) -> Preview:
-        from .conversation import Preview
+        from .drafts import Preview
 
         if ins.all:
             n = len(self.c.pending())

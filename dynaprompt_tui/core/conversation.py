@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from . import formatting as fmt
 from .clock import Clock, SystemClock
-from .engine import Delivery, Engine
 from .models import Message, Party, Role, Schedule, ScheduleState
 from .store import Store, StoreError
 
@@ -30,6 +29,8 @@ if TYPE_CHECKING:
     from ..config import Settings
     from .actions import Actions
     from .chat import ChatClient
+    from .drafts import EditCheck, Preview
+    from .engine import Delivery, Engine
     from .turns import Turns
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,6 @@ class _Silent:
 
 
 @dataclass(frozen=True, slots=True)
-class Preview:
-    ok: bool
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class ScheduleView:
     id: str
     to: str  # "to you" / "to the chatbot"
@@ -72,14 +67,6 @@ class ScheduleView:
     prompt: str  # a one-line preview
     paused: bool
     awaiting_approval: bool
-
-
-@dataclass(frozen=True, slots=True)
-class EditCheck:
-    ok: bool
-    error: str | None
-    description: str
-    fires: tuple[str, ...]  # the next three fire times, in words
 
 
 class _LazyClient:
@@ -125,7 +112,6 @@ class Conversation:
         self.clock = clock or SystemClock()
         self.tz = tz or ZoneInfo(settings.tz)
         self.listener: ConversationListener = listener or _Silent()  # type: ignore[assignment]
-        self.engine = Engine(store, self.clock, self._on_delivery)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
@@ -145,6 +131,13 @@ class Conversation:
             else:
                 chat_client = _LazyClient(settings)  # type: ignore[assignment]
         return cls(Store(settings.db_path), chat_client, settings, clock=clock, listener=listener)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The scheduler; built on first use (the app starts it after its first frame)."""
+        from .engine import Engine
+
+        return Engine(self.store, self.clock, self._on_delivery)
 
     @cached_property
     def actions(self) -> Actions:
@@ -177,7 +170,8 @@ class Conversation:
         self.engine.start()
 
     async def stop(self) -> None:
-        await self.engine.stop()
+        if "engine" in self.__dict__:  # else it never ran
+            await self.engine.stop()
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
@@ -258,7 +252,8 @@ class Conversation:
         return self.store.count_schedules(), paused
 
     def schedules_changed(self) -> None:
-        self.engine.wake()
+        if "engine" in self.__dict__:  # else there is nothing to wake
+            self.engine.wake()
         self.listener.on_schedules_changed()
 
     def describe(self, s: Schedule) -> ScheduleView:
@@ -278,59 +273,15 @@ class Conversation:
 
     def preview(self, text: str) -> list[Preview]:
         """What sending this draft would schedule, cancel or list; cheap enough per keystroke."""
-        if "dp" not in text.lower():
-            return []
-        from .instructions import (
-            CancelInstruction,
-            InvalidInstruction,
-            ListInstruction,
-            ScheduleInstruction,
-            parse_message,
-        )
-        from .timeparse import TimePhraseError, parse_when
+        from .drafts import preview
 
-        out: list[Preview] = []
-        now = self.now()
-        for ins in parse_message(text).instructions:
-            if isinstance(ins, InvalidInstruction):
-                out.append(Preview(False, str(ins.error)))
-            elif isinstance(ins, ScheduleInstruction):
-                try:
-                    when = parse_when(ins.time_prompt, now)
-                except TimePhraseError as e:
-                    out.append(Preview(False, str(e)))
-                    continue
-                first = when.next_fire(now)
-                if first is None:
-                    out.append(Preview(False, f"'{ins.time_prompt}' would never fire"))
-                    continue
-                then = f", then {when.description}" if when.recurring else ""
-                out.append(
-                    Preview(
-                        True, f"to {fmt.party_to(ins.recipient)}, {fmt.when_both(first, now)}{then}"
-                    )
-                )
-            elif isinstance(ins, CancelInstruction):
-                out.append(self.actions.preview_cancel(ins))
-            elif isinstance(ins, ListInstruction):
-                n = len(self.pending())
-                out.append(Preview(True, f"lists the {n} pending schedule{'s' * (n != 1)}"))
-        return out
+        return preview(self, text)
 
     def check_edit(self, time_prompt: str, prompt: str) -> EditCheck:
-        from .timeparse import TimePhraseError, parse_when
+        """Whether the edit dialog's time prompt and message would make a valid schedule."""
+        from .drafts import check_edit
 
-        now = self.now()
-        if not prompt.strip():
-            return EditCheck(False, "the message is empty: write what should be sent", "", ())
-        try:
-            when = parse_when(time_prompt, now)
-        except TimePhraseError as e:
-            return EditCheck(False, str(e), "", ())
-        fires = tuple(fmt.when_both(t, now) for t in when.next_fires(now, 3))
-        if not fires:
-            return EditCheck(False, f"'{time_prompt}' would never fire", when.description, ())
-        return EditCheck(True, None, when.description, fires)
+        return check_edit(self, time_prompt, prompt)
 
     async def create(self, *, recipient: Party, time_prompt: str, prompt: str) -> Schedule:
         from .instructions import ScheduleInstruction

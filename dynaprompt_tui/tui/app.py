@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static, TextArea
 
 from dynaprompt_tui import startup
-from dynaprompt_tui.core.conversation import Preview
 from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
@@ -319,6 +318,8 @@ class DynapromptApp(App[None]):
         try:
             items = self.conversation.preview(text)
         except Exception as e:  # shown in the preview line, not as a toast per keystroke
+            from dynaprompt_tui.core.drafts import Preview
+
             items = [Preview(False, f"preview failed: {e}")]
         if not items:
             preview.display = False

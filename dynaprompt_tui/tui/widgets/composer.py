@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
 from textual.message import Message as TMessage
 from textual.widgets import TextArea
@@ -15,10 +13,11 @@ class Composer(TextArea):
     Up on an empty composer recalls the last sent message. Pasted text keeps its newlines.
     """
 
-    @dataclass
     class Submitted(TMessage):
-        composer: Composer
-        text: str
+        def __init__(self, composer: Composer, text: str) -> None:
+            super().__init__()
+            self.composer = composer
+            self.text = text
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("soft_wrap", True)

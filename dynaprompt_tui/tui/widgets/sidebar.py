@@ -7,9 +7,8 @@ cached; a 1 s timer re-renders when a visible relative time ("in 3 min") changes
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -32,8 +31,7 @@ ROW = 5  # lines per schedule, the last one a gap
 CANCEL = " ✕ "
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """What one schedule shows, computed once per schedule version."""
 
     title: str
