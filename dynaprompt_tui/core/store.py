@@ -22,12 +22,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .models import Fire, Message, Party, Role, Schedule, ScheduleState
 from .paths import ensure_private_dir, ensure_private_file
-from .rules import When
+
+if TYPE_CHECKING:
+    from .rules import When  # loaded where a rule is read: reading schedules needs none
 
 MAX_FAILURES = 3  # consecutive failed deliveries that pause a schedule
 BUSY_TIMEOUT_MS = 5000
@@ -512,6 +514,8 @@ class Store:
 
     @staticmethod
     def _when(s: Schedule) -> When:
+        from .rules import When
+
         return When.from_dict(s.rule, ZoneInfo(s.tz))
 
     @staticmethod

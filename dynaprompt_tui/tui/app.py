@@ -127,11 +127,12 @@ class DynapromptApp(App[None]):
         self.start_engine = start_engine
         self.bridge = ev.Bridge(self)
         # Read in compose, handed to the widgets in on_mount.
-        self._pending_at_start: list[Schedule] = []
         self._history_at_start: list[Message] = []
         self._older_at_start: list[Message] = []
         self._schedule_counts: tuple[int, int] | None = None  # set when only the first are read
         conversation.listener = self.bridge
+        # Set before compose, so the header is born with it (not re-rendered after mounting).
+        self.sub_title = f"{conversation.label} · {settings.tz}"
         self._key_warnings: list[str] = []
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -173,10 +174,10 @@ class DynapromptApp(App[None]):
             # "-empty" after mounting would restyle it before the first frame. Only as many as
             # it can show (and their counts); the rest right after the first frame.
             fits = self.size.height // SIDEBAR_ROW + 1
-            self._pending_at_start = self._guard_sync(
+            pending = self._guard_sync(
                 lambda: self.conversation.pending(limit=fits), "Loading schedules", []
             )
-            if len(self._pending_at_start) == fits:
+            if len(pending) == fits:
                 self._schedule_counts = self._guard_sync(
                     self.conversation.pending_counts, "Counting schedules"
                 )
@@ -184,8 +185,9 @@ class DynapromptApp(App[None]):
                 describe=self.conversation.describe,
                 now=self.clock.now,
                 tz=self.zone,
+                schedules=pending,
+                counts=self._schedule_counts,
                 id="sidebar",
-                classes="" if self._pending_at_start else "-empty",
             )
         yield Footer()
 
@@ -205,8 +207,6 @@ class DynapromptApp(App[None]):
         return self.query_one(ScheduleSidebar)
 
     async def on_mount(self) -> None:
-        self.title = "dynaprompt"
-        self.sub_title = f"{self.conversation.label} · {self.settings.tz}"
         history, self._history_at_start = self._history_at_start, []
         rest, self._older_at_start = self._older_at_start, []
 
@@ -228,8 +228,6 @@ class DynapromptApp(App[None]):
         self.composer.sent = [
             m.content for m in history if m.role == Role.USER and not m.schedule_id
         ]
-        self.sidebar.set_schedules(self._pending_at_start, counts=self._schedule_counts)
-        self._pending_at_start = []
         for warning in [*getattr(self.settings, "warnings", ()), *self._key_warnings]:
             self.notify(clean(warning), severity="warning", markup=False)
 

@@ -106,14 +106,18 @@ class ScheduleList(ScrollView, can_focus=True):
         describe: Callable[[Schedule], Any] | None = None,
         now: Callable[[], datetime],
         tz: tzinfo,
+        schedules: Sequence[Schedule] = (),
+        total: int | None = None,
         **kwargs: Any,
     ) -> None:
+        """`schedules` (and `total`) to start with, as in `set_schedules`."""
         super().__init__(**kwargs)
         self.describe = describe
         self.now = now
         self.tz = tz
-        self.schedules: list[Schedule] = []
-        self.total = 0  # all of them, when `schedules` holds only the first (see set_schedules)
+        self.schedules: list[Schedule] = list(schedules)
+        # All of them, when `schedules` holds only the first (see set_schedules).
+        self.total = max(total or 0, len(self.schedules))
         self._rows: dict[str, tuple[Schedule, Row]] = {}
         self._shown_relatives: tuple[str, ...] = ()
         # (component, cursor component) -> style. Resolving a widget's style walks its
@@ -329,13 +333,25 @@ class ScheduleSidebar(Vertical):
         describe: Callable[[Schedule], Any] | None,
         now: Callable[[], datetime],
         tz: tzinfo,
+        schedules: Sequence[Schedule] = (),
+        counts: tuple[int, int] | None = None,
         **kwargs: Any,
     ) -> None:
+        """`schedules` and `counts` to start with, as in `set_schedules`: the sidebar is born
+        with them, so nothing is restyled or re-laid out on the way to the first frame."""
         super().__init__(**kwargs)
-        self._list_args = {"describe": describe, "now": now, "tz": tz}
+        self.set_class(not schedules, "-empty")
+        self._title = _title(schedules, counts)
+        self._list_args = {
+            "describe": describe,
+            "now": now,
+            "tz": tz,
+            "schedules": schedules,
+            "total": counts[0] if counts else None,
+        }
 
     def compose(self) -> ComposeResult:
-        yield Static("Schedules", id="sidebar-title", markup=False)
+        yield Static(self._title, id="sidebar-title", markup=False)
         yield ScheduleList(id="schedule-list", **self._list_args)
         yield Static(
             "Nothing scheduled.\n\nWrite  dps …  in a message,\nor press n here.",
@@ -355,11 +371,12 @@ class ScheduleSidebar(Vertical):
     ) -> None:
         """`counts`: (all, paused) when `schedules` are only the first of them."""
         self.list.set_schedules(schedules, total=counts[0] if counts else None)
-        if counts is None:
-            counts = len(schedules), sum(1 for s in schedules if s.state == ScheduleState.PAUSED)
-        total, paused = counts
-        title = f"Schedules ({total})"
-        if paused:
-            title += f" · {paused} paused"
-        self.query_one("#sidebar-title", Static).update(title)
+        self.query_one("#sidebar-title", Static).update(_title(schedules, counts))
         self.set_class(not schedules, "-empty")
+
+
+def _title(schedules: Sequence[Schedule], counts: tuple[int, int] | None) -> str:
+    if counts is None:
+        counts = len(schedules), sum(1 for s in schedules if s.state == ScheduleState.PAUSED)
+    total, paused = counts
+    return f"Schedules ({total})" + (f" · {paused} paused" if paused else "")
