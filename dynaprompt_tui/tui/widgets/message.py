@@ -138,11 +138,18 @@ class MessageItem(Widget):
 class PlainMessage(MessageItem):
     """Header and text, one widget."""
 
+    _content: Content | None = None
+
     def render(self) -> RenderResult:
-        return self.text()
+        # The same Content each time, so its wrapped height (cached per width) is reused in
+        # every layout pass instead of wrapping the text again.
+        if self._content is None:
+            self._content = self.text()
+        return self._content
 
     async def replace(self, message: Message) -> None:
         await super().replace(message)
+        self._content = None
         self.refresh(layout=True)
 
 
