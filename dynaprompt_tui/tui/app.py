@@ -168,7 +168,6 @@ class DynapromptApp(App[None]):
         with Horizontal(id="main", classes="-narrow" if self.size.width < NARROW else ""):
             with Vertical(id="left"):
                 yield chat
-                yield Static("", id="preview", markup=False)
                 yield Composer(id="composer", placeholder=PLACEHOLDER)
             # Read the schedules now, so the sidebar is born with its final classes: toggling
             # "-empty" after mounting would restyle it before the first frame. Only as many as
@@ -300,8 +299,9 @@ class DynapromptApp(App[None]):
     # -- composer --------------------------------------------------------------------------
     @on(Composer.Submitted)
     async def _submitted(self, event: Composer.Submitted) -> None:
-        self.query_one("#preview", Static).update("")
-        self.query_one("#preview").display = False
+        for preview in self.query("#preview").results(Static):
+            preview.update("")
+            preview.display = False
         self.chat.anchor()  # sending returns the view to the bottom
         self.run_worker(self._send(event.text), group="send")
 
@@ -311,7 +311,6 @@ class DynapromptApp(App[None]):
 
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self, event: TextArea.Changed) -> None:
-        preview = self.query_one("#preview", Static)
         text = event.text_area.text
         try:
             items = self.conversation.preview(text)
@@ -320,13 +319,23 @@ class DynapromptApp(App[None]):
 
             items = [Preview(False, f"preview failed: {e}")]
         if not items:
-            preview.display = False
+            self.query("#preview").set(display=False)
             return
+        preview = self._preview_line()
         lines = [("✓ " if p.ok else "✗ ") + clean(p.text) for p in items]
         preview.update("\n".join(lines))
         preview.set_class(all(p.ok for p in items), "-ok")
         preview.set_class(not all(p.ok for p in items), "-error")
         preview.display = True
+
+    def _preview_line(self) -> Static:
+        """The line under the input that previews a draft's instructions; made on first use
+        (a draft with no `dps` line never needs it)."""
+        for line in self.query("#preview").results(Static):
+            return line
+        line = Static("", id="preview", markup=False)
+        self.query_one("#left").mount(line, before=self.composer)
+        return line
 
     # -- chat ------------------------------------------------------------------------------
     @on(ChatView.OlderWanted)

@@ -81,10 +81,14 @@ async def test_up_on_empty_input_recalls_last_message(app) -> None:
 
 async def test_live_preview_of_dps_line(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        preview = app.query_one("#preview", Static)
-        assert not preview.display
+        await type_text(pilot, "hello")
+        assert not [p for p in app.query("#preview") if p.display]  # plain text: no line
+        app.query_one(Composer).clear()
         await type_text(pilot, "dps c in 20 minutes")
+        preview = app.query_one("#preview", Static)
         assert preview.display and preview.has_class("-error")  # no message yet
+        # It sits between the chat and the input.
+        assert preview.region.bottom <= app.query_one(Composer).region.y
         await type_text(pilot, "\nstretch")
         assert preview.display
         assert preview.has_class("-ok")
