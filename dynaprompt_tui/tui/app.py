@@ -313,19 +313,17 @@ class DynapromptApp(App[None]):
     def _draft_changed(self, event: TextArea.Changed) -> None:
         text = event.text_area.text
         try:
-            items = self.conversation.preview(text)
+            items = [(p.ok, p.text) for p in self.conversation.preview(text)]
         except Exception as e:  # shown in the preview line, not as a toast per keystroke
-            from dynaprompt_tui.core.drafts import Preview
-
-            items = [Preview(False, f"preview failed: {e}")]
+            items = [(False, f"preview failed: {e}")]
         if not items:
             self.query("#preview").set(display=False)
             return
         preview = self._preview_line()
-        lines = [("✓ " if p.ok else "✗ ") + clean(p.text) for p in items]
-        preview.update("\n".join(lines))
-        preview.set_class(all(p.ok for p in items), "-ok")
-        preview.set_class(not all(p.ok for p in items), "-error")
+        preview.update("\n".join(("✓ " if ok else "✗ ") + clean(line) for ok, line in items))
+        all_ok = all(ok for ok, _ in items)
+        preview.set_class(all_ok, "-ok")
+        preview.set_class(not all_ok, "-error")
         preview.display = True
 
     def _preview_line(self) -> Static:

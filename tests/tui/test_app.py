@@ -104,6 +104,19 @@ async def test_live_preview_of_dps_line(app) -> None:
         assert app.conversation.pending() == []  # nothing sent
 
 
+async def test_a_failing_preview_is_shown_in_the_preview_line(app) -> None:
+    def broken(text: str) -> list:
+        raise RuntimeError("parser exploded")
+
+    app.conversation.preview = broken
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "dps c tomorrow")
+        preview = app.query_one("#preview", Static)
+        assert preview.display and preview.has_class("-error")
+        assert "✗ preview failed: parser exploded" in text_of(preview)
+        assert app.is_running and not app._notifications  # a line, not a toast per keystroke
+
+
 async def test_dps_creates_schedule_in_sidebar(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, "dps u in 20 minutes\nstretch")
