@@ -82,11 +82,12 @@ def screenful(history: list[Message], height: int) -> int:
     """How many of the latest messages surely fill a chat pane in a terminal `height` rows tall.
 
     A message takes a gap, a header and at least a row per line of its text (wrapping only
-    adds rows), and the pane is shorter than the terminal less header and footer.
+    adds rows); the pane is the terminal less the header, the footer and the input (a line
+    and its border at least).
     """
     rows, count = 0, 0
     for message in reversed(history):
-        if rows >= height - 2:
+        if rows >= height - 5:
             break
         if shown(message) and message.content.strip():  # else it takes no room
             rows += 2 + message.content.count("\n") + 1

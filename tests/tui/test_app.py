@@ -667,13 +667,29 @@ def test_the_first_screenful_is_counted_in_rows_and_always_fills_the_pane() -> N
         return Message(i, Role.USER, text, datetime(2026, 1, 1, tzinfo=UTC), meta=dict(meta))
 
     one_liners = [msg(i, f"line {i}") for i in range(100)]
-    assert screenful(one_liners, 36) == 12  # 3 rows each; 12 x 3 >= 36 - 2
+    assert screenful(one_liners, 36) == 11  # 3 rows each; 11 x 3 >= 36 - 5
     tall = [msg(i, "\n".join(["x"] * 40)) for i in range(5)]
     assert screenful(tall, 36) == 1
     # Hidden turns and empty bubbles take no room, so they do not count towards the screen.
     hidden = [msg(i, "instructions only", hidden=True) for i in range(20)]
-    assert screenful(one_liners[:20] + hidden, 36) == 20 + 12
+    assert screenful(one_liners[:20] + hidden, 36) == 20 + 11
     assert screenful([], 36) == 1
+
+
+async def test_the_first_screenful_fills_the_real_chat_pane(build, settings, clock) -> None:
+    # `screenful` assumes a pane no taller than the terminal less header, footer and input.
+    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.tui.app import screenful
+
+    conversation = Conversation.open(settings, clock=clock)
+    for i in range(60):
+        conversation.add(Role.USER, f"line {i}")
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        n = screenful(app.conversation.messages(limit=50), SIZE[1])
+        minimal_rows = 3 * n  # gap, header, one line
+        assert minimal_rows >= app.chat.scrollable_content_region.height
 
 
 async def test_many_schedules_at_start_all_reach_the_sidebar(build, settings, clock) -> None:
