@@ -18,10 +18,16 @@ if TYPE_CHECKING:
     from dynaprompt_tui.core.models import Message
 
 
-class MessageAdded(TMessage):
+class _AboutMessage(TMessage):
+    """An event about one chat message."""
+
     def __init__(self, message: Message) -> None:
         super().__init__()
         self.message = message
+
+
+class MessageAdded(_AboutMessage):
+    pass
 
 
 class MessageDelta(TMessage):
@@ -39,10 +45,8 @@ class MessageDelta(TMessage):
         return self._bridge.take(self.message_id)
 
 
-class MessageChanged(TMessage):
-    def __init__(self, message: Message) -> None:
-        super().__init__()
-        self.message = message
+class MessageChanged(_AboutMessage):
+    pass
 
 
 class SchedulesChanged(TMessage):

@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message as TMessage
 from textual.widgets import Static
 
-from dynaprompt_tui.core.models import Message, Role
-from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, item_class, make_item, shown
+from dynaprompt_tui.core.models import Message
+from dynaprompt_tui.tui.widgets.message import MessageItem, item_class, make_item, shown
 
 WELCOME = """\
 Welcome to dynaprompt.
@@ -48,8 +48,6 @@ class ChatView(VerticalScroll, can_focus=True):
         def __init__(self, before_id: int) -> None:
             super().__init__()
             self.before_id = before_id
-
-    PAGE = 50
 
     def __init__(
         self,
@@ -93,7 +91,7 @@ class ChatView(VerticalScroll, can_focus=True):
     async def render_markdown(self) -> None:
         """Render as Markdown the bot messages painted as plain text for the first frame."""
         for item in list(self._items.values()):
-            if item.message.role == Role.ASSISTANT and not isinstance(item, BotMessage):
+            if type(item) is not item_class(item.message):  # a bot message painted plain
                 await self._swap(item, make_item(item.message, self.tz, item.today))
 
     async def _swap(self, old: MessageItem, new: MessageItem) -> None:
