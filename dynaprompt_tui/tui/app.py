@@ -219,9 +219,14 @@ class DynapromptApp(App[None]):
             if self._schedule_counts is not None:
                 self._schedule_counts = None
                 self.refresh_schedules()  # all of them now
-            await self.chat.render_markdown()
+            # (This runs in the screen's task, beside the app's: a ctrl+q may be handled
+            # in the middle of it; the chat drops what it can no longer mount.)
+            chat = self.chat
+            await self._guard(chat.render_markdown(), "Showing the conversation")
             if rest:
-                await self.chat.prepend(rest, exhausted=len(history) < PAGE)
+                await self._guard(
+                    chat.prepend(rest, exhausted=len(history) < PAGE), "Loading the conversation"
+                )
 
         self.call_after_refresh(after_first_frame)
         # Up-arrow recall works across restarts: what the user typed before.
@@ -333,7 +338,9 @@ class DynapromptApp(App[None]):
         for line in self.query("#preview").results(Static):
             return line
         line = Static("", id="preview", markup=False)
-        self.query_one("#left").mount(line, before=self.composer)
+        left = self.query_one("#left")
+        if left.is_attached:  # (not once the user has quit: Textual refuses to mount then)
+            left.mount(line, before=self.composer)
         return line
 
     # -- chat ------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_schedule_fires_chat_and_restart(tmp_path: Path) -> None:
 
         # Quit with ctrl+q: a clean exit.
         tmux.keys("C-q")
-        assert tmux.wait_exit(WAIT) == 0
+        tmux.wait_clean_exit(WAIT)
 
         # Restart with the same environment: the conversation is still there.
         tmux.kill_session()
@@ -117,7 +117,7 @@ def test_schedule_fires_chat_and_restart(tmp_path: Path) -> None:
         assert "Schedules (0)" in screen
         assert re.search(r"\bbot\b", chat)
         tmux.keys("C-q")
-        assert tmux.wait_exit(WAIT) == 0
+        tmux.wait_clean_exit(WAIT)
     finally:
         if tmux is not None:
             tmux.kill_server()

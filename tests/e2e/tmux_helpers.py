@@ -177,6 +177,13 @@ class Tmux:
             time.sleep(POLL)
         return status
 
+    def wait_clean_exit(self, timeout: float = 20.0) -> None:
+        """Wait for the app to exit with status 0; else fail with what it left on the screen
+        (remain-on-exit keeps the pane, so a traceback printed on the way out is in it)."""
+        status = self.wait_exit(timeout)
+        if status != 0:
+            raise AssertionError(f"the app exited with status {status}:\n{self.screen()}")
+
 
 def split_screen(screen: str) -> tuple[str, str]:
     """(chat side, sidebar side): each row cut at the sidebar's border, when it has one."""

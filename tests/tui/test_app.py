@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.widgets import Button, Input, Markdown, Static, TextArea
@@ -629,6 +630,35 @@ async def test_quitting_before_history_is_rendered_does_not_crash(build, setting
         await item.remove()
         await chat.render_markdown()  # detached: a no-op
         assert not chat.query(BotMessage) and chat._items[message.id] is item
+
+
+async def test_quitting_while_the_chat_changes_is_a_clean_exit(build, settings, clock) -> None:
+    # ctrl+q is handled by the app while the screen is still rendering history after the first
+    # frame; from `exit()` on, Textual refuses mounts (MountError). The CI's e2e test once quit
+    # exactly between a swap's remove and its mount and exited with status 1.
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.chat
+        message = Message(998, Role.ASSISTANT, "**late**", clock.now())
+        plain = make_item(message, app.zone, plain_first=True)
+        await chat.mount(plain)
+        chat._items[message.id] = plain
+        remove = plain.remove
+
+        def remove_then_quit() -> Any:
+            done = remove()
+            app.exit()  # the user's ctrl+q, arriving while the old widget goes
+            return done
+
+        plain.remove = remove_then_quit  # type: ignore[method-assign]
+        await chat.render_markdown()  # used to raise MountError here
+        # Whatever else the chat or the input would show now is dropped, not raised.
+        await chat.add(Message(999, Role.USER, "one more", clock.now()))
+        await chat.prepend([Message(1, Role.USER, "older", clock.now())], exhausted=True)
+        app._preview_line()
+    assert app.return_code == 0
+    assert not chat.query(BotMessage)
 
 
 async def test_markdown_bodies_end_flush_and_an_empty_reply_keeps_its_header(app) -> None:

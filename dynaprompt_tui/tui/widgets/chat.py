@@ -94,9 +94,14 @@ class ChatView(VerticalScroll, can_focus=True):
             if type(item) is not item_class(item.message):  # a bot message painted plain
                 await self._swap(item, make_item(item.message, self.tz, item.today))
 
+    def _mountable(self) -> bool:
+        """False once the app is quitting: Textual then refuses to mount (MountError), and the
+        chat may be asked to show something between the user's ctrl+q and the teardown."""
+        return self.is_attached and not self._closing
+
     async def _swap(self, old: MessageItem, new: MessageItem) -> None:
         # Quitting during start-up detaches the chat before a deferred swap runs: nothing to do.
-        if not self.is_attached or self._closing or not old.is_attached:
+        if not self._mountable() or not old.is_attached:
             return
         self._items[new.message.id] = new
         # The new widget takes the old one's id, so the old one goes first; no frame is drawn
@@ -104,6 +109,8 @@ class ChatView(VerticalScroll, can_focus=True):
         with self.app.batch_update():
             index = self.children.index(old)
             await old.remove()
+            if not self._mountable():  # the user quit while the old one went
+                return
             if index < len(self.children):
                 await self.mount(new, before=index)
             else:
@@ -124,7 +131,8 @@ class ChatView(VerticalScroll, can_focus=True):
         await self.query("#welcome").remove()
         if self._oldest_id is None:
             self._oldest_id = message.id
-        await self.mount(item)
+        if self._mountable():
+            await self.mount(item)
         return item
 
     def item(self, message_id: int) -> MessageItem | None:
@@ -137,7 +145,7 @@ class ChatView(VerticalScroll, can_focus=True):
         if messages:
             self._oldest_id = min(self._oldest_id or messages[0].id, messages[0].id)
         messages = [m for m in messages if m.id not in self._items and shown(m)]
-        if not messages:
+        if not messages or not self._mountable():
             return
         items = [make_item(m, self.tz, self.today()) for m in messages]
         for item in items:
