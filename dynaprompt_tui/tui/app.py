@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from dynaprompt_tui import startup
@@ -95,6 +95,12 @@ def screenful(history: list[Message], height: int) -> int:
     return max(count, 1)
 
 
+class MainScreen(Screen[None]):
+    """The chat, the input and the schedule sidebar, laid out by the screen's own grid (see
+    app.tcss): no container widgets, each of which would be styled, laid out and painted on
+    the way to the first frame."""
+
+
 class DynapromptApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "dynaprompt"
@@ -164,35 +170,36 @@ class DynapromptApp(App[None]):
             id="chat",
         )
         chat.loading_older = bool(self._older_at_start)  # on its way: no page fetch meanwhile
-        # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
-        # styling pass and restyles every widget a second time before the first frame.
-        with Horizontal(id="main", classes="-narrow" if self.size.width < NARROW else ""):
-            with Vertical(id="left"):
-                yield chat
-                yield Composer(id="composer", placeholder=PLACEHOLDER)
-            # Read the schedules now, so the sidebar is born with its final classes: toggling
-            # "-empty" after mounting would restyle it before the first frame. Only as many as
-            # it can show (and their counts); the rest right after the first frame.
-            fits = self.size.height // SIDEBAR_ROW + 1
-            pending = self._guard_sync(
-                lambda: self.conversation.pending(limit=fits), "Loading schedules", []
+        yield chat
+        # Read the schedules now, so the sidebar is born with its final classes: toggling
+        # "-empty" after mounting would restyle it before the first frame. Only as many as
+        # it can show (and their counts); the rest right after the first frame.
+        fits = self.size.height // SIDEBAR_ROW + 1
+        pending = self._guard_sync(
+            lambda: self.conversation.pending(limit=fits), "Loading schedules", []
+        )
+        if len(pending) == fits:
+            self._schedule_counts = self._guard_sync(
+                self.conversation.pending_counts, "Counting schedules"
             )
-            if len(pending) == fits:
-                self._schedule_counts = self._guard_sync(
-                    self.conversation.pending_counts, "Counting schedules"
-                )
-            yield ScheduleSidebar(
-                describe=self.conversation.describe,
-                now=self.clock.now,
-                tz=self.zone,
-                schedules=pending,
-                counts=self._schedule_counts,
-                id="sidebar",
-            )
+        yield ScheduleSidebar(
+            describe=self.conversation.describe,
+            now=self.clock.now,
+            tz=self.zone,
+            schedules=pending,
+            counts=self._schedule_counts,
+            id="sidebar",
+        )
+        yield Composer(id="composer", placeholder=PLACEHOLDER)
         yield Footer()
 
+    def get_default_screen(self) -> Screen:
+        # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
+        # styling pass and restyles every widget a second time before the first frame.
+        return MainScreen(id="_default", classes="-narrow" if self.size.width < NARROW else "")
+
     def on_resize(self, event: events.Resize) -> None:
-        self.query_one("#main").set_class(event.size.width < NARROW, "-narrow")
+        self.screen.set_class(event.size.width < NARROW, "-narrow")
 
     @property
     def chat(self) -> ChatView:
@@ -338,9 +345,9 @@ class DynapromptApp(App[None]):
         for line in self.query("#preview").results(Static):
             return line
         line = Static("", id="preview", markup=False)
-        left = self.query_one("#left")
-        if left.is_attached:  # (not once the user has quit: Textual refuses to mount then)
-            left.mount(line, before=self.composer)
+        composer = self.composer
+        if composer.is_attached:  # (not once the user has quit: Textual refuses to mount then)
+            composer.parent.mount(line, before=composer)
         return line
 
     # -- chat ------------------------------------------------------------------------------
@@ -445,6 +452,7 @@ class DynapromptApp(App[None]):
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar.display = not self.sidebar.display
+        self.sidebar.screen.set_class(not self.sidebar.display, "-no-sidebar")
         if not self.sidebar.display and self.focused is self.query_one(ScheduleList):
             self.composer.focus()
 

@@ -502,13 +502,13 @@ async def test_a_in_sidebar_approves_the_bots_recurring_schedule(app) -> None:
 async def test_narrow_terminal_keeps_everything_visible(app) -> None:
     async with app.run_test(size=(70, 24)) as pilot:
         await schedule(app, pilot)
-        assert app.query_one("#main").has_class("-narrow")
+        assert app.screen.has_class("-narrow")
         assert app.query_one(ScheduleSidebar).outer_size.width == 30
         assert app.query_one(Composer).size.width > 20
         # Widening the terminal brings the full sidebar back, and narrowing slims it again.
         await pilot.resize_terminal(130, 24)
         await settle(app, pilot)
-        assert not app.query_one("#main").has_class("-narrow")
+        assert not app.screen.has_class("-narrow")
         assert app.query_one(ScheduleSidebar).outer_size.width > 30
         await pilot.resize_terminal(80, 24)
         await settle(app, pilot)
