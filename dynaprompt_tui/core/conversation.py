@@ -12,10 +12,9 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from . import formatting as fmt
@@ -56,8 +55,7 @@ class _Silent:
         return lambda *a, **k: None
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduleView:
+class ScheduleView(NamedTuple):  # (a NamedTuple: see core.models)
     id: str
     to: str  # "to you" / "to the chatbot"
     by: str  # "by you" / "by the bot"

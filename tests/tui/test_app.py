@@ -276,7 +276,6 @@ async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
 
 
 async def test_no_bell_when_disabled(build, settings, clock) -> None:
-    from dataclasses import replace
 
     app = build(replace(settings, bell=False))
     async with app.run_test(size=SIZE) as pilot:
@@ -353,7 +352,6 @@ async def test_help_screen(app) -> None:
 
 
 async def test_keys_can_be_remapped(build, settings) -> None:
-    from dataclasses import replace
 
     app = build(replace(settings, keys={"schedules": "ctrl+o", "help": "f2"}))
     async with app.run_test(size=SIZE) as pilot:
@@ -365,7 +363,6 @@ async def test_keys_can_be_remapped(build, settings) -> None:
 
 
 async def test_an_unknown_key_id_in_the_config_is_reported_not_ignored(build, settings) -> None:
-    from dataclasses import replace
 
     app = build(replace(settings, keys={"schedules": "ctrl+o", "shedules.cancel": "k"}))
     async with app.run_test(size=SIZE) as pilot:
@@ -604,7 +601,7 @@ async def test_history_is_painted_plain_then_rendered_as_markdown(build, setting
         assert isinstance(bot, BotMessage) and bot.id == f"msg-{reply.id}"
         assert "print('hi')" in bot.markdown.source and "**done**" in bot.markdown.source
         # What the first frame shows: the text, plain, one widget, until the chat renders it.
-        item = make_item(replace(reply, id=999), app.zone, plain_first=True)
+        item = make_item(reply._replace(id=999), app.zone, plain_first=True)
         assert isinstance(item, PlainMessage) and item.has_class("-assistant")
         await app.chat.mount(item)
         app.chat._items[999] = item

@@ -82,7 +82,7 @@ async def test_streaming_bot_message_says_it_is_writing(app) -> None:
         assert "writing…" in text_of(bot.query_one(".msg-header"))
         await bot.write("Hello **wor")
         await bot.write("ld**")
-        await app.chat.add(replace(streaming, content="Hello **world**", meta={}))
+        await app.chat.add(streaming._replace(content="Hello **world**", meta={}))
         await pilot.pause()
         assert not bot.has_class("-streaming")
         assert "writing…" not in text_of(bot.query_one(".msg-header"))
