@@ -164,6 +164,26 @@ async def test_cancel_with_x_asks_first(app) -> None:
         assert app.query_one(ScheduleSidebar).has_class("-empty")
 
 
+async def test_the_empty_sidebar_hint_comes_when_the_last_schedule_goes(build, settings, clock):
+    # A sidebar that starts with schedules has no hint widget; cancelling the last one makes it.
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings, clock=clock)
+    await conversation.send("dps u in 20 minutes\nstretch")
+    await conversation.idle()
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        sidebar = app.query_one(ScheduleSidebar)
+        assert not sidebar.has_class("-empty") and not sidebar.query("#sidebar-empty")
+        await pilot.press("ctrl+s", "x", "y")
+        await settle(app, pilot)
+        assert sidebar.has_class("-empty")
+        hint = sidebar.query_one("#sidebar-empty", Static)
+        assert hint.display and hint.region.height > 0
+        assert "Nothing scheduled" in text_of(hint)
+
+
 async def test_cancel_by_clicking_the_cross(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot)

@@ -353,7 +353,13 @@ class ScheduleSidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(self._title, id="sidebar-title", markup=False)
         yield ScheduleList(id="schedule-list", **self._list_args)
-        yield Static(
+        if self.has_class("-empty"):
+            yield self._empty_hint()
+        # (else made when the last schedule goes: one widget less to start with)
+
+    @staticmethod
+    def _empty_hint() -> Static:
+        return Static(
             "Nothing scheduled.\n\nWrite  dps …  in a message,\nor press n here.",
             id="sidebar-empty",
             markup=False,
@@ -373,6 +379,8 @@ class ScheduleSidebar(Vertical):
         self.list.set_schedules(schedules, total=counts[0] if counts else None)
         self.query_one("#sidebar-title", Static).update(_title(schedules, counts))
         self.set_class(not schedules, "-empty")
+        if not schedules and not self.query("#sidebar-empty") and self.is_attached:
+            self.mount(self._empty_hint())
 
 
 def _title(schedules: Sequence[Schedule], counts: tuple[int, int] | None) -> str:
