@@ -19,7 +19,7 @@ from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.widgets.chat import ChatView
-from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.composer import Composer, DraftPreview
 from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, shown
 from dynaprompt_tui.tui.widgets.safe import clean
 from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
@@ -344,7 +344,7 @@ class DynapromptApp(App[None]):
         (a draft with no `dps` line never needs it)."""
         for line in self.query("#preview").results(Static):
             return line
-        line = Static("", id="preview", markup=False)
+        line = DraftPreview("", id="preview", markup=False)
         composer = self.composer
         if composer.is_attached:  # (not once the user has quit: Textual refuses to mount then)
             composer.parent.mount(line, before=composer)

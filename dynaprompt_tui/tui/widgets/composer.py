@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.message import Message as TMessage
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 
 class Composer(TextArea):
@@ -86,3 +86,23 @@ class Composer(TextArea):
         self._recall_index = None
         self.clear()
         self.post_message(self.Submitted(self, text))
+
+
+class DraftPreview(Static):
+    """The line under the input that previews what a draft's `dps` lines will do."""
+
+    DEFAULT_CSS = """
+    DraftPreview {
+        display: none;
+        height: auto;
+        max-height: 4;
+        padding: 0 2;
+        background: $boost;
+        &.-ok {
+            color: $text-success;
+        }
+        &.-error {
+            color: $text-error;
+        }
+    }
+    """

@@ -156,6 +156,18 @@ class PlainMessage(MessageItem):
 class ButtonMessage(MessageItem):
     """Header and text, and the buttons that answer it."""
 
+    DEFAULT_CSS = """
+    ButtonMessage {
+        .msg-buttons {
+            height: auto;
+            margin-top: 1;
+        }
+        .msg-buttons Button {
+            margin-right: 2;
+        }
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(self.text(), classes="msg-text", markup=False)
         buttons = [
@@ -177,6 +189,24 @@ class ButtonMessage(MessageItem):
 
 class BotMessage(MessageItem):
     """A chatbot message: a header and Markdown, written to live while it streams."""
+
+    # Every top-level Markdown block ends with a one-line margin; the last one's is clipped by
+    # the -1 bottom margin. Not with `MarkdownBlock:last-child`: an order pseudo-class makes
+    # Textual restyle every block (with its subtree) each time one is appended, which made a
+    # streaming reply quadratic.
+    DEFAULT_CSS = """
+    BotMessage {
+        .msg-header {
+            height: 1;
+        }
+        Markdown {
+            height: auto;
+            margin: 0 0 -1 0;
+            padding: 0;
+            background: transparent;
+        }
+    }
+    """
 
     def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
         super().__init__(message, tz, today)
