@@ -196,10 +196,14 @@ class DynapromptApp(App[None]):
     def get_default_screen(self) -> Screen:
         # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
         # styling pass and restyles every widget a second time before the first frame.
-        return MainScreen(id="_default", classes="-narrow" if self.size.width < NARROW else "")
+        self.main_screen = MainScreen(
+            id="_default", classes="-narrow" if self.size.width < NARROW else ""
+        )
+        return self.main_screen
 
     def on_resize(self, event: events.Resize) -> None:
-        self.screen.set_class(event.size.width < NARROW, "-narrow")
+        # The main screen's, also while a dialog is on top of it.
+        self.main_screen.set_class(event.size.width < NARROW, "-narrow")
 
     @property
     def chat(self) -> ChatView:
@@ -452,7 +456,7 @@ class DynapromptApp(App[None]):
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar.display = not self.sidebar.display
-        self.sidebar.screen.set_class(not self.sidebar.display, "-no-sidebar")
+        self.main_screen.set_class(not self.sidebar.display, "-no-sidebar")
         if not self.sidebar.display and self.focused is self.query_one(ScheduleList):
             self.composer.focus()
 

@@ -530,6 +530,15 @@ async def test_narrow_terminal_keeps_everything_visible(app) -> None:
         await pilot.resize_terminal(80, 24)
         await settle(app, pilot)
         assert app.query_one(ScheduleSidebar).outer_size.width == 30
+        # Resized while a dialog is open: the main screen still follows.
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.resize_terminal(130, 24)
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.screen.has_class("-narrow")
+        assert app.query_one(ScheduleSidebar).outer_size.width > 30
 
 
 async def test_recall_works_after_a_restart(build, settings, clock) -> None:
