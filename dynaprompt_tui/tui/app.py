@@ -446,8 +446,7 @@ class DynapromptApp(App[None]):
     # -- actions (keys and command palette) ------------------------------------------------
     def action_focus(self, target: str) -> None:
         if target == "schedules":
-            if not self.sidebar.display:
-                self.sidebar.display = True
+            self._show_sidebar(True)
             self.query_one(ScheduleList).focus()
         elif target == "chat":
             self.chat.focus()
@@ -455,10 +454,13 @@ class DynapromptApp(App[None]):
             self.composer.focus()
 
     def action_toggle_sidebar(self) -> None:
-        self.sidebar.display = not self.sidebar.display
-        self.main_screen.set_class(not self.sidebar.display, "-no-sidebar")
+        self._show_sidebar(not self.sidebar.display)
         if not self.sidebar.display and self.focused is self.query_one(ScheduleList):
             self.composer.focus()
+
+    def _show_sidebar(self, show: bool) -> None:
+        self.sidebar.display = show
+        self.main_screen.set_class(not show, "-no-sidebar")  # the grid's second column goes too
 
     def action_new_schedule(self) -> None:
         self.open_dialog(None)

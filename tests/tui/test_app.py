@@ -143,10 +143,21 @@ async def test_focus_keys(app) -> None:
         assert isinstance(app.focused, ScheduleList)
         await pilot.press("ctrl+g")
         assert isinstance(app.focused, Composer)
+        sidebar, chat = app.query_one(ScheduleSidebar), app.query_one(ChatView)
+        beside = sidebar.region
         await pilot.press("ctrl+b")
-        assert not app.query_one(ScheduleSidebar).display
+        assert not sidebar.display
+        await pilot.pause()
+        assert chat.region.width == SIZE[0] and app.composer.region.width == SIZE[0]
         await pilot.press("ctrl+b")
-        assert app.query_one(ScheduleSidebar).display
+        assert sidebar.display
+        await pilot.pause()
+        assert sidebar.region == beside and chat.region.right == beside.x
+        # ctrl+s brings a hidden sidebar back, beside the chat as before.
+        await pilot.press("ctrl+b", "ctrl+s")
+        await pilot.pause()
+        assert sidebar.display and sidebar.region == beside and chat.region.right == beside.x
+        assert isinstance(app.focused, ScheduleList)
 
 
 async def test_cancel_with_x_asks_first(app) -> None:
