@@ -270,7 +270,7 @@ class FrameClock:
 
 
 async def bench_sidebar(db: Path) -> None:
-    from dynaprompt_tui.tui.widgets.sidebar import ScheduleList
+    from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 
     app = make(db)
     widget_times: list[float] = []
@@ -280,7 +280,7 @@ async def bench_sidebar(db: Path) -> None:
         frames = FrameClock(app)
         schedules = app.conversation.pending()
         assert len(schedules) == N_SIDEBAR, len(schedules)
-        lst = app.query_one(ScheduleList)
+        lst = app.query_one(ScheduleSidebar)
         for i in range(REPEATS):
             # Alternate with a short list, so every measured call really changes the sidebar.
             app.sidebar.set_schedules(schedules[: 10 + i])
@@ -298,7 +298,7 @@ async def bench_sidebar(db: Path) -> None:
             app.refresh_schedules()
             full_times.append(await frames.wait() - t0)
             await pilot.pause()
-        text = lst.render_line(2).text
+        text = lst.render_line(3).text
         assert "scheduled message number" in text or "·" in text, text
     w, f = statistics.median(widget_times), statistics.median(full_times)
     report("sidebar: set 10,000 schedules -> frame", ms(w), "target <= 200 ms", w <= 0.2)

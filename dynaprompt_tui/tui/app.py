@@ -23,7 +23,7 @@ from dynaprompt_tui.tui.widgets.composer import Composer, DraftPreview
 from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, shown
 from dynaprompt_tui.tui.widgets.safe import clean
 from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
-from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
+from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
@@ -381,7 +381,7 @@ class DynapromptApp(App[None]):
 
     # -- schedules -------------------------------------------------------------------------
     def _selected(self) -> Schedule | None:
-        return self.query_one(ScheduleList).selected
+        return self.sidebar.selected
 
     @on(ScheduleSidebar.CancelRequested)
     def _cancel_requested(self, event: ScheduleSidebar.CancelRequested) -> None:
@@ -447,7 +447,7 @@ class DynapromptApp(App[None]):
     def action_focus(self, target: str) -> None:
         if target == "schedules":
             self._show_sidebar(True)
-            self.query_one(ScheduleList).focus()
+            self.sidebar.focus()
         elif target == "chat":
             self.chat.focus()
         else:
@@ -455,7 +455,7 @@ class DynapromptApp(App[None]):
 
     def action_toggle_sidebar(self) -> None:
         self._show_sidebar(not self.sidebar.display)
-        if not self.sidebar.display and self.focused is self.query_one(ScheduleList):
+        if not self.sidebar.display and self.focused is self.sidebar:
             self.composer.focus()
 
     def _show_sidebar(self, show: bool) -> None:

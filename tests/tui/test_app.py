@@ -16,7 +16,7 @@ from dynaprompt_tui.tui.screens.help import HelpScreen
 from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, make_item
-from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
+from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 from tests.tui.helpers import SIZE, settle, text_of, type_text
 
 
@@ -33,7 +33,8 @@ async def test_first_start(app) -> None:
         await settle(app, pilot)
         assert isinstance(app.focused, Composer)
         assert app.sub_title == "demo · Europe/London"
-        assert app.query_one(ScheduleSidebar).has_class("-empty")
+        assert app.query_one(ScheduleSidebar).schedules == []
+        assert "Nothing scheduled" in app.query_one(ScheduleSidebar).render_line(2).text
         assert items(app) == []
 
 
@@ -123,10 +124,10 @@ async def test_dps_creates_schedule_in_sidebar(app) -> None:
         await type_text(pilot, "dps u in 20 minutes\nstretch")
         await pilot.press("enter")
         await settle(app, pilot)
-        lst = app.query_one(ScheduleList)
+        lst = app.query_one(ScheduleSidebar)
         assert len(lst.schedules) == 1
-        assert not app.query_one(ScheduleSidebar).has_class("-empty")
-        assert "in 20 min" in lst.render_line(2).text
+        assert lst.render_line(0).text.strip() == "Schedules (1)"
+        assert "in 20 min" in lst.render_line(3).text
         assert any(i.message.meta.get("card") == "scheduled" for i in items(app))
 
 
@@ -140,7 +141,7 @@ async def test_focus_keys(app) -> None:
         await pilot.press("ctrl+l")
         assert isinstance(app.focused, ChatView)
         await pilot.press("ctrl+s")
-        assert isinstance(app.focused, ScheduleList)
+        assert isinstance(app.focused, ScheduleSidebar)
         await pilot.press("ctrl+g")
         assert isinstance(app.focused, Composer)
         sidebar, chat = app.query_one(ScheduleSidebar), app.query_one(ChatView)
@@ -157,7 +158,7 @@ async def test_focus_keys(app) -> None:
         await pilot.press("ctrl+b", "ctrl+s")
         await pilot.pause()
         assert sidebar.display and sidebar.region == beside and chat.region.right == beside.x
-        assert isinstance(app.focused, ScheduleList)
+        assert isinstance(app.focused, ScheduleSidebar)
 
 
 async def test_cancel_with_x_asks_first(app) -> None:
@@ -172,34 +173,41 @@ async def test_cancel_with_x_asks_first(app) -> None:
         await pilot.press("y")
         await settle(app, pilot)
         assert app.conversation.pending() == []
-        assert app.query_one(ScheduleSidebar).has_class("-empty")
+        assert "Nothing scheduled" in app.query_one(ScheduleSidebar).render_line(2).text
 
 
-async def test_the_empty_sidebar_hint_comes_when_the_last_schedule_goes(build, settings, clock):
-    # A sidebar that starts with schedules has no hint widget; cancelling the last one makes it.
+async def test_the_empty_sidebar_says_how_to_schedule(build, settings, clock):
+    # Under its title, an empty sidebar shows a hint; it comes when the last schedule goes.
     from dynaprompt_tui.core.conversation import Conversation
 
     conversation = Conversation.open(settings, clock=clock)
     await conversation.send("dps u in 20 minutes\nstretch")
     await conversation.idle()
     app = build(conversation=conversation)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         sidebar = app.query_one(ScheduleSidebar)
-        assert not sidebar.has_class("-empty") and not sidebar.query("#sidebar-empty")
+        lines = [sidebar.render_line(y).text for y in range(8)]
+        assert not any("Nothing scheduled" in line for line in lines)
         await pilot.press("ctrl+s", "x", "y")
         await settle(app, pilot)
-        assert sidebar.has_class("-empty")
-        hint = sidebar.query_one("#sidebar-empty", Static)
-        assert hint.display and hint.region.height > 0
-        assert "Nothing scheduled" in text_of(hint)
+        lines = [sidebar.render_line(y).text.rstrip() for y in range(8)]
+        assert lines[0] == " Schedules (0)" and lines[1] == ""
+        # (the narrow sidebar wraps the hint to its width, indented by two)
+        assert lines[2:7] == [
+            "  Nothing scheduled.",
+            "",
+            "  Write  dps …  in a",
+            "  message,",
+            "  or press n here.",
+        ]
 
 
 async def test_cancel_by_clicking_the_cross(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot)
-        lst = app.query_one(ScheduleList)
-        await pilot.click(ScheduleList, offset=(lst.scrollable_content_region.width - 2, 0))
+        lst = app.query_one(ScheduleSidebar)
+        await pilot.click(ScheduleSidebar, offset=(lst.scrollable_content_region.width - 2, 1))
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.click("#yes")
         await settle(app, pilot)
@@ -209,7 +217,7 @@ async def test_cancel_by_clicking_the_cross(app) -> None:
 async def test_arrows_move_the_selection(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot, "dps u in 20 minutes\none\ndps u in 40 minutes\ntwo")
-        lst = app.query_one(ScheduleList)
+        lst = app.query_one(ScheduleSidebar)
         await pilot.press("ctrl+s")
         assert lst.selected.prompt == "one"
         await pilot.press("down")
@@ -224,7 +232,7 @@ async def test_pause_and_resume_with_p(app) -> None:
         await pilot.press("ctrl+s", "p")
         await settle(app, pilot)
         assert app.conversation.pending()[0].state is ScheduleState.PAUSED
-        assert "paused" in app.query_one(ScheduleList).render_line(1).text
+        assert "paused" in app.query_one(ScheduleSidebar).render_line(2).text
         await pilot.press("p")
         await settle(app, pilot)
         assert app.conversation.pending()[0].state is ScheduleState.PENDING
@@ -387,7 +395,7 @@ async def test_keys_can_be_remapped(build, settings) -> None:
     app = build(replace(settings, keys={"schedules": "ctrl+o", "help": "f2"}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o")
-        assert isinstance(app.focused, ScheduleList)
+        assert isinstance(app.focused, ScheduleSidebar)
         await pilot.press("f2")
         assert isinstance(app.screen, HelpScreen)
         assert "ctrl+o" in app.screen.query_one(Markdown).source
@@ -402,7 +410,7 @@ async def test_an_unknown_key_id_in_the_config_is_reported_not_ignored(build, se
         assert len(warnings) == 1
         assert "shedules.cancel" in warnings[0].message and "no key binding" in warnings[0].message
         await pilot.press("ctrl+o")  # the valid entry still works
-        assert isinstance(app.focused, ScheduleList)
+        assert isinstance(app.focused, ScheduleSidebar)
 
 
 async def test_command_palette_export(app, tmp_path: Path, monkeypatch) -> None:
@@ -524,7 +532,7 @@ async def test_a_in_sidebar_approves_the_bots_recurring_schedule(app) -> None:
         await pilot.press("ctrl+s", "a")
         await settle(app, pilot)
         assert app.conversation.pending()[0].approved
-        assert "needs approval" not in app.query_one(ScheduleList).render_line(1).text
+        assert "needs approval" not in app.query_one(ScheduleSidebar).render_line(2).text
 
 
 async def test_narrow_terminal_keeps_everything_visible(app) -> None:
@@ -593,7 +601,7 @@ async def test_sidebar_home_end_and_page_keys(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         lines = "\n".join(f"dps u in {n + 1} hours\nitem {n}" for n in range(8))
         await schedule(app, pilot, lines)
-        lst = app.query_one(ScheduleList)
+        lst = app.query_one(ScheduleSidebar)
         await pilot.press("ctrl+s", "end")
         assert lst.selected.prompt == "item 7"
         await pilot.press("home")
@@ -621,7 +629,7 @@ async def test_command_palette_cancel_all(app) -> None:
 async def test_double_click_edits_a_schedule(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot)
-        await pilot.click(ScheduleList, offset=(4, 2), times=2)
+        await pilot.click(ScheduleSidebar, offset=(4, 3), times=2)
         assert isinstance(app.screen, ScheduleEditScreen)
 
 
@@ -771,8 +779,8 @@ async def test_many_schedules_at_start_all_reach_the_sidebar(build, settings, cl
     app = build(conversation=conversation)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        lst = app.query_one(ScheduleList)
+        lst = app.query_one(ScheduleSidebar)
         assert len(lst.schedules) == 20 and lst.total == 20
         assert [s.prompt for s in lst.schedules] == [f"note {n}" for n in range(20)]
-        title = app.query_one("#sidebar-title", Static)
-        assert text_of(title) == "Schedules (20) · 1 paused"
+        assert lst.title == "Schedules (20) · 1 paused"
+        assert lst.render_line(0).text.rstrip() == " Schedules (20) · 1 paused"

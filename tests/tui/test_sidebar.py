@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
-from dynaprompt_tui.tui.widgets.sidebar import ScheduleList, ScheduleSidebar
+from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 
 NOW = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)
 
@@ -54,29 +54,37 @@ async def test_ten_thousand_schedules_describe_only_the_visible_ones() -> None:
         await pilot.pause()
         sidebar.set_schedules(data)
         await pilot.pause()
-        lst = app.query_one(ScheduleList)
-        assert lst.virtual_size.height == 10_000 * 5
+        lst = sidebar
+        assert lst.virtual_size.height == 1 + 10_000 * 5  # the title, then the schedules
         # Only what was on screen was described.
         assert len(lst._rows) < 20
         lst.focus()
         await pilot.press("end")
         assert lst.selected is data[-1]
+        # Scrolled so the last schedule shows whole under the title, which stays put.
+        await pilot.pause()
+        lines = [lst.render_line(y).text for y in range(lst.size.height)]
+        assert lines[0].startswith(" Schedules (10000)")
+        assert data[-1].id in lines[-5] and "message number 9999" in lines[-2]
         sidebar.set_schedules(data[:-1])
         await pilot.pause()
         assert lst.selected is data[-2]
+        await pilot.press("home")
+        await pilot.pause()
+        assert data[0].id in lst.render_line(1).text
 
 
 async def test_relative_labels_tick() -> None:
     app = SidebarApp()
     async with app.run_test(size=(60, 20)) as pilot:
-        lst = app.query_one(ScheduleList)
-        app.query_one(ScheduleSidebar).set_schedules(schedules(3))
+        lst = app.query_one(ScheduleSidebar)
+        lst.set_schedules(schedules(3))
         await pilot.pause()
-        assert "in 1 min" in lst.render_line(2).text
+        assert "in 1 min" in lst.render_line(3).text
         app.clock.advance(45)
         lst.tick()
         await pilot.pause()
-        assert "in 15 s" in lst.render_line(2).text
+        assert "in 15 s" in lst.render_line(3).text
 
 
 async def test_the_first_page_shows_the_counts_of_all() -> None:
@@ -85,15 +93,14 @@ async def test_the_first_page_shows_the_counts_of_all() -> None:
     data = schedules(100)
     async with app.run_test(size=(60, 40)) as pilot:
         sidebar = app.query_one(ScheduleSidebar)
-        lst = app.query_one(ScheduleList)
+        lst = sidebar
         sidebar.set_schedules(data[:9], counts=(100, 15))
         await pilot.pause()
-        title = sidebar.query_one("#sidebar-title")
-        assert str(title.render()) == "Schedules (100) · 15 paused"
-        assert lst.virtual_size.height == 100 * 5  # the scrollbar is right from the start
-        assert lst.render_line(0).text.startswith("⏸ 00000")
+        assert lst.render_line(0).text.strip() == "Schedules (100) · 15 paused"
+        assert lst.virtual_size.height == 1 + 100 * 5  # the scrollbar is right from the start
+        assert lst.render_line(1).text.startswith("⏸ 00000")
         sidebar.set_schedules(data)  # then all of them
         await pilot.pause()
-        assert str(title.render()) == "Schedules (100) · 15 paused"
-        assert lst.virtual_size.height == 100 * 5
+        assert lst.render_line(0).text.strip() == "Schedules (100) · 15 paused"
+        assert lst.virtual_size.height == 1 + 100 * 5
         assert len(lst.schedules) == 100

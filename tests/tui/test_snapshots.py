@@ -54,7 +54,7 @@ def test_sidebar_with_schedules(snap_compare, app, clock) -> None:
         await pilot.press("ctrl+s", "down", "down", "p")
         await settle(app, pilot)
         clock.advance(30)
-        app.query_one("ScheduleList").tick()
+        app.query_one("ScheduleSidebar").tick()
         await pilot.pause()
         await steady(app, pilot)
 

@@ -1,11 +1,15 @@
-"""The schedule sidebar: a virtualised list (Line API) so 10,000 schedules cost what 20 do.
+"""The schedule sidebar: one virtualised widget (Line API), so 10,000 schedules cost what 20 do.
 
-Only the visible lines are rendered; schedule descriptions are computed on first sight and
-cached; a 1 s timer re-renders when a visible relative time ("in 3 min") changes.
+Its first line is a title that stays put; below it, the schedules (or a hint when there are
+none). Only the visible lines are rendered; schedule descriptions are computed on first sight
+and cached; a 1 s timer re-renders when a visible relative time ("in 3 min") changes. One
+widget rather than a container with a title, a list and a hint: each widget is styled, laid
+out and painted on the way to the first frame.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
@@ -13,22 +17,21 @@ from typing import Any, NamedTuple
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message as TMessage
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Static
 
 from dynaprompt_tui.core.formatting import when_rel
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
 from dynaprompt_tui.tui.widgets.safe import clean, local_time
 
 ROW = 5  # lines per schedule, the last one a gap
+TOP = 1  # the title line above the schedules
 CANCEL = " ✕ "
+HINT = ("Nothing scheduled.", "", "Write  dps …  in a message,", "or press n here.")
 
 
 class Row(NamedTuple):
@@ -69,18 +72,19 @@ def make_row(schedule: Schedule, view: Any, tz: tzinfo) -> Row:
     )
 
 
-class ScheduleList(ScrollView, can_focus=True):
-    """Pending and paused schedules, sorted by next fire, with a cursor."""
+class ScheduleSidebar(ScrollView, can_focus=True):
+    """A title, then pending and paused schedules sorted by next fire, with a cursor."""
 
     COMPONENT_CLASSES = {
-        "schedule-list--title",
-        "schedule-list--muted",
-        "schedule-list--when",
-        "schedule-list--relative",
-        "schedule-list--cancel",
-        "schedule-list--paused",
-        "schedule-list--cursor",
-        "schedule-list--cursor-blurred",
+        "sidebar--header",
+        "sidebar--title",
+        "sidebar--muted",
+        "sidebar--when",
+        "sidebar--relative",
+        "sidebar--cancel",
+        "sidebar--paused",
+        "sidebar--cursor",
+        "sidebar--cursor-blurred",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -98,6 +102,28 @@ class ScheduleList(ScrollView, can_focus=True):
         Binding("question_mark", "app.help", show=False),
     ]
 
+    class _About(TMessage):
+        """A request about one schedule (a plain class: dataclasses cost start-up time)."""
+
+        def __init__(self, schedule: Schedule) -> None:
+            super().__init__()
+            self.schedule = schedule
+
+    class CancelRequested(_About):
+        pass
+
+    class EditRequested(_About):
+        pass
+
+    class PauseToggleRequested(_About):
+        pass
+
+    class ApproveRequested(_About):
+        pass
+
+    class NewRequested(TMessage):
+        pass
+
     cursor: reactive[int] = reactive(0, always_update=True)
 
     def __init__(
@@ -107,17 +133,18 @@ class ScheduleList(ScrollView, can_focus=True):
         now: Callable[[], datetime],
         tz: tzinfo,
         schedules: Sequence[Schedule] = (),
-        total: int | None = None,
+        counts: tuple[int, int] | None = None,
         **kwargs: Any,
     ) -> None:
-        """`schedules` (and `total`) to start with, as in `set_schedules`."""
+        """`schedules` and `counts` to start with, as in `set_schedules`."""
         super().__init__(**kwargs)
         self.describe = describe
         self.now = now
         self.tz = tz
         self.schedules: list[Schedule] = list(schedules)
         # All of them, when `schedules` holds only the first (see set_schedules).
-        self.total = max(total or 0, len(self.schedules))
+        self.total = max(counts[0] if counts else 0, len(self.schedules))
+        self.title = _title(self.schedules, counts)
         self._rows: dict[str, tuple[Schedule, Row]] = {}
         self._shown_relatives: tuple[str, ...] = ()
         # (component, cursor component) -> style. Resolving a widget's style walks its
@@ -125,16 +152,22 @@ class ScheduleList(ScrollView, can_focus=True):
         # Textual restyles the widget (theme, focus, classes).
         self._styles: dict[tuple[str | None, str | None], Style] = {}
 
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick)
+
     # -- data ------------------------------------------------------------------------------
-    def set_schedules(self, schedules: Sequence[Schedule], total: int | None = None) -> None:
-        """Show these schedules; `total`: how many there are in all, when these are only the
-        first (the list is as long as all of them, so the scrollbar does not jump later)."""
+    def set_schedules(
+        self, schedules: Sequence[Schedule], *, counts: tuple[int, int] | None = None
+    ) -> None:
+        """Show these schedules; `counts`: (all, paused) when these are only the first of
+        them (the list is as long as all of them, so the scrollbar does not jump later)."""
         selected = self.selected
         self.schedules = list(schedules)
-        self.total = max(total or 0, len(self.schedules))
+        self.total = max(counts[0] if counts else 0, len(self.schedules))
+        self.title = _title(self.schedules, counts)
         ids = {s.id for s in self.schedules}
         self._rows = {k: v for k, v in self._rows.items() if k in ids}
-        self.virtual_size = Size(self.size.width, self.total * ROW)
+        self.virtual_size = Size(self.size.width, self._height())
         index = 0
         if selected is not None:
             for i, s in enumerate(self.schedules):
@@ -145,6 +178,9 @@ class ScheduleList(ScrollView, can_focus=True):
                 index = min(self.cursor, len(self.schedules) - 1)
         self.cursor = max(0, index)
         self.refresh()
+
+    def _height(self) -> int:
+        return TOP + self.total * ROW
 
     @property
     def selected(self) -> Schedule | None:
@@ -179,23 +215,23 @@ class ScheduleList(ScrollView, can_focus=True):
             mark = "⏸ " if row.paused else ("? " if row.needs_approval else "● ")
             room = max(0, width - len(CANCEL) - 1)
             title = (mark + row.title)[:room].ljust(room)
-            comp = "schedule-list--paused" if row.paused else "schedule-list--title"
-            return [(title, comp), (" ", None), (CANCEL, "schedule-list--cancel")]
+            comp = "sidebar--paused" if row.paused else "sidebar--title"
+            return [(title, comp), (" ", None), (CANCEL, "sidebar--cancel")]
         if sub == 1:
             state = " · paused" if row.paused else ""
             if row.needs_approval:
                 state += " · needs approval"
-            return [("  " + row.recurrence + state, "schedule-list--when")]
+            return [("  " + row.recurrence + state, "sidebar--when")]
         if sub == 2:
             return [
-                ("  " + row.absolute + " · ", "schedule-list--muted"),
-                (self.relative_text(row), "schedule-list--relative"),
+                ("  " + row.absolute + " · ", "sidebar--muted"),
+                (self.relative_text(row), "sidebar--relative"),
             ]
         if sub == 3:
             text = row.prompt
             if len(text) > width - 4:
                 text = text[: max(0, width - 5)] + "…"
-            return [("  " + text, "schedule-list--muted")]
+            return [("  " + text, "sidebar--muted")]
         return []
 
     def notify_style_update(self) -> None:
@@ -215,22 +251,43 @@ class ScheduleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        line = y + int(self.scroll_offset.y)
+        if y < TOP:
+            title = (" " + self.title)[:width]
+            return Strip([Segment(title, self._style("sidebar--header", None))]).adjust_cell_length(
+                width, self._style("sidebar--header", None)
+            )
+        if not self.schedules:
+            return self._hint_line(y - TOP, width)
+        line = y - TOP + int(self.scroll_offset.y)
         index, sub = divmod(line, ROW)
         if index >= len(self.schedules) or width <= 0:
             return Strip.blank(width, self._style(None, None))
         cursor: str | None = None
         if index == self.cursor and sub < ROW - 1:
-            cursor = "schedule-list--cursor" if self.has_focus else "schedule-list--cursor-blurred"
+            cursor = "sidebar--cursor" if self.has_focus else "sidebar--cursor-blurred"
         segments = [
             Segment(text, self._style(comp, cursor))
             for text, comp in self._pieces(index, sub, width)
         ]
         return Strip(segments).adjust_cell_length(width, self._style(None, cursor))
 
+    def _hint_line(self, y: int, width: int) -> Strip:
+        """What an empty sidebar says: a line of space, then the hint, indented by two."""
+        lines = [""]
+        for text in HINT:
+            lines += textwrap.wrap(text, max(1, width - 4)) or [""]
+        text = "  " + lines[y] if y < len(lines) else ""
+        return Strip(
+            [Segment(text[:width], self._style("sidebar--muted", None))]
+        ).adjust_cell_length(width, self._style(None, None))
+
+    def _rows_shown(self) -> int:
+        """How many lines the schedules have below the title."""
+        return max(0, self.size.height - TOP)
+
     def _visible_range(self) -> range:
         top = int(self.scroll_offset.y) // ROW
-        bottom = (int(self.scroll_offset.y) + self.size.height) // ROW + 1
+        bottom = (int(self.scroll_offset.y) + self._rows_shown()) // ROW + 1
         return range(top, min(bottom, len(self.schedules)))
 
     def tick(self) -> None:
@@ -246,11 +303,11 @@ class ScheduleList(ScrollView, can_focus=True):
             top, bottom = new * ROW, new * ROW + ROW - 1
             if top < self.scroll_offset.y:
                 self.scroll_to(y=top, animate=False)
-            elif bottom >= self.scroll_offset.y + self.size.height:
-                self.scroll_to(y=bottom - self.size.height + 1, animate=False)
+            elif bottom >= self.scroll_offset.y + self._rows_shown():
+                self.scroll_to(y=bottom - self._rows_shown() + 1, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.total * ROW)
+        self.virtual_size = Size(event.size.width, self._height())
 
     def on_focus(self) -> None:
         self.refresh()
@@ -261,9 +318,9 @@ class ScheduleList(ScrollView, can_focus=True):
     # -- input -----------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:
+        if offset is None or offset.y < TOP:
             return
-        line = offset.y + int(self.scroll_offset.y)
+        line = offset.y - TOP + int(self.scroll_offset.y)
         index, sub = divmod(line, ROW)
         if index >= len(self.schedules):
             return
@@ -300,87 +357,6 @@ class ScheduleList(ScrollView, can_focus=True):
 
     def action_new(self) -> None:
         self.post_message(ScheduleSidebar.NewRequested())
-
-
-class ScheduleSidebar(Vertical):
-    """Title, the schedule list and a hint line."""
-
-    class _About(TMessage):
-        """A request about one schedule (a plain class: dataclasses cost start-up time)."""
-
-        def __init__(self, schedule: Schedule) -> None:
-            super().__init__()
-            self.schedule = schedule
-
-    class CancelRequested(_About):
-        pass
-
-    class EditRequested(_About):
-        pass
-
-    class PauseToggleRequested(_About):
-        pass
-
-    class ApproveRequested(_About):
-        pass
-
-    class NewRequested(TMessage):
-        pass
-
-    def __init__(
-        self,
-        *,
-        describe: Callable[[Schedule], Any] | None,
-        now: Callable[[], datetime],
-        tz: tzinfo,
-        schedules: Sequence[Schedule] = (),
-        counts: tuple[int, int] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """`schedules` and `counts` to start with, as in `set_schedules`: the sidebar is born
-        with them, so nothing is restyled or re-laid out on the way to the first frame."""
-        super().__init__(**kwargs)
-        self.set_class(not schedules, "-empty")
-        self._title = _title(schedules, counts)
-        self._list_args = {
-            "describe": describe,
-            "now": now,
-            "tz": tz,
-            "schedules": schedules,
-            "total": counts[0] if counts else None,
-        }
-
-    def compose(self) -> ComposeResult:
-        yield Static(self._title, id="sidebar-title", markup=False)
-        yield ScheduleList(id="schedule-list", **self._list_args)
-        if self.has_class("-empty"):
-            yield self._empty_hint()
-        # (else made when the last schedule goes: one widget less to start with)
-
-    @staticmethod
-    def _empty_hint() -> Static:
-        return Static(
-            "Nothing scheduled.\n\nWrite  dps …  in a message,\nor press n here.",
-            id="sidebar-empty",
-            markup=False,
-        )
-
-    def on_mount(self) -> None:
-        self.set_interval(1.0, self.list.tick)
-
-    @property
-    def list(self) -> ScheduleList:
-        return self.query_one(ScheduleList)
-
-    def set_schedules(
-        self, schedules: Sequence[Schedule], *, counts: tuple[int, int] | None = None
-    ) -> None:
-        """`counts`: (all, paused) when `schedules` are only the first of them."""
-        self.list.set_schedules(schedules, total=counts[0] if counts else None)
-        self.query_one("#sidebar-title", Static).update(_title(schedules, counts))
-        self.set_class(not schedules, "-empty")
-        if not schedules and not self.query("#sidebar-empty") and self.is_attached:
-            self.mount(self._empty_hint())
 
 
 def _title(schedules: Sequence[Schedule], counts: tuple[int, int] | None) -> str:
