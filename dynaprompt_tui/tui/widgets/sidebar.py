@@ -9,6 +9,7 @@ out and painted on the way to the first frame.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
@@ -273,9 +274,7 @@ class ScheduleSidebar(ScrollView, can_focus=True):
 
     def _hint_line(self, y: int, width: int) -> Strip:
         """What an empty sidebar says: a line of space, then the hint, indented by two."""
-        lines = [""]
-        for text in HINT:
-            lines += textwrap.wrap(text, max(1, width - 4)) or [""]
+        lines = _hint_lines(width)
         text = "  " + lines[y] if y < len(lines) else ""
         return Strip(
             [Segment(text[:width], self._style("sidebar--muted", None))]
@@ -357,6 +356,16 @@ class ScheduleSidebar(ScrollView, can_focus=True):
 
     def action_new(self) -> None:
         self.post_message(ScheduleSidebar.NewRequested())
+
+
+@functools.cache
+def _hint_lines(width: int) -> tuple[str, ...]:
+    """The hint wrapped to a sidebar `width` wide (two columns of padding each side), once per
+    width rather than on every line painted."""
+    lines = [""]
+    for text in HINT:
+        lines += textwrap.wrap(text, max(1, width - 4)) or [""]
+    return tuple(lines)
 
 
 def _title(schedules: Sequence[Schedule], counts: tuple[int, int] | None) -> str:
