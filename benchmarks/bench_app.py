@@ -15,7 +15,8 @@ Method
   spawning to that moment (interpreter start, imports, database, compose, mount, first render).
   Memory is the child's ``ru_maxrss`` at that moment. Minimal app, app on an empty database and
   app on a full database (10,000 messages, 1,000 pending schedules, built once per run through
-  the core ``Store`` API) are run in turn, 9 times each after one discarded warm-up round;
+  the core ``Store`` API) are run in turn, 21 times each after one discarded warm-up round,
+  the order turning every round so that each follows each of the others equally often;
   medians are reported. Targets: time <= 1.2x minimal, memory <= 1.5x minimal.
   Wall time on a shared 2-core VM moves by 20% between minutes, so where valgrind is installed
   the same three starts are also counted in CPU instructions to the first frame (callgrind,
@@ -73,6 +74,9 @@ from dynaprompt_tui.core.store import Store  # noqa: E402
 TZ = ZoneInfo("Europe/London")
 CHILD = Path(__file__).with_name("_first_frame.py")
 REPEATS = 9  # medians of fresh processes on a 2-core box need a few
+# Start-up rounds: a 5% difference between two medians of fresh processes is only seen
+# reliably above the box's minute-to-minute noise (20%) with about this many.
+STARTUP_ROUNDS = 21
 N_MESSAGES = 10_000
 N_SCHEDULES = 1_000
 N_SIDEBAR = 10_000
@@ -162,8 +166,13 @@ def bench_startup(tmp: Path, full_db: Path) -> None:
         "full": ("app", full_db),
     }
     results: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
-    for round_ in range(REPEATS + 1):
-        for name, (kind, db) in kinds.items():
+    names = list(kinds)
+    for round_ in range(STARTUP_ROUNDS + 1):
+        # The order turns each round, so every start follows each of the others equally
+        # often (the empty-db start writes a new database; what follows it may pay for that).
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            kind, db = kinds[name]
             if name == "empty" and db is not None:
                 for p in tmp.glob("empty.db*"):
                     p.unlink()  # a first start each time: the database is created
