@@ -100,6 +100,17 @@ class MainScreen(Screen[None]):
     app.tcss): no container widgets, each of which would be styled, laid out and painted on
     the way to the first frame."""
 
+    _shown = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (a subclass's first). The first resume is the
+        # screen's first show, and every widget on it was styled as it mounted: restyling
+        # the whole screen again (right for a screen coming back from under a dialog) would
+        # be a second styling pass on the way to the first frame. Later resumes keep it.
+        if not self._shown:
+            self._shown = True
+            event.refresh_styles = False
+
 
 class DynapromptApp(App[None]):
     CSS_PATH = "styles/app.tcss"

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual import events
 from textual.widgets import Button, Input, Markdown, Static, TextArea
 
@@ -784,3 +785,39 @@ async def test_many_schedules_at_start_all_reach_the_sidebar(build, settings, cl
         assert [s.prompt for s in lst.schedules] == [f"note {n}" for n in range(20)]
         assert lst.title == "Schedules (20) · 1 paused"
         assert lst.render_line(0).text.rstrip() == " Schedules (20) · 1 paused"
+
+
+def _computed_styles(app) -> dict[Any, tuple]:
+    """Every node's CSS-given and inline rules, and its component classes' rules."""
+    out = {}
+    for node in app.screen.walk_children(with_self=True):
+        parts = {name: sorted(s.base.css_lines) for name, s in node._component_styles.items()}
+        styles = node.styles
+        out[node] = (sorted(styles.base.css_lines), sorted(styles.inline.css_lines), parts)
+    return out
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_the_first_frame_is_styled_as_a_full_restyle_would_style_it(
+    build, settings, clock, size
+) -> None:
+    # The main screen skips Textual's restyle of everything on its first show (each widget
+    # was styled as it mounted): nothing on screen may depend on that second pass.
+    from dynaprompt_tui.core.conversation import Conversation
+
+    conversation = Conversation.open(settings, clock=clock)
+    conversation.add(Role.USER, "hello")
+    conversation.add(Role.ASSISTANT, "**hi** there")
+    conversation.add(Role.ERROR, "the server said no")
+    await conversation.create(recipient=Party.USER, time_prompt="in 2 hours", prompt="stretch")
+    app = build(conversation=conversation)
+    async with app.run_test(size=size) as pilot:
+        assert app.main_screen._shown
+        first = _computed_styles(app)
+        assert len(first) > 10 and any(parts for _, _, parts in first.values())
+        app.update_styles(app.screen, animate=False)  # what the skipped pass would have done
+        assert _computed_styles(app) == first
+        await settle(app, pilot)
+        settled = _computed_styles(app)
+        app.update_styles(app.screen, animate=False)
+        assert _computed_styles(app) == settled
