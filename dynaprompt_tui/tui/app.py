@@ -19,8 +19,8 @@ from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.widgets.chat import ChatView
-from dynaprompt_tui.tui.widgets.composer import Composer, DraftPreview
-from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, shown
+from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.message import MessageItem, shown
 from dynaprompt_tui.tui.widgets.safe import clean
 from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
@@ -286,6 +286,8 @@ class DynapromptApp(App[None]):
 
     @on(ev.MessageDelta)
     async def _message_delta(self, event: ev.MessageDelta) -> None:
+        from dynaprompt_tui.tui.widgets.bot_message import BotMessage  # (loaded by now)
+
         item = self.chat.item(event.message_id)
         if isinstance(item, BotMessage):
             await self._guard(item.write(event.text), "Streaming")
@@ -359,6 +361,8 @@ class DynapromptApp(App[None]):
         (a draft with no `dps` line never needs it)."""
         for line in self.query("#preview").results(Static):
             return line
+        from dynaprompt_tui.tui.widgets.draft_preview import DraftPreview
+
         line = DraftPreview("", id="preview", markup=False)
         composer = self.composer
         if composer.is_attached:  # (not once the user has quit: Textual refuses to mount then)

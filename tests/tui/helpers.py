@@ -22,7 +22,9 @@ async def settle(app: Any, pilot: Any) -> None:
 
 def text_of(widget: Any) -> str:
     """The plain text a Static, a Markdown or a one-widget chat message shows."""
-    from dynaprompt_tui.tui.widgets.message import BotMessage, ButtonMessage, PlainMessage
+    from dynaprompt_tui.tui.widgets.bot_message import BotMessage
+    from dynaprompt_tui.tui.widgets.button_message import ButtonMessage
+    from dynaprompt_tui.tui.widgets.message import PlainMessage
 
     if isinstance(widget, Markdown):
         return widget.source

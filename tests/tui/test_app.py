@@ -14,9 +14,10 @@ from dynaprompt_tui.core.models import Message, Party, Role, ScheduleState
 from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
 from dynaprompt_tui.tui.screens.edit import ScheduleEditScreen
 from dynaprompt_tui.tui.screens.help import HelpScreen
+from dynaprompt_tui.tui.widgets.bot_message import BotMessage
 from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
-from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem, make_item
+from dynaprompt_tui.tui.widgets.message import MessageItem, make_item
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 from tests.tui.helpers import SIZE, settle, text_of, type_text
 

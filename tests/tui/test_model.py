@@ -7,7 +7,8 @@ from dataclasses import replace
 from textual.widgets import Button
 
 from dynaprompt_tui.core.models import Role
-from dynaprompt_tui.tui.widgets.message import BotMessage, MessageItem
+from dynaprompt_tui.tui.widgets.bot_message import BotMessage
+from dynaprompt_tui.tui.widgets.message import MessageItem
 from tests.tui.helpers import SIZE, settle, text_of, type_text
 
 FENCE = "Here you go:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nDone."

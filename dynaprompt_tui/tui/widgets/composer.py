@@ -1,10 +1,11 @@
-"""The input box: multi-line, Enter sends, ctrl+j adds a line, live preview of `dps` lines."""
+"""The input box: multi-line, Enter sends, ctrl+j adds a line, up recalls (the preview line
+under it is draft_preview.py)."""
 
 from __future__ import annotations
 
 from textual import events
 from textual.message import Message as TMessage
-from textual.widgets import Static, TextArea
+from textual.widgets import TextArea
 
 
 class Composer(TextArea):
@@ -86,23 +87,3 @@ class Composer(TextArea):
         self._recall_index = None
         self.clear()
         self.post_message(self.Submitted(self, text))
-
-
-class DraftPreview(Static):
-    """The line under the input that previews what a draft's `dps` lines will do."""
-
-    DEFAULT_CSS = """
-    DraftPreview {
-        display: none;
-        height: auto;
-        max-height: 4;
-        padding: 0 2;
-        background: $boost;
-        &.-ok {
-            color: $text-success;
-        }
-        &.-error {
-            color: $text-error;
-        }
-    }
-    """

@@ -3,31 +3,26 @@ styles, lays out and paints, and each widget in it costs about as much as its te
 
 * `PlainMessage`: header and text in one widget (user, reminder, notice, error; and a bot
   message from history until the chat renders it as Markdown, right after the first frame).
-* `BotMessage`: a header and a Markdown body, written to live while it streams.
-* `ButtonMessage`: header and text, with buttons below (an approval card, a failed turn).
+* `BotMessage` (bot_message.py): a header and a Markdown body, written to live while it streams.
+* `ButtonMessage` (button_message.py): header and text, with buttons below (an approval card,
+  a failed turn).
 
 `item_class` says which one a message needs; when that changes (an approval card is answered),
-the chat swaps the widget.
+the chat swaps the widget. The last two are defined on first use: a Textual widget class costs
+start-up about as much as a widget on screen, and the first frame has neither.
 """
 
 from __future__ import annotations
 
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING
 
-from textual import on
-from textual.app import ComposeResult, RenderResult
-from textual.containers import Horizontal
+from textual.app import RenderResult
 from textual.content import Content
 from textual.message import Message as TMessage
 from textual.widget import Widget
-from textual.widgets import Button, Static
 
 from dynaprompt_tui.core.models import Message, Party, Role
-from dynaprompt_tui.tui.widgets.safe import clean, literal, local_time
-
-if TYPE_CHECKING:
-    from textual.widgets import Markdown
+from dynaprompt_tui.tui.widgets.safe import literal, local_time
 
 _ROLE_LABEL = {
     Role.USER: "you",
@@ -57,7 +52,7 @@ def _by(party: Party | None) -> str:
     return "you" if party == Party.USER else "bot"
 
 
-def _actions(message: Message) -> list[tuple[str, str, str]]:
+def actions(message: Message) -> list[tuple[str, str, str]]:
     """(label, variant, action) of the buttons a message offers: answering an approval card,
     retrying a failed turn."""
     card = message.meta.get("card") if message.role == Role.NOTICE else None
@@ -153,103 +148,16 @@ class PlainMessage(MessageItem):
         self.refresh(layout=True)
 
 
-class ButtonMessage(MessageItem):
-    """Header and text, and the buttons that answer it."""
-
-    DEFAULT_CSS = """
-    ButtonMessage {
-        .msg-buttons {
-            height: auto;
-            margin-top: 1;
-        }
-        .msg-buttons Button {
-            margin-right: 2;
-        }
-    }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.text(), classes="msg-text", markup=False)
-        buttons = [
-            Button(label, variant=variant, name=action, classes=action, compact=True)  # type: ignore[arg-type]
-            for label, variant, action in _actions(self.message)
-        ]
-        yield Horizontal(*buttons, classes="msg-buttons")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.name:
-            self.post_message(self.ActionRequested(event.button.name, self.message))
-
-    async def replace(self, message: Message) -> None:
-        await super().replace(message)
-        self.query_one(".msg-text", Static).update(self.text())
-
-
-class BotMessage(MessageItem):
-    """A chatbot message: a header and Markdown, written to live while it streams."""
-
-    # Every top-level Markdown block ends with a one-line margin; the last one's is clipped by
-    # the -1 bottom margin. Not with `MarkdownBlock:last-child`: an order pseudo-class makes
-    # Textual restyle every block (with its subtree) each time one is appended, which made a
-    # streaming reply quadratic.
-    DEFAULT_CSS = """
-    BotMessage {
-        .msg-header {
-            height: 1;
-        }
-        Markdown {
-            height: auto;
-            margin: 0 0 -1 0;
-            padding: 0;
-            background: transparent;
-        }
-    }
-    """
-
-    def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
-        super().__init__(message, tz, today)
-        self._stream = None
-
-    def compose(self) -> ComposeResult:
-        # Imported here: markdown-it costs ~50 ms, which an empty chat need not pay at start-up.
-        from textual.widgets import Markdown
-
-        yield Static(self.header(), classes="msg-header", markup=False)
-        yield Markdown(clean(self.message.content), classes="msg-body")
-
-    @property
-    def markdown(self) -> Markdown:
-        from textual.widgets import Markdown
-
-        return self.query_one(Markdown)
-
-    async def write(self, text: str) -> None:
-        if not text:
-            # Never start a stream for nothing: stopping a stream whose task has not run yet
-            # raises CancelledError into the caller.
-            return
-        if self._stream is None:
-            self._stream = self.markdown.get_stream(self.markdown)
-        await self._stream.write(clean(text))
-
-    async def replace(self, message: Message) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
-        await super().replace(message)
-        self.query_one(".msg-header", Static).update(self.header())
-        # A full update at the end, so a half-streamed code fence is never left blank.
-        await self.markdown.update(clean(message.content))
-
-
 def item_class(message: Message, *, plain_first: bool = False) -> type[MessageItem]:
     """The widget a message needs. `plain_first`: a bot message painted as plain text for the
     first frame (markdown-it and the Markdown widgets are the slow part of a screenful)."""
     if message.role == Role.ASSISTANT and not plain_first:
+        from dynaprompt_tui.tui.widgets.bot_message import BotMessage
+
         return BotMessage
-    if _actions(message):
+    if actions(message):
+        from dynaprompt_tui.tui.widgets.button_message import ButtonMessage
+
         return ButtonMessage
     return PlainMessage
 
