@@ -1,23 +1,9 @@
-"""Where the database lives: the user data dir, or $DYNAPROMPT_DB (config maps --db over both)."""
+"""Private files and directories for the database (where it lives is config.py's business)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import platformdirs
-
-APP_NAME = "dynaprompt-tui"
-DB_FILENAME = "dynaprompt.db"
-ENV_DB = "DYNAPROMPT_DB"
-
-
-def default_db_path() -> Path:
-    """The database path; nothing is created here (Store does that, with private modes)."""
-    override = os.environ.get(ENV_DB)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME)) / DB_FILENAME
 
 
 def ensure_private_dir(path: Path) -> None:

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynaprompt_tui.core import paths
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
 from dynaprompt_tui.core.rules import When
 from dynaprompt_tui.core.store import (
@@ -87,14 +86,6 @@ def test_durability_pragmas(store):
     assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert c.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert c.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-
-
-def test_default_db_path_env_override(monkeypatch, tmp_path):
-    monkeypatch.setenv("DYNAPROMPT_DB", str(tmp_path / "x.db"))
-    assert paths.default_db_path() == tmp_path / "x.db"
-    monkeypatch.delenv("DYNAPROMPT_DB")
-    p = paths.default_db_path()
-    assert p.name == "dynaprompt.db" and "dynaprompt-tui" in str(p)
 
 
 # -- messages -----------------------------------------------------------------------------------
