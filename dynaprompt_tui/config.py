@@ -27,8 +27,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -95,8 +95,7 @@ def local_zone_name() -> str:
     return "UTC"
 
 
-@dataclass(frozen=True)
-class Settings:
+class _Fields(NamedTuple):
     model: str = "gpt-4o-mini"
     api_key: str | None = None
     base_url: str | None = None
@@ -104,25 +103,40 @@ class Settings:
     system_prompt_file: Path | None = None
     system_prompt: str | None = None  # the user's own text, appended to the protocol prompt
     tools: str = "auto"
-    db_path: Path = field(default_factory=default_db_path)
-    tz: str = field(default_factory=local_zone_name)
+    db_path: Path = None  # type: ignore[assignment]  # None: the platform's data dir
+    tz: str = None  # type: ignore[assignment]  # None: the system's zone
     demo: bool = False
     bell: bool = True
-    keys: dict[str, str] = field(default_factory=dict)
-    guardrails: Guardrails = field(default_factory=Guardrails)
+    keys: Mapping[str, str] = MappingProxyType({})
+    guardrails: Guardrails = Guardrails()
     request_timeout: float = 60.0
     max_retries: int = 3
     config_path: Path | None = None  # the config file that was read, if any
     warnings: tuple[str, ...] = ()  # non-fatal problems to show (lenient loading, .env mode)
 
+
+class Settings(_Fields):
+    """Immutable; a changed copy is ``settings._replace(...)``. A NamedTuple, like the core's
+    models: a dataclass costs start-up several times as much to define."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Settings:
+        self = super().__new__(cls, *args, **kwargs)
+        if self.db_path is None or self.tz is None:  # the defaults that are looked up
+            self = self._replace(
+                db_path=default_db_path() if self.db_path is None else self.db_path,
+                tz=local_zone_name() if self.tz is None else self.tz,
+            )
+        return self
+
     def __repr__(self) -> str:
         parts = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "api_key":
+        for name, value in zip(self._fields, self, strict=True):
+            if name == "api_key":
                 parts.append(f"api_key={masked(value)!r}")
             else:
-                parts.append(f"{f.name}={value!r}")
+                parts.append(f"{name}={value!r}")
         return f"Settings({', '.join(parts)})"
 
     __str__ = __repr__
@@ -256,7 +270,7 @@ def _convert(name: str, v: Any, base: Path) -> Any:
     raise ConfigError(f"Unknown setting '{name}'")
 
 
-_SETTABLE = {f.name for f in fields(Settings) if f.name not in ("config_path", "warnings")}
+_SETTABLE = set(Settings._fields) - {"config_path", "warnings"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -364,7 +378,7 @@ def load_settings(
     if warn:
         problems.append(warn)
     s = Settings(**values, config_path=cfg_path if toml else None)
-    return replace(s, warnings=tuple(problems)) if problems else s
+    return s._replace(warnings=tuple(problems)) if problems else s
 
 
 def warn_if_env_readable(cwd: Path) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ class FakeSleep:
 
 def make(server_url: str, **over: Any) -> tuple[OpenAIChatClient, FakeSleep]:
     s = Settings(api_key=KEY, base_url=server_url, request_timeout=5.0, max_retries=3, tz="UTC")
-    s = replace(s, **over)
+    s = s._replace(**over)
     sleep = FakeSleep()
     return OpenAIChatClient(s, sleep=sleep, backoff_base=0.001), sleep
 

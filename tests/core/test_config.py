@@ -166,6 +166,30 @@ def test_key_never_in_repr_or_errors(tmp_path: Path, cfg: Path) -> None:
     assert KEY not in str(ei.value)
 
 
+def test_settings_look_up_what_is_not_given_and_stay_immutable(monkeypatch, tmp_path) -> None:
+    import dynaprompt_tui.config as config
+
+    monkeypatch.setattr(config, "local_zone_name", lambda: "Asia/Tokyo")
+    monkeypatch.setattr(config, "default_db_path", lambda: tmp_path / "d.db")
+    s = Settings(model="m")
+    assert (s.model, s.tz, s.db_path) == ("m", "Asia/Tokyo", tmp_path / "d.db")
+    given = Settings(tz="UTC", db_path=tmp_path / "x.db")
+    assert (given.tz, given.db_path) == ("UTC", tmp_path / "x.db")
+    changed = s._replace(bell=False)
+    assert isinstance(changed, Settings) and changed.bell is False and s.bell is True
+    assert changed.tz == "Asia/Tokyo" and changed.zone.key == "Asia/Tokyo"
+    with pytest.raises(AttributeError):
+        s.model = "other"  # type: ignore[misc]
+    assert dict(Settings().keys) == {} and Settings().guardrails == Guardrails()
+
+
+def test_the_default_database_is_in_the_platform_data_dir() -> None:
+    from dynaprompt_tui.config import default_db_path
+
+    p = default_db_path()
+    assert p.name == "dynaprompt.db" and "dynaprompt-tui" in str(p)
+
+
 def test_masked() -> None:
     assert masked(KEY) == "sk-…abcd"
     assert masked(None) == "(none)" and masked("") == "(none)"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -63,7 +62,7 @@ async def make(tmp_path, clock, openai_server):
             max_retries=1,
             request_timeout=5,
         )
-        settings = replace(settings, **kw)
+        settings = settings._replace(**kw)
         rec = Recorder()
         conv = Conversation.open(settings, clock=clock, listener=rec)
         made.append(conv)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -318,7 +317,7 @@ async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
 
 async def test_no_bell_when_disabled(build, settings, clock) -> None:
 
-    app = build(replace(settings, bell=False))
+    app = build(settings._replace(bell=False))
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot, "dps u in 1 minute\nquiet")
         clock.advance(61)
@@ -394,7 +393,7 @@ async def test_help_screen(app) -> None:
 
 async def test_keys_can_be_remapped(build, settings) -> None:
 
-    app = build(replace(settings, keys={"schedules": "ctrl+o", "help": "f2"}))
+    app = build(settings._replace(keys={"schedules": "ctrl+o", "help": "f2"}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o")
         assert isinstance(app.focused, ScheduleSidebar)
@@ -405,7 +404,7 @@ async def test_keys_can_be_remapped(build, settings) -> None:
 
 async def test_an_unknown_key_id_in_the_config_is_reported_not_ignored(build, settings) -> None:
 
-    app = build(replace(settings, keys={"schedules": "ctrl+o", "shedules.cancel": "k"}))
+    app = build(settings._replace(keys={"schedules": "ctrl+o", "shedules.cancel": "k"}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         warnings = [n for n in app._notifications if n.severity == "warning"]

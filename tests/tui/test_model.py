@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.widgets import Button
 
 from dynaprompt_tui.core.models import Role
@@ -15,8 +13,8 @@ FENCE = "Here you go:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nDon
 
 
 def online(settings, server):
-    return replace(
-        settings, demo=False, api_key="sk-test-123456", base_url=server.base_url, max_retries=0
+    return settings._replace(
+        demo=False, api_key="sk-test-123456", base_url=server.base_url, max_retries=0
     )
 
 

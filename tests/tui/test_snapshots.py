@@ -6,7 +6,6 @@ Update with `pytest tests/tui/test_snapshots.py --snapshot-update` and look at t
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 import pytest
 
@@ -73,8 +72,7 @@ def test_edit_dialog(snap_compare, app) -> None:
 
 
 def test_error_message(snap_compare, build, settings, openai_server) -> None:
-    online = replace(
-        settings,
+    online = settings._replace(
         demo=False,
         api_key="sk-test-123456",
         base_url=openai_server.base_url,
