@@ -63,13 +63,13 @@ def minimal() -> None:
 def app(db: str) -> None:
     # What the CLI does (dynaprompt_tui.__main__.main): settings, then `build_app`, the command's
     # own start-up. A configured OpenAI-compatible server, as a real user has; its client is
-    # built on first use.
+    # built on first use. No zone given: the system's is looked up, as for most users.
     from dynaprompt_tui.__main__ import build_app
     from dynaprompt_tui.config import load_settings
 
     here = Path(db).parent
     settings = load_settings(
-        {"db_path": db, "tz": "Europe/London", "base_url": "http://127.0.0.1:9/v1"},
+        {"db_path": db, "base_url": "http://127.0.0.1:9/v1"},
         env={"OPENAI_API_KEY": "bench-key"},
         cwd=here,
         config_path=here / "no-config.toml",

@@ -190,6 +190,42 @@ def test_the_default_database_is_in_the_platform_data_dir() -> None:
     assert p.name == "dynaprompt.db" and "dynaprompt-tui" in str(p)
 
 
+def _link(tmp_path: Path, target: str) -> Path:
+    link = tmp_path / "localtime"
+    link.symlink_to(tmp_path / target)
+    return link
+
+
+def test_local_zone_from_tz_then_the_localtime_link(tmp_path: Path, monkeypatch) -> None:
+    import tzlocal
+
+    from dynaprompt_tui.config import local_zone_name
+
+    asked: list[str] = []
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: asked.append("") or "Asia/Tokyo")
+    paris = _link(tmp_path, "usr/share/zoneinfo/Europe/Paris")
+    assert local_zone_name({"TZ": "America/New_York"}, paris) == "America/New_York"
+    assert local_zone_name({"TZ": ":Australia/Sydney"}, paris) == "Australia/Sydney"
+    assert local_zone_name({"TZ": "/usr/share/zoneinfo/Asia/Kolkata"}, paris) == "Asia/Kolkata"
+    # A TZ that names no zone (a POSIX rule, a typo) leaves it to /etc/localtime.
+    for tz in ("CET-1CEST,M3.5.0", "Mars/Olympus", "../etc/passwd", ""):
+        assert local_zone_name({"TZ": tz}, paris) == "Europe/Paris"
+    assert local_zone_name({}, paris) == "Europe/Paris"
+    posix = tmp_path / "p"
+    posix.mkdir()
+    assert local_zone_name({}, _link(posix, "zoneinfo/posix/Europe/Berlin")) == "Europe/Berlin"
+    assert not asked  # all of the above without tzlocal
+    # Not a link into a zoneinfo tree (a copied file, another layout): tzlocal decides.
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"TZif")
+    assert local_zone_name({}, plain) == "Asia/Tokyo" and len(asked) == 1
+    elsewhere = tmp_path / "e"
+    elsewhere.mkdir()
+    assert local_zone_name({}, _link(elsewhere, "etc/zone")) == "Asia/Tokyo"
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Not/AZone")
+    assert local_zone_name({}, plain) == "UTC"  # never a zone the app cannot load
+
+
 def test_masked() -> None:
     assert masked(KEY) == "sk-…abcd"
     assert masked(None) == "(none)" and masked("") == "(none)"
