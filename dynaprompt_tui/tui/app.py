@@ -182,9 +182,9 @@ class DynapromptApp(App[None]):
         )
         chat.loading_older = bool(self._older_at_start)  # on its way: no page fetch meanwhile
         yield chat
-        # Read the schedules now, so the sidebar is born with its final classes: toggling
-        # "-empty" after mounting would restyle it before the first frame. Only as many as
-        # it can show (and their counts); the rest right after the first frame.
+        # Read the schedules now, so the sidebar's first paint is its final one (not an
+        # empty hint repainted when they arrive). Only as many as it can show (and their
+        # counts); the rest right after the first frame.
         fits = self.size.height // SIDEBAR_ROW + 1
         pending = self._guard_sync(
             lambda: self.conversation.pending(limit=fits), "Loading schedules", []
