@@ -65,11 +65,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dynaprompt_tui.config import Settings  # noqa: E402
-from dynaprompt_tui.core.chat import Done, TextDelta  # noqa: E402
 from dynaprompt_tui.core.conversation import Conversation  # noqa: E402
+from dynaprompt_tui.core.llm.client import Done, TextDelta  # noqa: E402
 from dynaprompt_tui.core.models import Party, Role  # noqa: E402
-from dynaprompt_tui.core.rules import When  # noqa: E402
-from dynaprompt_tui.core.store import Store  # noqa: E402
+from dynaprompt_tui.core.scheduling.rules import When  # noqa: E402
+from dynaprompt_tui.core.storage.store import Store  # noqa: E402
 
 TZ = ZoneInfo("Europe/London")
 CHILD = Path(__file__).with_name("_first_frame.py")

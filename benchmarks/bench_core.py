@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dynaprompt_tui.core.clock import SystemClock
-from dynaprompt_tui.core.engine import Delivery, Engine
 from dynaprompt_tui.core.models import Party
-from dynaprompt_tui.core.rules import When
-from dynaprompt_tui.core.store import Store
+from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
+from dynaprompt_tui.core.scheduling.rules import When
+from dynaprompt_tui.core.storage.store import Store
 
 TZ = ZoneInfo("Europe/London")
 N_PENDING = 10_000
@@ -96,7 +96,7 @@ def bench_parse() -> None:
     source = now.astimezone(TZ).timetuple()
     base = per_second(lambda p: cal.parse(p, source), PHRASES)
     try:
-        from dynaprompt_tui.core.timeparse import parse_when
+        from dynaprompt_tui.core.timephrases.parse import parse_when
     except ImportError as e:
         report(
             "parse_when phrases/s",

@@ -98,7 +98,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _export(args: argparse.Namespace, settings) -> int:
-    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.core.conversation.facade import Conversation
 
     if not settings.db_path.exists():  # a mistyped --db must not export a new, empty chat
         _fail(f"no conversation at {settings.db_path} (check --db / DYNAPROMPT_DB)", 1)

@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from dynaprompt_tui.config import Settings  # noqa: E402
 from dynaprompt_tui.core import store as _store  # noqa: E402
-from dynaprompt_tui.core.chat import Done, TextDelta  # noqa: E402
 from dynaprompt_tui.core.clock import FakeClock  # noqa: E402
 from dynaprompt_tui.core.conversation import Conversation  # noqa: E402
+from dynaprompt_tui.core.llm.client import Done, TextDelta  # noqa: E402
 from dynaprompt_tui.tui.app import DynapromptApp, make_app  # noqa: E402
 
 START = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)  # London is on GMT in March: 10:15 local

@@ -102,7 +102,7 @@ def test_export_markdown_and_json(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     from dynaprompt_tui.core.models import Role
-    from dynaprompt_tui.core.store import Store
+    from dynaprompt_tui.core.storage.store import Store
 
     db = tmp_path / "chat.db"
     store = Store(db)

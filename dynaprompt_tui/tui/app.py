@@ -28,7 +28,7 @@ from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
     from dynaprompt_tui.core.clock import Clock
-    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.core.conversation.facade import Conversation
     from dynaprompt_tui.tui.screens.edit import ScheduleEdit
 
 PAGE = 50
@@ -561,7 +561,7 @@ def make_app(
 
             clock = SystemClock()
     if conversation is None:
-        from dynaprompt_tui.core.conversation import Conversation
+        from dynaprompt_tui.core.conversation.facade import Conversation
 
         conversation = Conversation.open(settings, clock=clock, chat_client=chat_client)
     return DynapromptApp(settings, conversation, clock=clock, start_engine=start_engine)

@@ -10,8 +10,8 @@ import pytest
 
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.models import Party
-from dynaprompt_tui.core.rules import When
-from dynaprompt_tui.core.store import Store
+from dynaprompt_tui.core.scheduling.rules import When
+from dynaprompt_tui.core.storage.store import Store
 
 T0 = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")

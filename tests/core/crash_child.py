@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from dynaprompt_tui.core.clock import FakeClock
-from dynaprompt_tui.core.engine import Engine
-from dynaprompt_tui.core.store import Store, default_owner
+from dynaprompt_tui.core.scheduling.engine import Engine
+from dynaprompt_tui.core.storage.store import Store, default_owner
 
 
 def race(store: Store, now: datetime, go: Path) -> None:

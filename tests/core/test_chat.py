@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from dynaprompt_tui.config import Settings
-from dynaprompt_tui.core.chat import (
+from dynaprompt_tui.core.llm.client import (
     ChatError,
     Done,
     OpenAIChatClient,
@@ -20,8 +20,8 @@ from dynaprompt_tui.core.chat import (
     ToolCall,
     make_chat_client,
 )
-from dynaprompt_tui.core.demo import DemoChatClient
-from dynaprompt_tui.core.prompting import TOOLS
+from dynaprompt_tui.core.llm.demo import DemoChatClient
+from dynaprompt_tui.core.llm.prompt import TOOLS
 from tests.openai_server import OpenAIServer
 
 MSGS = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi there"}]
@@ -61,8 +61,8 @@ def closed_port() -> int:
 
 def test_import_does_not_load_openai() -> None:
     code = (
-        "import sys; import dynaprompt_tui.core.chat, dynaprompt_tui.config, "
-        "dynaprompt_tui.core.demo, dynaprompt_tui.core.prompting; "
+        "import sys; import dynaprompt_tui.core.llm.client, dynaprompt_tui.config, "
+        "dynaprompt_tui.core.llm.demo, dynaprompt_tui.core.llm.prompt; "
         "sys.exit(1 if 'openai' in sys.modules else 0)"
     )
     root = Path(__file__).resolve().parents[2]

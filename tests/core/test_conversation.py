@@ -11,7 +11,7 @@ import pytest
 from dynaprompt_tui.config import Guardrails, Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
-from dynaprompt_tui.core.instructions import parse_message
+from dynaprompt_tui.core.conversation.instructions import parse_message
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
 
 T0 = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)  # a Thursday, 10:15 in London

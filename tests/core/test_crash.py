@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from dynaprompt_tui.core.clock import FakeClock
-from dynaprompt_tui.core.engine import Engine
-from dynaprompt_tui.core.store import Store
+from dynaprompt_tui.core.scheduling.engine import Engine
+from dynaprompt_tui.core.storage.store import Store
 
 from .conftest import T0, add, once
 

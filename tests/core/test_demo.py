@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynaprompt_tui.core.chat import ChatClient, Done, TextDelta
-from dynaprompt_tui.core.demo import HELP, DemoChatClient, reply_for
-from dynaprompt_tui.core.instructions import (
+from dynaprompt_tui.core.conversation.instructions import (
     CancelInstruction,
     ListInstruction,
     ScheduleInstruction,
     parse_message,
 )
+from dynaprompt_tui.core.llm.client import ChatClient, Done, TextDelta
+from dynaprompt_tui.core.llm.demo import HELP, DemoChatClient, reply_for
 from dynaprompt_tui.core.models import Party
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dynaprompt_tui.core.clock import FakeClock
-from dynaprompt_tui.core.engine import Delivery, Engine
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
-from dynaprompt_tui.core.rules import When
-from dynaprompt_tui.core.store import Store
+from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
+from dynaprompt_tui.core.scheduling.rules import When
+from dynaprompt_tui.core.storage.store import Store
 
 from .conftest import LONDON, T0, add, once, settle
 

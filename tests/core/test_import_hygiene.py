@@ -8,7 +8,9 @@ import pytest
 
 import dynaprompt_tui.core as core
 
-CORE_MODULES = sorted(f"dynaprompt_tui.core.{m.name}" for m in pkgutil.iter_modules(core.__path__))
+CORE_MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(core.__path__, "dynaprompt_tui.core.") if not m.ispkg
+)
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
@@ -23,4 +25,4 @@ def test_core_module_does_not_import_textual(module):
 
 
 def test_there_are_core_modules():
-    assert "dynaprompt_tui.core.instructions" in CORE_MODULES
+    assert "dynaprompt_tui.core.conversation.instructions" in CORE_MODULES

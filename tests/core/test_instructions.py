@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dynaprompt_tui.core.instructions import (
+from dynaprompt_tui.core.conversation.instructions import (
     CancelInstruction,
     EmptyPromptError,
     InvalidInstruction,

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynaprompt_tui.core import phrases_fallback
-from dynaprompt_tui.core.phrases_fallback import fallback_once
-from dynaprompt_tui.core.phrases_grammar import Grammar
-from dynaprompt_tui.core.phrases_lexicon import tokenize
-from dynaprompt_tui.core.timeparse import TimePhraseError, parse_when
+from dynaprompt_tui.core.timephrases import fallback as phrases_fallback
+from dynaprompt_tui.core.timephrases.fallback import fallback_once
+from dynaprompt_tui.core.timephrases.grammar import Grammar
+from dynaprompt_tui.core.timephrases.lexicon import tokenize
+from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
 LON = ZoneInfo("Europe/London")
 NY = ZoneInfo("America/New_York")
@@ -198,7 +198,7 @@ def test_parsedatetime_is_not_imported_for_grammar_phrases() -> None:
     code = (
         "import sys\n"
         "from datetime import datetime\nfrom zoneinfo import ZoneInfo\n"
-        "from dynaprompt_tui.core.timeparse import parse_when\n"
+        "from dynaprompt_tui.core.timephrases.parse import parse_when\n"
         "now = datetime(2026, 3, 5, 10, 15, tzinfo=ZoneInfo('Europe/London'))\n"
         "for p in ('tomorrow at 9am', 'every day at 8', 'in 2 hours', '15/03'):\n"
         "    parse_when(p, now)\n"

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dynaprompt_tui.core.llm.prompt import TOOL_NAMES, TOOLS, build_system_prompt
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
-from dynaprompt_tui.core.prompting import TOOL_NAMES, TOOLS, build_system_prompt
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 5, 10, 15, tzinfo=PARIS)  # a Thursday

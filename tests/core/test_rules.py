@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dynaprompt_tui.core.rules import When, first_instant, resolve_wall
+from dynaprompt_tui.core.scheduling.rules import When, first_instant, resolve_wall
 
 LON = ZoneInfo("Europe/London")
 NY = ZoneInfo("America/New_York")

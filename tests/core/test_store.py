@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
-from dynaprompt_tui.core.rules import When
-from dynaprompt_tui.core.store import (
+from dynaprompt_tui.core.scheduling.rules import When
+from dynaprompt_tui.core.storage.store import (
     SCHEMA_VERSION,
     ClaimLostError,
     Store,
@@ -163,7 +163,7 @@ def test_unknown_and_ambiguous_ids(store, monkeypatch):
         store.get_schedule("%")  # LIKE wildcards are not ids
     # Force two ids sharing a prefix to check ambiguity.
     ids = iter(["ab12", "ab34"])
-    monkeypatch.setattr("dynaprompt_tui.core.store._random_hex", lambda n: next(ids))
+    monkeypatch.setattr("dynaprompt_tui.core.storage.store._random_hex", lambda n: next(ids))
     add(store, once(T0, H), now=T0)
     add(store, once(T0, H), now=T0)
     with pytest.raises(UnknownScheduleError, match="more than one"):
@@ -173,7 +173,7 @@ def test_unknown_and_ambiguous_ids(store, monkeypatch):
 
 def test_id_collision_gets_longer(store, monkeypatch):
     seq = iter(["beef", "beef", "beefca"])
-    monkeypatch.setattr("dynaprompt_tui.core.store._random_hex", lambda n: next(seq))
+    monkeypatch.setattr("dynaprompt_tui.core.storage.store._random_hex", lambda n: next(seq))
     a = add(store, once(T0, H), now=T0)
     b = add(store, once(T0, H), now=T0)
     assert a.id == "beef" and b.id == "beefc"

@@ -440,7 +440,7 @@ async def test_command_palette_new_schedule(app) -> None:
 
 async def test_older_messages_load_at_the_top(build, settings, clock) -> None:
     from dynaprompt_tui.core.conversation import Conversation
-    from dynaprompt_tui.core.demo import DemoChatClient
+    from dynaprompt_tui.core.llm.demo import DemoChatClient
 
     conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())
     for n in range(120):
@@ -462,7 +462,7 @@ async def test_older_messages_load_at_the_top(build, settings, clock) -> None:
 
 async def test_new_text_does_not_yank_a_reader(build, settings, clock) -> None:
     from dynaprompt_tui.core.conversation import Conversation
-    from dynaprompt_tui.core.demo import DemoChatClient
+    from dynaprompt_tui.core.llm.demo import DemoChatClient
 
     conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())
     for n in range(40):
@@ -636,7 +636,7 @@ async def test_double_click_edits_a_schedule(app) -> None:
 
 async def test_history_is_painted_plain_then_rendered_as_markdown(build, settings, clock) -> None:
     from dynaprompt_tui.core.conversation import Conversation
-    from dynaprompt_tui.core.demo import DemoChatClient
+    from dynaprompt_tui.core.llm.demo import DemoChatClient
     from dynaprompt_tui.tui.widgets.message import PlainMessage
 
     conversation = Conversation.open(settings, clock=clock, chat_client=DemoChatClient())

@@ -3,8 +3,8 @@ and their ends ("until Friday", "3 times", "for 2 weeks")."""
 
 from __future__ import annotations
 
-from .phrases_cursor import UNIT_SMALL, Cursor, err
-from .phrases_lexicon import (
+from dynaprompt_tui.core.timephrases.cursor import UNIT_SMALL, Cursor, err
+from dynaprompt_tui.core.timephrases.lexicon import (
     MONTHS,
     NUMBER_WORDS,
     PARTS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .phrases_lexicon import (
+from dynaprompt_tui.core.timephrases.lexicon import (
     NUMBER_WORDS,
     ORDINAL_WORDS,
     UNITS,

@@ -8,8 +8,8 @@ skipped, so a phrase is either fully understood or rejected.
 
 from __future__ import annotations
 
-from .phrases_cursor import Spec, err
-from .phrases_lexicon import (
+from dynaprompt_tui.core.timephrases.cursor import Spec, err
+from dynaprompt_tui.core.timephrases.lexicon import (
     EXAMPLES,
     MONTHS,
     PARTS,
@@ -19,7 +19,7 @@ from .phrases_lexicon import (
     Clock,
     TimePhraseError,
 )
-from .phrases_repeats import RepeatRules
+from dynaprompt_tui.core.timephrases.repeats import RepeatRules
 
 __all__ = ["Grammar", "Spec"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Party
+from dynaprompt_tui.core.models import Party
 
 _START = re.compile(r"^[ \t]*(dps|dpd|dpl)(?=\s|$)", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")

@@ -109,7 +109,7 @@ class OpenAIChatClient:
         backoff_max: float = 20.0,
         retry_after_max: float = 60.0,
     ) -> None:
-        import openai  # lazy: keeps `import dynaprompt_tui.core.chat` cheap
+        import openai  # lazy: keeps `import dynaprompt_tui.core.llm.client` cheap
 
         self._openai = openai
         self.settings = settings
@@ -345,7 +345,7 @@ def _short(exc: BaseException) -> str:
 def make_chat_client(settings: Settings) -> ChatClient:
     """The demo bot when there is no key and no server (or ``--demo``), else the OpenAI client."""
     if settings.demo:
-        from dynaprompt_tui.core.demo import DemoChatClient
+        from dynaprompt_tui.core.llm.demo import DemoChatClient
 
         return DemoChatClient()
     return OpenAIChatClient(settings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from .rules import When
+from dynaprompt_tui.core.scheduling.rules import When
 
 
 def check_bot_schedule(

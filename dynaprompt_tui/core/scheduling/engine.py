@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .clock import Clock
-from .models import Fire, Message, Schedule
-from .store import ClaimLostError, Store, default_owner
+from dynaprompt_tui.core.clock import Clock
+from dynaprompt_tui.core.models import Fire, Message, Schedule
+from dynaprompt_tui.core.storage.store import ClaimLostError, Store, default_owner
 
 log = logging.getLogger(__name__)
 

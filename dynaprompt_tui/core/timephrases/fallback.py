@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import parsedatetime
 
-from .phrases_lexicon import MONTHS, UNITS, WEEKDAYS, TimePhraseError
-from .phrases_resolve import MAX_YEARS_AHEAD, fmt_at
-from .rules import When, first_instant
+from dynaprompt_tui.core.scheduling.rules import When, first_instant
+from dynaprompt_tui.core.timephrases.lexicon import MONTHS, UNITS, WEEKDAYS, TimePhraseError
+from dynaprompt_tui.core.timephrases.resolve import MAX_YEARS_AHEAD, fmt_at
 
 __all__ = ["fallback_once"]
 

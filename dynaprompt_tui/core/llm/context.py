@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .formatting import party_by, when_abs
-from .models import Message, Party, Role
+from dynaprompt_tui.core.formatting import party_by, when_abs
+from dynaprompt_tui.core.models import Message, Party, Role
 
 # Enough context for a chat, bounded so a long history never makes every call slow and costly.
 MAX_MESSAGES = 40

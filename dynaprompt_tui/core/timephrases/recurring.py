@@ -6,10 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .phrases_cursor import UNIT_SMALL, Spec
-from .phrases_lexicon import MONTH_ABBR, UNIT_SECONDS, WEEKDAY_NAMES, TimePhraseError
-from .phrases_resolve import HMS, fmt_hms, spec_date, times_of
-from .rules import When, first_instant
+from dynaprompt_tui.core.scheduling.rules import When, first_instant
+from dynaprompt_tui.core.timephrases.cursor import UNIT_SMALL, Spec
+from dynaprompt_tui.core.timephrases.lexicon import (
+    MONTH_ABBR,
+    UNIT_SECONDS,
+    WEEKDAY_NAMES,
+    TimePhraseError,
+)
+from dynaprompt_tui.core.timephrases.resolve import HMS, fmt_hms, spec_date, times_of
 
 # -- recurring ----------------------------------------------------------------------------------
 

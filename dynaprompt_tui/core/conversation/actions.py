@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import formatting as fmt
-from .guardrails import check_bot_schedule
-from .instructions import (
+from dynaprompt_tui.core import formatting as fmt
+from dynaprompt_tui.core.conversation.instructions import (
     BadTimeError,
     CancelInstruction,
     Instruction,
@@ -18,13 +17,14 @@ from .instructions import (
     ScheduleInstruction,
     UnknownIdError,
 )
-from .models import Message, Party, Schedule, ScheduleState
-from .store import StoreError, UnknownScheduleError
-from .timeparse import TimePhraseError, parse_when
+from dynaprompt_tui.core.models import Message, Party, Schedule, ScheduleState
+from dynaprompt_tui.core.scheduling.guardrails import check_bot_schedule
+from dynaprompt_tui.core.storage.store import StoreError, UnknownScheduleError
+from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
 if TYPE_CHECKING:
-    from .conversation import Conversation
-    from .drafts import Preview
+    from dynaprompt_tui.core.conversation.drafts import Preview
+    from dynaprompt_tui.core.conversation.facade import Conversation
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class Actions:
         )
 
     def preview_cancel(self, ins: CancelInstruction) -> Preview:
-        from .drafts import Preview
+        from dynaprompt_tui.core.conversation.drafts import Preview
 
         if ins.all:
             n = len(self.c.pending())

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .models import Fire, Message, Party, Role, Schedule, ScheduleState
-from .paths import ensure_private_dir, ensure_private_file
+from dynaprompt_tui.core.models import Fire, Message, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.storage.paths import ensure_private_dir, ensure_private_file
 
 if TYPE_CHECKING:
-    from .rules import When  # loaded where a rule is read: reading schedules needs none
+    from dynaprompt_tui.core.scheduling.rules import (
+        When,  # loaded where a rule is read: reading schedules needs none
+    )
 
 MAX_FAILURES = 3  # consecutive failed deliveries that pause a schedule
 BUSY_TIMEOUT_MS = 5000
@@ -514,7 +516,7 @@ class Store:
 
     @staticmethod
     def _when(s: Schedule) -> When:
-        from .rules import When
+        from dynaprompt_tui.core.scheduling.rules import When
 
         return When.from_dict(s.rule, ZoneInfo(s.tz))
 

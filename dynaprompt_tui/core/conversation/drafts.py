@@ -6,18 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import formatting as fmt
-from .instructions import (
+from dynaprompt_tui.core import formatting as fmt
+from dynaprompt_tui.core.conversation.instructions import (
     CancelInstruction,
     InvalidInstruction,
     ListInstruction,
     ScheduleInstruction,
     parse_message,
 )
-from .timeparse import TimePhraseError, parse_when
+from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
 if TYPE_CHECKING:
-    from .conversation import Conversation
+    from dynaprompt_tui.core.conversation.facade import Conversation
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .phrases_cursor import UNIT_SMALL, Spec
-from .phrases_lexicon import (
+from dynaprompt_tui.core.scheduling.rules import first_instant
+from dynaprompt_tui.core.timephrases.cursor import UNIT_SMALL, Spec
+from dynaprompt_tui.core.timephrases.lexicon import (
     DAY_ABBR,
     EXAMPLES,
     MONTH_ABBR,
@@ -20,7 +21,6 @@ from .phrases_lexicon import (
     Clock,
     TimePhraseError,
 )
-from .rules import first_instant
 
 HMS = tuple[int, int, int]
 MAX_YEARS_AHEAD = 50

@@ -11,11 +11,8 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import history
-from .actions import ActionResult
-from .chat import ChatError, Done, TextDelta, ToolCall
-from .guardrails import check_bot_turn, check_daily_calls
-from .instructions import (
+from dynaprompt_tui.core.conversation.actions import ActionResult
+from dynaprompt_tui.core.conversation.instructions import (
     CancelInstruction,
     Instruction,
     InvalidInstruction,
@@ -23,11 +20,14 @@ from .instructions import (
     VisibleStream,
     parse_message,
 )
-from .models import Message, Party, Role
-from .prompting import TOOLS, build_system_prompt
+from dynaprompt_tui.core.llm import context as history
+from dynaprompt_tui.core.llm.client import ChatError, Done, TextDelta, ToolCall
+from dynaprompt_tui.core.llm.prompt import TOOLS, build_system_prompt
+from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.core.scheduling.guardrails import check_bot_turn, check_daily_calls
 
 if TYPE_CHECKING:
-    from .conversation import Conversation
+    from dynaprompt_tui.core.conversation.facade import Conversation
 
 log = logging.getLogger(__name__)
 

@@ -17,20 +17,20 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from . import formatting as fmt
-from .clock import Clock, SystemClock
-from .models import Message, Party, Role, Schedule, ScheduleState
-from .store import Store, StoreError
+from dynaprompt_tui.core import formatting as fmt
+from dynaprompt_tui.core.clock import Clock, SystemClock
+from dynaprompt_tui.core.models import Message, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.storage.store import Store, StoreError
 
 # The instruction and time-phrase parsers, `Actions` and `Turns` are imported where they are
 # first used: the app's first frame needs none of them (~25 ms of imports at start-up).
 if TYPE_CHECKING:
-    from ..config import Settings
-    from .actions import Actions
-    from .chat import ChatClient
-    from .drafts import EditCheck, Preview
-    from .engine import Delivery, Engine
-    from .turns import Turns
+    from dynaprompt_tui.config import Settings
+    from dynaprompt_tui.core.conversation.actions import Actions
+    from dynaprompt_tui.core.conversation.drafts import EditCheck, Preview
+    from dynaprompt_tui.core.conversation.turns import Turns
+    from dynaprompt_tui.core.llm.client import ChatClient
+    from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class _LazyClient:
 
     def _get(self) -> Any:
         if self._client is None:
-            from .chat import OpenAIChatClient
+            from dynaprompt_tui.core.llm.client import OpenAIChatClient
 
             self._client = OpenAIChatClient(self._settings)
         return self._client
@@ -123,7 +123,7 @@ class Conversation:
     ) -> Conversation:
         if chat_client is None:
             if settings.demo:
-                from .demo import DemoChatClient
+                from dynaprompt_tui.core.llm.demo import DemoChatClient
 
                 chat_client = DemoChatClient()
             else:
@@ -133,19 +133,19 @@ class Conversation:
     @cached_property
     def engine(self) -> Engine:
         """The scheduler; built on first use (the app starts it after its first frame)."""
-        from .engine import Engine
+        from dynaprompt_tui.core.scheduling.engine import Engine
 
         return Engine(self.store, self.clock, self._on_delivery)
 
     @cached_property
     def actions(self) -> Actions:
-        from .actions import Actions
+        from dynaprompt_tui.core.conversation.actions import Actions
 
         return Actions(self)
 
     @cached_property
     def turns(self) -> Turns:
-        from .turns import Turns
+        from dynaprompt_tui.core.conversation.turns import Turns
 
         return Turns(self)
 
@@ -213,7 +213,7 @@ class Conversation:
         """The user sends text: store it, carry out its instructions, let the bot answer."""
         if not text.strip():
             return
-        from .instructions import parse_message
+        from dynaprompt_tui.core.conversation.instructions import parse_message
 
         self.add(Role.USER, text)
         self.turns.user_spoke()
@@ -271,18 +271,18 @@ class Conversation:
 
     def preview(self, text: str) -> list[Preview]:
         """What sending this draft would schedule, cancel or list; cheap enough per keystroke."""
-        from .drafts import preview
+        from dynaprompt_tui.core.conversation.drafts import preview
 
         return preview(self, text)
 
     def check_edit(self, time_prompt: str, prompt: str) -> EditCheck:
         """Whether the edit dialog's time prompt and message would make a valid schedule."""
-        from .drafts import check_edit
+        from dynaprompt_tui.core.conversation.drafts import check_edit
 
         return check_edit(self, time_prompt, prompt)
 
     async def create(self, *, recipient: Party, time_prompt: str, prompt: str) -> Schedule:
-        from .instructions import ScheduleInstruction
+        from dynaprompt_tui.core.conversation.instructions import ScheduleInstruction
 
         result = self.actions.schedule(
             ScheduleInstruction(
@@ -302,7 +302,7 @@ class Conversation:
         current = self.store.get_schedule(schedule_id)
         when = None
         if time_prompt.strip() != current.time_prompt:
-            from .timeparse import parse_when
+            from dynaprompt_tui.core.timephrases.parse import parse_when
 
             when = parse_when(time_prompt, self.now())
         s = self.store.edit(
