@@ -61,10 +61,10 @@ def minimal() -> None:
 
 
 def app(db: str) -> None:
-    # What the CLI does (dynaprompt_tui.__main__.main): settings, then `build_app`, the command's
+    # What the CLI does (dynaprompt_tui.cli.main): settings, then `build_app`, the command's
     # own start-up. A configured OpenAI-compatible server, as a real user has; its client is
     # built on first use. No zone given: the system's is looked up, as for most users.
-    from dynaprompt_tui.__main__ import build_app
+    from dynaprompt_tui.cli.main import build_app
     from dynaprompt_tui.config import load_settings
 
     here = Path(db).parent

@@ -29,7 +29,7 @@ def run(*args: str, tmp_path: Path, code: str | None = None) -> subprocess.Compl
 
 NO_HEAVY_IMPORTS = """
 import sys
-from dynaprompt_tui.__main__ import main
+from dynaprompt_tui.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit:
@@ -128,7 +128,7 @@ def test_export_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) 
 
 
 def test_model_flags_reach_the_settings(tmp_path: Path) -> None:
-    from dynaprompt_tui.__main__ import _settings, build_parser
+    from dynaprompt_tui.cli.main import _settings, build_parser
 
     args = build_parser().parse_args(
         ["--db", str(tmp_path / "c.db"), "--temperature", "0.3", "--tools", "off", "--tz", "UTC"]

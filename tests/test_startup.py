@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from dynaprompt_tui import startup
+from dynaprompt_tui.cli import startup
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,7 @@ def test_the_app_resumes_collection_after_its_first_frame(tmp_path):
     import asyncio
 
     from dynaprompt_tui.config import load_settings
-    from dynaprompt_tui.tui.app import make_app
+    from dynaprompt_tui.cli.main import build_app  # the app as the command starts it
 
     settings = load_settings(
         {"db_path": str(tmp_path / "d.db"), "tz": "UTC", "demo": True},
@@ -44,8 +44,8 @@ def test_the_app_resumes_collection_after_its_first_frame(tmp_path):
         cwd=tmp_path,
         config_path=tmp_path / "none.toml",
     )
-    startup.pause()
-    app = make_app(settings)
+    app = build_app(settings)  # pauses the collector
+    assert not gc.isenabled()
 
     async def run() -> None:
         async with app.run_test() as pilot:

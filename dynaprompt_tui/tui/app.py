@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
-from dynaprompt_tui import startup
 from dynaprompt_tui.core.models import Message, Role, Schedule, ScheduleState
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.commands import DynapromptCommands
@@ -136,8 +135,10 @@ class DynapromptApp(App[None]):
         *,
         clock: Clock,
         start_engine: bool = True,
+        on_first_frame: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
+        self.on_first_frame = on_first_frame
         self.settings = settings
         self.conversation = conversation
         self.clock = clock
@@ -233,7 +234,8 @@ class DynapromptApp(App[None]):
         rest, self._older_at_start = self._older_at_start, []
 
         async def after_first_frame() -> None:
-            startup.resume()
+            if self.on_first_frame is not None:
+                self.on_first_frame()
             # Due and overdue schedules fire into a chat the user can already see.
             if self.start_engine:
                 await self._guard(self.conversation.start(), "Starting the scheduler")
@@ -547,6 +549,7 @@ def make_app(
     clock: Clock | None = None,
     chat_client: Any = None,
     start_engine: bool = True,
+    on_first_frame: Callable[[], object] | None = None,
 ) -> DynapromptApp:
     """Build the app; the CLI, the tests, the docs screenshots and the benchmark all use this.
 
@@ -564,7 +567,13 @@ def make_app(
         from dynaprompt_tui.core.conversation.facade import Conversation
 
         conversation = Conversation.open(settings, clock=clock, chat_client=chat_client)
-    return DynapromptApp(settings, conversation, clock=clock, start_engine=start_engine)
+    return DynapromptApp(
+        settings,
+        conversation,
+        clock=clock,
+        start_engine=start_engine,
+        on_first_frame=on_first_frame,
+    )
 
 
 __all__ = ["KEYS", "DynapromptApp", "make_app"]
