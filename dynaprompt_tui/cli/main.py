@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace):
+def _settings(args: argparse.Namespace) -> Settings:
     from dynaprompt_tui.config import load_settings
 
     cli = {
@@ -97,8 +97,8 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-def _export(args: argparse.Namespace, settings) -> int:
-    from dynaprompt_tui.core.conversation.facade import Conversation
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.core.conversation import Conversation
 
     if not settings.db_path.exists():  # a mistyped --db must not export a new, empty chat
         _fail(f"no conversation at {settings.db_path} (check --db / DYNAPROMPT_DB)", 1)

@@ -1,0 +1,42 @@
+"""Every import the package makes inside a function instead of at the top of a module, and why.
+
+An import at the top of a module runs at start-up; a few are kept for the moment they are first
+needed, because the user would wait for them before seeing anything. This is the one list of
+them: tests/test_architecture.py fails when a function-level import names a module missing here,
+when an entry is no longer imported that way, and when the app's first frame (or `--help`) has
+loaded a module that is listed as kept off it.
+"""
+
+# Kept off the app's first frame: loaded after it (warm-up), or on first use.
+OFF_FIRST_FRAME: dict[str, str] = {
+    "openai": "the SDK costs ~0.5 s to import; the first model call loads it",
+    "croniter": "~20 ms; recurring rules are read only when a schedule is created or fires",
+    "parsedatetime": "the time-phrase fallback, for shapes our grammar does not know",
+    "tomllib": "~17 ms; imported only when a config file exists",
+    "dotenv": "imported only when a .env file exists",
+    "tzlocal": "asked only when neither TZ nor /etc/localtime names the zone",
+    "dynaprompt_tui.core.scheduling.engine": "started after the first frame",
+    "dynaprompt_tui.core.conversation.actions": "dps/dpd/dpl handling: loaded with the parsers",
+    "dynaprompt_tui.core.conversation.turns": "the model turn: loaded by the warm-up",
+    "dynaprompt_tui.core.conversation.drafts": "the composer's live preview: on the first keystroke",
+    "dynaprompt_tui.core.conversation.instructions": "the instruction parser: on first send",
+    "dynaprompt_tui.core.timephrases": "the time-phrase grammar: on first send or preview",
+    "dynaprompt_tui.core.llm.demo": "the offline demo bot: only without an API key",
+    "dynaprompt_tui.core.llm.client": "the OpenAI client wrapper: on the first model call",
+    "dynaprompt_tui.tui.screens.confirm": "a dialog: on first use",
+    "dynaprompt_tui.tui.screens.edit": "a dialog: on first use",
+    "dynaprompt_tui.tui.screens.help": "the help screen (Markdown): on first use",
+    "dynaprompt_tui.tui.widgets.bot_message": "Markdown bot messages: rendered after the first frame",
+    "dynaprompt_tui.tui.widgets.button_message": "approval/retry cards: when the first one is shown",
+    "dynaprompt_tui.tui.widgets.draft_preview": "the preview line: on the first draft with dps",
+}
+
+# Kept off the command line's own start-up: `--help`, `--version` and the subcommands answer
+# without loading the UI (these are all loaded by the app itself).
+OFF_COMMAND_LINE: dict[str, str] = {
+    "dynaprompt_tui.config": "settings are read once the arguments are understood",
+    "dynaprompt_tui.tui": "Textual (~0.2 s) only when the app runs",
+    "dynaprompt_tui.core.conversation": "the core only for the command that needs it",
+    "dynaprompt_tui.cli.startup": "the GC pause belongs to starting the app",
+    "platformdirs": "asked only when no database or config path is given (Textual loads it too)",
+}
