@@ -18,7 +18,7 @@ OFF_FIRST_FRAME: dict[str, str] = {
     "dynaprompt_tui.core.scheduling.engine": "started after the first frame",
     "dynaprompt_tui.core.conversation.actions": "dps/dpd/dpl handling: loaded with the parsers",
     "dynaprompt_tui.core.conversation.turns": "the model turn: loaded by the warm-up",
-    "dynaprompt_tui.core.conversation.drafts": "the composer's live preview: on the first keystroke",
+    "dynaprompt_tui.core.conversation.drafts": "the live preview: on the first keystroke",
     "dynaprompt_tui.core.conversation.instructions": "the instruction parser: on first send",
     "dynaprompt_tui.core.timephrases": "the time-phrase grammar: on first send or preview",
     "dynaprompt_tui.core.llm.demo": "the offline demo bot: only without an API key",
@@ -26,8 +26,8 @@ OFF_FIRST_FRAME: dict[str, str] = {
     "dynaprompt_tui.tui.screens.confirm": "a dialog: on first use",
     "dynaprompt_tui.tui.screens.edit": "a dialog: on first use",
     "dynaprompt_tui.tui.screens.help": "the help screen (Markdown): on first use",
-    "dynaprompt_tui.tui.widgets.bot_message": "Markdown bot messages: rendered after the first frame",
-    "dynaprompt_tui.tui.widgets.button_message": "approval/retry cards: when the first one is shown",
+    "dynaprompt_tui.tui.widgets.bot_message": "Markdown replies: after the first frame",
+    "dynaprompt_tui.tui.widgets.button_message": "approval/retry cards: on the first one",
     "dynaprompt_tui.tui.widgets.draft_preview": "the preview line: on the first draft with dps",
 }
 
