@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dynaprompt_tui.core.timephrases import TimePhraseError, parse_when
 from dynaprompt_tui.core.timephrases import fallback as phrases_fallback
 from dynaprompt_tui.core.timephrases.fallback import fallback_once
 from dynaprompt_tui.core.timephrases.grammar import Grammar
 from dynaprompt_tui.core.timephrases.lexicon import tokenize
-from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
 LON = ZoneInfo("Europe/London")
 NY = ZoneInfo("America/New_York")

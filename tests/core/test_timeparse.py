@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynaprompt_tui.core.timephrases.parse import TimePhraseError, When, parse_when
+from dynaprompt_tui.core.timephrases import TimePhraseError, When, parse_when
 
 LON = "Europe/London"
 NY = "America/New_York"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dynaprompt_tui.core.timephrases.parse import TimePhraseError, When, parse_when
+from dynaprompt_tui.core.timephrases import TimePhraseError, When, parse_when
 
 # CI clones the repo with ../shared beside it; DYNAPROMPT_SHARED points elsewhere if needed.
 _ROOT = Path(__file__).resolve().parents[2]

@@ -1,8 +1,16 @@
 """Time phrases -> `When`: the parser behind `parse_when("every weekday at 9", now)`.
 
-`lexicon` tokenizes, `cursor`/`grammar`/`repeats` read the words into slots, `resolve` and
-`recurring` turn the slots into a one-off instant or a recurring rule, `fallback` asks
-parsedatetime (strictly) about shapes the grammar does not know, and `parse` assembles them.
+Read in this order; each module imports only those above it:
+  lexicon    word tables, the tokenizer and `TimePhraseError`
+  spec       `Spec`, the slots a phrase fills ("every Monday at 9": a weekly rule, Monday, 9:00)
+  cursor     `Cursor`, a reading position in the tokens with the spec being filled
+  moments    grammar rules for moments: "in 2 hours", "tomorrow", "15 March", "at 9am", "evening"
+  repeats    grammar rules for repeats: "every ...", "daily", "the 1st of every month", the ends
+  grammar    `Grammar`: tries the rules at each position until every token is accounted for
+  resolve    a spec -> a one-off instant against `now` (times of day, dates, wording)
+  recurring  a spec -> a repeating rule (cron, elapsed interval or every N days)
+  fallback   parsedatetime, strictly, for one-offs the grammar does not know (loaded on demand)
+  parse      `parse_when`: the zone, the steps above, and the ends ("until", "N times")
 """
 
 from dynaprompt_tui.core.scheduling.rules import When

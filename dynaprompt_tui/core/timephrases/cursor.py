@@ -1,60 +1,32 @@
-"""The cursor over a phrase's tokens, and `Spec`, the slots the grammar fills.
+"""`Cursor`: a reading position in a phrase's tokens, with the `Spec` being filled from them.
 
-`Cursor` holds the token helpers and the slot setters shared by the rule sets in
-`phrases_grammar` (days, dates, times) and `phrases_repeats` (every ..., monthly, ends).
+The grammar rules (`moments`, `repeats`) each take a cursor, look at the tokens ahead with its
+helpers, and on a match move it past them and fill its spec.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from dynaprompt_tui.core.timephrases.lexicon import (
     NUMBER_WORDS,
     ORDINAL_WORDS,
     UNITS,
-    Clock,
     TimePhraseError,
     Tok,
 )
-
-
-@dataclass
-class Spec:
-    rel: list[tuple[int, str]] = field(default_factory=list)  # "in ..." amounts
-    day_offset: int | None = None  # today 0, tomorrow 1, day after tomorrow 2
-    day_word: str = ""
-    part: str | None = None  # morning / afternoon / evening / night
-    times: list[Clock] = field(default_factory=list)
-    midnight: bool = False
-    weekdays: list[int] = field(default_factory=list)
-    weekday_mod: str | None = None  # "next" / "this"
-    date: tuple[int | None, int, int] | None = None  # (year, month, day)
-    numeric: tuple[int, int] | None = None  # "15/03": order depends on the zone
-    date_explicit: bool = False  # an ISO date or a written year: a past one is an error
-    doms: list[int | str] = field(default_factory=list)  # days of month, "L" = last
-    nth: tuple[int | str, int] | None = None  # (1..5 or "L", weekday) of every month
-    rec: tuple[str, int] | None = None  # (unit, n): every n units
-    until: list[Tok] | None = None
-    for_span: tuple[int, str] | None = None
-    count: int | None = None
-
-
-def err(msg: str, past: bool = False, unknown: bool = False) -> TimePhraseError:
-    return TimePhraseError(msg, past=past, unknown=unknown)
-
-
-UNIT_SMALL = ("second", "minute", "hour")
+from dynaprompt_tui.core.timephrases.spec import Spec
 
 
 class Cursor:
+    """Tokens, the index of the next one to read, and the slots filled so far."""
+
     def __init__(self, toks: list[Tok]) -> None:
-        self.t = toks
+        self.toks = toks
         self.i = 0
-        self.s = Spec()
+        self.spec = Spec()
 
     def tok(self, k: int = 0) -> Tok | None:
         j = self.i + k
-        return self.t[j] if 0 <= j < len(self.t) else None
+        return self.toks[j] if 0 <= j < len(self.toks) else None
 
     def word(self, k: int = 0) -> str | None:
         t = self.tok(k)
@@ -94,32 +66,7 @@ class Cursor:
                 return "L"
         return None
 
-    def _set_rec(self, unit: str, n: int) -> None:
-        if self.s.rec is not None and self.s.rec != (unit, n):
-            raise err("The phrase repeats in two different ways; e.g. 'every Monday at 9am'.")
-        self.s.rec = (unit, n)
-
-    def _set_weekdays(self, days: list[int], n: int = 1, plural: bool = True) -> bool:
-        if self.s.weekdays:
-            raise err("Give the days once, e.g. 'every Monday and Thursday at 6pm'.")
-        self.s.weekdays = days
-        # "every 2 weeks on Monday", "every hour on weekdays": the days narrow an existing rule.
-        if plural and (self.s.rec is None or n != 1):
-            self._set_rec("week", n)
-        return True
-
-    def _set_part(self, part: str) -> None:
-        if self.s.part is not None and self.s.part != part:
-            raise err("Give one part of the day, e.g. 'tomorrow evening'.")
-        self.s.part = part
-
-    def _set_day(self, offset: int, word: str) -> None:
-        if self.s.day_offset is not None:
-            raise err("Give the day once, e.g. 'tomorrow at 9am'.")
-        self.s.day_offset = offset
-        self.s.day_word = word
-
-    def _amounts(self) -> list[tuple[int, str]]:
+    def amounts(self) -> list[tuple[int, str]]:
         """A list of amounts ("2 hours and 30 minutes", "half an hour", "5m"), or []."""
         out: list[tuple[int, str]] = []
         while True:
@@ -138,12 +85,14 @@ class Cursor:
                 out.append((30, "minute") if UNITS[self.word(2) or ""] == "hour" else (0, "x"))
                 self.i += 3
                 if out[-1][1] == "x":
-                    raise err("Only 'half an hour' is understood as a half; e.g. 'in 90 minutes'.")
+                    raise TimePhraseError(
+                        "Only 'half an hour' is understood as a half; e.g. 'in 90 minutes'."
+                    )
                 continue
             if out and t.val == "a" and self.word(1) == "half":  # "an hour and a half"
                 _, last_u = out[-1]
                 if last_u != "hour":
-                    raise err("Write a half as minutes, e.g. 'in 90 minutes'.")
+                    raise TimePhraseError("Write a half as minutes, e.g. 'in 90 minutes'.")
                 out.append((30, "minute"))
                 self.i += 2
                 continue
@@ -151,7 +100,7 @@ class Cursor:
             unit = UNITS.get(self.word(1) or "")
             if n is not None and unit is not None:
                 if n < 0:
-                    raise err(
+                    raise TimePhraseError(
                         "A time can't be negative; say how long from now, e.g. 'in 10 minutes'."
                     )
                 out.append((n, unit))
@@ -160,17 +109,3 @@ class Cursor:
             self.i = start
             break
         return out
-
-    def _add_rel(self, amounts: list[tuple[int, str]]) -> None:
-        if self.s.rel:
-            raise err("Give the delay once, e.g. 'in 2 hours and 30 minutes'.")
-        if sum(n for n, _ in amounts) <= 0:
-            raise err("That is now, not later; e.g. 'in 1 minute'.")
-        self.s.rel = amounts
-
-    # Rules of the full grammar that the repeat rules build on.
-    def _weekdays(self, n: int = 1) -> bool:
-        raise NotImplementedError
-
-    def _date(self) -> bool:
-        raise NotImplementedError

@@ -1,6 +1,6 @@
 """parsedatetime as a strict fallback for one-off phrases the grammar does not know.
 
-`timeparse` calls `fallback_once` only when the grammar rejected a phrase for an unknown word or
+`parse` calls `fallback_once` only when the grammar rejected a phrase for an unknown word or
 shape (`TimePhraseError.unknown`), never for a phrase it understood or rejected for a reason (past,
 impossible, ambiguous, ...), and never for a repeating phrase. parsedatetime silently skips words
 it does not know ("tomorrow at the dentist" is tomorrow), so its answer is taken only when one of

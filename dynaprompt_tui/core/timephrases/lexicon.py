@@ -1,7 +1,8 @@
-"""Words and tokens of time phrases: the vocabulary tables and the tokenizer.
+"""Words and tokens of time phrases: the vocabulary tables, the tokenizer, and `TimePhraseError`,
+the one error every stage of the parser raises.
 
 The tokenizer is deliberately strict: anything it cannot classify is an error, so that the grammar
-in `timeparse` never has to guess what a stray character meant.
+never has to guess what a stray character meant.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ class TimePhraseError(ValueError):
 
     `past` is True when the phrase is understood but names a moment that has already gone.
     `unknown` is True when the grammar gave up on a word or shape it does not know (as opposed to
-    a phrase it understood and refused): only then may `timeparse` try its fallback.
+    a phrase it understood and refused): only then may `parse` try its fallback.
     """
 
     def __init__(self, message: str, *, past: bool = False, unknown: bool = False) -> None:
@@ -103,6 +104,7 @@ UNITS = {
     **dict.fromkeys(("y", "yr", "yrs", "year", "years"), "year"),
 }
 UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600}
+UNIT_SMALL = ("second", "minute", "hour")  # elapsed time, not calendar days
 
 # Parts of the day and the hour each one means (see docs/time-phrases.md).
 PARTS = {"morning": 9, "afternoon": 14, "evening": 18, "night": 21}

@@ -1,13 +1,13 @@
-"""Time phrases -> `When`: `parse_when("every weekday at 9", now)`.
+"""`parse_when(text, now)`: a time phrase -> `When`, the one entry point of the parser.
 
-A hand-written tokenizer (`phrases_lexicon`) and grammar (`phrases_grammar`, `phrases_repeats`)
-turn the phrase into slots; `phrases_resolve` and `phrases_recurring` resolve the slots against
-`now` into a one-off instant or a recurring rule; this module assembles them, with the ends.
-The grammar is deterministic and accounts for every word, so nothing is ever guessed. Only when it
-gives up on a word or shape it does not know (`TimePhraseError.unknown`) does `phrases_fallback`
-ask parsedatetime, strictly: a one-off only, and only if parsedatetime's match covers every word
-(it silently ignores words it does not know: "tomorrow at the dentist" stays an error). Phrases
-the grammar accepts, or rejects for a reason (past, impossible, ambiguous), never reach it.
+It takes the user's zone from `now`, tokenizes (`lexicon`), reads the tokens into slots
+(`grammar`), resolves them into a one-off instant (`resolve`) or a repeating rule (`recurring`),
+and adds the ends ("until Friday", "3 times", "for 2 weeks"). The grammar is deterministic and
+accounts for every word, so nothing is ever guessed. Only when it gives up on a word or shape it
+does not know (`TimePhraseError.unknown`) does `fallback` ask parsedatetime, strictly: a one-off
+only, and only if parsedatetime's match covers every word (it silently ignores words it does not
+know: "tomorrow at the dentist" stays an error). Phrases the grammar accepts, or rejects for a
+reason (past, impossible, ambiguous), never reach it.
 Conventions (morning 09:00, bare hours, day-first dates, ...) are in docs/time-phrases.md.
 """
 
@@ -17,10 +17,11 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.scheduling.rules import When, first_instant
-from dynaprompt_tui.core.timephrases.grammar import Grammar, Spec
+from dynaprompt_tui.core.timephrases.grammar import Grammar
 from dynaprompt_tui.core.timephrases.lexicon import EXAMPLES, TimePhraseError, Tok, tokenize
 from dynaprompt_tui.core.timephrases.recurring import amount, recurring_when
 from dynaprompt_tui.core.timephrases.resolve import add_calendar, fmt_at, fmt_day, once_at
+from dynaprompt_tui.core.timephrases.spec import Spec
 
 __all__ = ["TimePhraseError", "When", "parse_when"]
 

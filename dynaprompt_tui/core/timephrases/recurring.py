@@ -1,22 +1,22 @@
-"""Resolving a repeating phrase into a `When`: a cron rule where cron can express it, else an
-elapsed interval ("every") or a calendar-day interval ("days"), never an approximation."""
+"""Resolving the `Spec` of a repeating phrase into a `When`: a cron rule where cron can express it,
+else an elapsed interval ("every") or a calendar-day interval ("days"), never an approximation."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.scheduling.rules import When, first_instant
-from dynaprompt_tui.core.timephrases.cursor import UNIT_SMALL, Spec
 from dynaprompt_tui.core.timephrases.lexicon import (
     MONTH_ABBR,
     UNIT_SECONDS,
+    UNIT_SMALL,
     WEEKDAY_NAMES,
     TimePhraseError,
 )
 from dynaprompt_tui.core.timephrases.resolve import HMS, fmt_hms, spec_date, times_of
-
-# -- recurring ----------------------------------------------------------------------------------
+from dynaprompt_tui.core.timephrases.spec import YMD, Spec
 
 _ORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", "L": "last"}
 
@@ -81,6 +81,7 @@ def _next_wall(now: datetime, tz: ZoneInfo, day: date, hms: HMS, step: int) -> d
 
 
 def recurring_when(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
+    """The rule of a repeating phrase (`spec.rec` is set) at `now`; raises TimePhraseError."""
     assert spec.rec is not None
     unit, n = spec.rec
     if spec.rel or spec.day_offset is not None or spec.weekday_mod:
@@ -88,30 +89,65 @@ def recurring_when(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
             "A repeating rule can't also have a one-off day or delay; e.g. 'every day at 9am'."
         )
     ymd = spec_date(spec, tz)
-    base = {"tz": tz, "start": now}
     if unit in UNIT_SMALL:
-        if spec.times or spec.part or ymd or spec.doms or spec.nth:
+        return _interval(spec, ymd, n * UNIT_SECONDS[unit], amount(n, unit), now, tz)
+    at = _times(spec)
+    if unit in ("day", "week") and (ymd or spec.doms or spec.nth):
+        raise TimePhraseError(
+            f"A {unit}ly rule can't have a date; e.g. 'every month on the 1st' or 'every day'."
+        )
+    if unit == "day":
+        return _every_n_days(spec, n, at, now, tz)
+    if unit == "week":
+        return _every_n_weeks(spec, n, at, now, tz)
+    if n > 1:
+        raise TimePhraseError(
+            f"'every {n} {unit}s' isn't supported; e.g. "
+            + ("'every month on the 1st'" if unit == "month" else "'every year on March 15'")
+            + " or 'every 3 weeks'."
+        )
+    if unit == "month":
+        return _monthly(spec, ymd, at, now, tz)
+    return _yearly(spec, ymd, at, now, tz)
+
+
+def _interval(
+    spec: Spec, ymd: YMD | None, seconds: int, unit_desc: str, now: datetime, tz: ZoneInfo
+) -> When:
+    """'every 15 minutes' (a clock-aligned cron if it divides the day), 'every 90 minutes'."""
+    if spec.times or spec.part or ymd or spec.doms or spec.nth:
+        raise TimePhraseError(
+            "An interval like 'every 2 hours' can't also have a time or a date; "
+            "e.g. 'every 2 hours' or 'every day at 9am and 5pm'."
+        )
+    if seconds < 60:
+        raise TimePhraseError("The shortest interval is 1 minute; e.g. 'every minute'.")
+    if seconds > 366 * 86400:
+        raise TimePhraseError("That interval is too long; e.g. 'every 36 hours'.")
+    desc = f"every {unit_desc}"
+    cron = _interval_cron(seconds)
+    if spec.weekdays:
+        if cron is None:
             raise TimePhraseError(
-                "An interval like 'every 2 hours' can't also have a time or a date; "
-                "e.g. 'every 2 hours' or 'every day at 9am and 5pm'."
+                f"'{desc}' can't be limited to some days; e.g. 'every hour on weekdays'."
             )
-        seconds = n * UNIT_SECONDS[unit]
-        if seconds < 60:
-            raise TimePhraseError("The shortest interval is 1 minute; e.g. 'every minute'.")
-        if seconds > 366 * 86400:
-            raise TimePhraseError("That interval is too long; e.g. 'every 36 hours'.")
-        desc = f"every {amount(n, unit)}"
-        cron = _interval_cron(seconds)
-        if spec.weekdays:
-            if cron is None:
-                raise TimePhraseError(
-                    f"'{desc}' can't be limited to some days; e.g. 'every hour on weekdays'."
-                )
-            cron = cron[: cron.rindex(" ")] + " " + _dow_field(spec.weekdays)
-            desc += " " + _on_days(spec.weekdays)
-        if cron:
-            return When(kind="cron", cron=cron, description=desc, **base)
-        return When(kind="every", seconds=seconds, anchor=now, description=desc, **base)
+        cron = cron[: cron.rindex(" ")] + " " + _dow_field(spec.weekdays)
+        desc += " " + _on_days(spec.weekdays)
+    if cron:
+        return When(kind="cron", cron=cron, description=desc, tz=tz, start=now)
+    return When(kind="every", seconds=seconds, anchor=now, description=desc, tz=tz, start=now)
+
+
+class _Times(NamedTuple):
+    """The times of day of a calendar rule, as written and as cron's minute and hour fields."""
+
+    hms: list[HMS]
+    cron: str  # "0 9,17"
+    desc: str  # " at 09:00 and 17:00"
+
+
+def _times(spec: Spec) -> _Times:
+    """The rule's times of day; several must share their minutes, to fit one cron rule."""
     times = times_of(spec)
     at_desc = " at " + _and([fmt_hms(t) for t in times])
     if any(t[2] for t in times):
@@ -125,88 +161,107 @@ def recurring_when(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
         )
     if len(times) > 1 and len(mins) > 1 and len(hours) == 1:
         raise TimePhraseError("Times in one rule must share their minutes; e.g. 'at 9am and 5pm'.")
-    hm = f"{mins[0]} {','.join(map(str, hours))}"
-    multi = len(times) > 1
-    if unit in ("day", "week") and (ymd or spec.doms or spec.nth):
-        raise TimePhraseError(
-            f"A {unit}ly rule can't have a date; e.g. 'every month on the 1st' or 'every day'."
-        )
-    if unit == "day":
-        if spec.weekdays:
-            raise TimePhraseError("Say either 'every day' or the days, e.g. 'every Monday at 9am'.")
-        if n == 1:
-            return When(kind="cron", cron=f"{hm} * * *", description="every day" + at_desc, **base)
-        if multi:
-            raise TimePhraseError(f"'every {n} days' takes one time, e.g. 'every {n} days at 8pm'.")
-        first = _next_wall(now, tz, now.date(), times[0], 1)
-        desc = ("every other day" if n == 2 else f"every {n} days") + at_desc
+    return _Times(times, f"{mins[0]} {','.join(map(str, hours))}", at_desc)
+
+
+def _every_n_days(spec: Spec, n: int, at: _Times, now: datetime, tz: ZoneInfo) -> When:
+    if spec.weekdays:
+        raise TimePhraseError("Say either 'every day' or the days, e.g. 'every Monday at 9am'.")
+    if n == 1:
         return When(
-            kind="days", days=n, at_time=time(*times[0]), anchor=first, description=desc, **base
+            kind="cron",
+            cron=f"{at.cron} * * *",
+            description="every day" + at.desc,
+            tz=tz,
+            start=now,
         )
-    if unit == "week":
-        wds = spec.weekdays or [now.weekday()]
-        if n == 1:
-            return When(
-                kind="cron",
-                cron=f"{hm} * * {_dow_field(wds)}",
-                description=f"every {_days_desc(wds)}" + at_desc,
-                **base,
-            )
-        if multi or len(wds) > 1:
-            raise TimePhraseError(
-                f"Every {n} weeks works with one day and one time; "
-                "e.g. 'every other Tuesday at 9am'."
-            )
-        ahead = (wds[0] - now.weekday()) % 7
-        first = _next_wall(now, tz, now.date() + timedelta(days=ahead), times[0], 7)
-        every = "every other" if n == 2 else f"every {n} weeks on"
+    if len(at.hms) > 1:
+        raise TimePhraseError(f"'every {n} days' takes one time, e.g. 'every {n} days at 8pm'.")
+    first = _next_wall(now, tz, now.date(), at.hms[0], 1)
+    desc = ("every other day" if n == 2 else f"every {n} days") + at.desc
+    return When(
+        kind="days",
+        days=n,
+        at_time=time(*at.hms[0]),
+        anchor=first,
+        description=desc,
+        tz=tz,
+        start=now,
+    )
+
+
+def _every_n_weeks(spec: Spec, n: int, at: _Times, now: datetime, tz: ZoneInfo) -> When:
+    """On the given weekdays, or on today's weekday."""
+    wds = spec.weekdays or [now.weekday()]
+    if n == 1:
         return When(
-            kind="days",
-            days=7 * n,
-            at_time=time(*times[0]),
-            anchor=first,
-            description=f"{every} {WEEKDAY_NAMES[wds[0]]}" + at_desc,
-            **base,
+            kind="cron",
+            cron=f"{at.cron} * * {_dow_field(wds)}",
+            description=f"every {_days_desc(wds)}" + at.desc,
+            tz=tz,
+            start=now,
         )
-    if n > 1:
+    if len(at.hms) > 1 or len(wds) > 1:
         raise TimePhraseError(
-            f"'every {n} {unit}s' isn't supported; e.g. "
-            + ("'every month on the 1st'" if unit == "month" else "'every year on March 15'")
-            + " or 'every 3 weeks'."
+            f"Every {n} weeks works with one day and one time; e.g. 'every other Tuesday at 9am'."
         )
-    if unit == "month":
-        if ymd:
-            raise TimePhraseError(
-                "A monthly rule takes a day, not a date; e.g. 'every month on the 15th'."
-            )
-        if spec.nth is not None:
-            if spec.weekdays or spec.doms:
-                raise TimePhraseError("Give one day rule, e.g. 'the first Monday of every month'.")
-            k, wd = spec.nth
-            dow = (wd + 1) % 7
-            field = f"L{dow}" if k == "L" else f"{dow}#{k}"
-            desc = f"on the {_ORD[k]} {WEEKDAY_NAMES[wd]} of every month"
-            return When(kind="cron", cron=f"{hm} * * {field}", description=desc + at_desc, **base)
-        if spec.weekdays:
-            raise TimePhraseError("Say which one, e.g. 'the first Monday of every month'.")
-        doms = spec.doms or [now.day]
-        if not spec.doms and now.day > 28:
-            raise TimePhraseError(
-                "Say which day, e.g. 'every month on the 1st' or 'on the last day of every month'."
-            )
-        if "L" in doms and len(doms) > 1:
-            raise TimePhraseError(
-                "Give the last day on its own, e.g. 'on the last day of every month'."
-            )
-        ordered = sorted(set(doms), key=lambda d: 99 if d == "L" else int(d))
-        desc = f"on the {_and([_nth(d) for d in ordered])} of every month"
-        dom = ",".join(str(d) for d in ordered)
-        return When(kind="cron", cron=f"{hm} {dom} * *", description=desc + at_desc, **base)
-    # yearly
+    ahead = (wds[0] - now.weekday()) % 7
+    first = _next_wall(now, tz, now.date() + timedelta(days=ahead), at.hms[0], 7)
+    every = "every other" if n == 2 else f"every {n} weeks on"
+    return When(
+        kind="days",
+        days=7 * n,
+        at_time=time(*at.hms[0]),
+        anchor=first,
+        description=f"{every} {WEEKDAY_NAMES[wds[0]]}" + at.desc,
+        tz=tz,
+        start=now,
+    )
+
+
+def _monthly(spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInfo) -> When:
+    """On an nth weekday of the month, on days of the month, or on today's day of the month."""
+    if ymd:
+        raise TimePhraseError(
+            "A monthly rule takes a day, not a date; e.g. 'every month on the 15th'."
+        )
+    if spec.nth is not None:
+        if spec.weekdays or spec.doms:
+            raise TimePhraseError("Give one day rule, e.g. 'the first Monday of every month'.")
+        k, wd = spec.nth
+        dow = (wd + 1) % 7
+        field = f"L{dow}" if k == "L" else f"{dow}#{k}"
+        desc = f"on the {_ORD[k]} {WEEKDAY_NAMES[wd]} of every month"
+        return When(
+            kind="cron", cron=f"{at.cron} * * {field}", description=desc + at.desc, tz=tz, start=now
+        )
+    if spec.weekdays:
+        raise TimePhraseError("Say which one, e.g. 'the first Monday of every month'.")
+    doms = spec.doms or [now.day]
+    if not spec.doms and now.day > 28:
+        raise TimePhraseError(
+            "Say which day, e.g. 'every month on the 1st' or 'on the last day of every month'."
+        )
+    if "L" in doms and len(doms) > 1:
+        raise TimePhraseError(
+            "Give the last day on its own, e.g. 'on the last day of every month'."
+        )
+    ordered = sorted(set(doms), key=lambda d: 99 if d == "L" else int(d))
+    desc = f"on the {_and([_nth(d) for d in ordered])} of every month"
+    dom = ",".join(str(d) for d in ordered)
+    return When(
+        kind="cron", cron=f"{at.cron} {dom} * *", description=desc + at.desc, tz=tz, start=now
+    )
+
+
+def _yearly(spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInfo) -> When:
+    """On a date without a year, or on today's date."""
     if spec.weekdays or spec.doms or spec.nth:
         raise TimePhraseError("A yearly rule takes a date, e.g. 'every year on March 15 at 9am'.")
     if ymd and ymd[0] is not None:
         raise TimePhraseError("A yearly rule has no year; e.g. 'every year on March 15'.")
     m, d = (ymd[1], ymd[2]) if ymd else (now.month, now.day)
     desc = f"every year on {d} {MONTH_ABBR[m - 1]}"
-    return When(kind="cron", cron=f"{hm} {d} {m} *", description=desc + at_desc, **base)
+    return When(
+        kind="cron", cron=f"{at.cron} {d} {m} *", description=desc + at.desc, tz=tz, start=now
+    )

@@ -1,4 +1,4 @@
-"""Resolving grammar slots against `now`: times of day, dates, one-off instants, descriptions.
+"""Resolving a `Spec` against `now`: times of day, dates, one-off instants, and their wording.
 
 See docs/time-phrases.md for the conventions (bare hours, parts of the day, rolling forward).
 """
@@ -10,17 +10,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.scheduling.rules import first_instant
-from dynaprompt_tui.core.timephrases.cursor import UNIT_SMALL, Spec
 from dynaprompt_tui.core.timephrases.lexicon import (
     DAY_ABBR,
     EXAMPLES,
     MONTH_ABBR,
     PARTS,
     UNIT_SECONDS,
+    UNIT_SMALL,
     WEEKDAY_NAMES,
     Clock,
     TimePhraseError,
 )
+from dynaprompt_tui.core.timephrases.spec import YMD, Spec
 
 HMS = tuple[int, int, int]
 MAX_YEARS_AHEAD = 50
@@ -86,7 +87,7 @@ def _valid_day(y: int | None, m: int, d: int, what: str) -> None:
         )
 
 
-def spec_date(spec: Spec, tz: ZoneInfo) -> tuple[int | None, int, int] | None:
+def spec_date(spec: Spec, tz: ZoneInfo) -> YMD | None:
     if spec.numeric is not None:
         a, b = spec.numeric
         key = str(getattr(tz, "key", ""))
