@@ -10,8 +10,9 @@ import pytest
 
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.models import Party
+from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.scheduling.rules import When
-from dynaprompt_tui.core.storage.store import Store
+from dynaprompt_tui.core.storage import Store
 
 T0 = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
@@ -27,6 +28,11 @@ def store(db_path):
     s = Store(db_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def book(store):
+    return ScheduleBook(store)
 
 
 @pytest.fixture
@@ -46,9 +52,12 @@ def daily(now: datetime, hhmm: str = "09:00", **kw) -> When:
 
 
 def add(store: Store, when: When, *, now: datetime, prompt: str = "hello", **kw):
+    """A schedule as the app adds one (through the ScheduleBook, which reads the rule)."""
     kw.setdefault("created_by", Party.USER)
     kw.setdefault("recipient", Party.USER)
-    return store.add_schedule(time_prompt=when.description, when=when, prompt=prompt, now=now, **kw)
+    return ScheduleBook(store).add_schedule(
+        time_prompt=when.description, when=when, prompt=prompt, now=now, **kw
+    )
 
 
 async def settle(engine, clock: FakeClock | None = None, *, seconds: float | None = None) -> None:

@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from dynaprompt_tui.core.clock import FakeClock
+from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.scheduling.engine import Engine
-from dynaprompt_tui.core.storage.store import Store, default_owner
+from dynaprompt_tui.core.storage import Store
+from dynaprompt_tui.core.storage.owners import default_owner
 
 
 def race(store: Store, now: datetime, go: Path) -> None:
@@ -38,7 +40,7 @@ def main() -> None:
     fire = store.claim(schedule, now=now, owner=default_owner())
     assert fire is not None
     if mode == "deliver":
-        store.deliver(fire, now=now, late_after=timedelta(seconds=90))
+        ScheduleBook(store).deliver(fire, now=now, late_after=timedelta(seconds=90))
     # Written after the commit above, so the test kills us with the claim (or delivery) on disk.
     tmp = Path(ready + ".tmp")
     tmp.write_text(str(fire.id))

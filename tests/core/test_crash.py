@@ -14,7 +14,7 @@ import pytest
 
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.scheduling.engine import Engine
-from dynaprompt_tui.core.storage.store import Store
+from dynaprompt_tui.core.storage import Store
 
 from .conftest import T0, add, once
 

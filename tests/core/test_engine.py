@@ -11,7 +11,7 @@ from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.models import Party, Role, ScheduleState
 from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
 from dynaprompt_tui.core.scheduling.rules import When
-from dynaprompt_tui.core.storage.store import Store
+from dynaprompt_tui.core.storage import Store
 
 from .conftest import LONDON, T0, add, once, settle
 

@@ -17,7 +17,7 @@ def stable_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """Schedule ids are random; number them so the snapshots do not change between runs."""
     counter = itertools.count(0xA1)
     monkeypatch.setattr(
-        "dynaprompt_tui.core.storage.store._random_hex", lambda n: f"{next(counter):0{2 * n}x}"
+        "dynaprompt_tui.core.storage.schedules._random_hex", lambda n: f"{next(counter):0{2 * n}x}"
     )
 
 

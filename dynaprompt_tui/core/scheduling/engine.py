@@ -4,6 +4,9 @@ No polling: while idle the loop is parked in `clock.sleep`, woken by the due tim
 (schedules changed), or by `max_sleep`. The cap exists because a monotonic sleep does not advance
 while a laptop is suspended; re-reading the wall clock every `max_sleep` seconds bounds how late a
 fire due during suspend can be after resume.
+
+The engine finds and claims what is due through the store; what a delivery, or a failed one,
+does to a schedule is the ScheduleBook's (plan.py and transitions.py decide, the store saves).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from dynaprompt_tui.core.clock import Clock
 from dynaprompt_tui.core.models import Fire, Message, Schedule
-from dynaprompt_tui.core.storage.store import ClaimLostError, Store, default_owner
+from dynaprompt_tui.core.scheduling.book import ScheduleBook
+from dynaprompt_tui.core.storage import ClaimLostError, Store
+from dynaprompt_tui.core.storage.owners import default_owner
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +34,9 @@ _STOP_GRACE = 0.5  # how long stop() lets running on_delivery callbacks finish
 _ERROR_DELAY = 5.0  # after an unexpected error in a pass (database locked for 5 s, disk full)
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(NamedTuple):
+    """A fire delivered: its message (committed), the schedule after it, the fire's log row."""
+
     message: Message
     schedule: Schedule  # as updated by the delivery (next_fire advanced, or fired)
     fire: Fire
@@ -53,6 +59,7 @@ class Engine:
         lease: timedelta = timedelta(seconds=60),
     ) -> None:
         self.store = store
+        self.book = ScheduleBook(store)  # what a delivery or a failure does to a schedule
         self.clock = clock
         self.on_delivery = on_delivery
         self.owner = owner or default_owner()
@@ -190,7 +197,7 @@ class Engine:
 
     def _deliver_sync(self, fire: Fire) -> tuple[Delivery | None, bool]:
         try:
-            message, schedule = self.store.deliver(
+            message, schedule = self.book.deliver(
                 fire, now=self.clock.now(), late_after=self.late_after
             )
         except ClaimLostError as e:
@@ -200,7 +207,7 @@ class Engine:
             log.exception("delivering schedule %s failed", fire.schedule_id)
             with contextlib.suppress(Exception):
                 self.store.release(fire, error=f"{type(e).__name__}: {e}")
-                self.store.record_failure(
+                self.book.record_failure(
                     fire.schedule_id, now=self.clock.now(), error=f"{type(e).__name__}: {e}"
                 )
             return None, True
@@ -238,7 +245,7 @@ class Engine:
 
     async def _succeeded(self, d: Delivery) -> None:
         try:
-            await asyncio.to_thread(self.store.record_success, d.schedule.id)
+            await asyncio.to_thread(self.book.record_success, d.schedule.id)
         except Exception:
             log.exception("recording success for %s failed", d.schedule.id)
 
@@ -246,7 +253,7 @@ class Engine:
         log.error("on_delivery for schedule %s failed", d.schedule.id, exc_info=e)
         try:
             await asyncio.to_thread(
-                self.store.record_failure,
+                self.book.record_failure,
                 d.schedule.id,
                 now=self.clock.now(),
                 error=f"{type(e).__name__}: {e}",

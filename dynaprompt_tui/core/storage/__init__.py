@@ -1,0 +1,6 @@
+"""SQLite persistence: chat messages, schedules and the log of deliveries, behind `Store`."""
+
+from dynaprompt_tui.core.storage.errors import ClaimLostError, StoreError, UnknownScheduleError
+from dynaprompt_tui.core.storage.store import Store
+
+__all__ = ["ClaimLostError", "Store", "StoreError", "UnknownScheduleError"]

@@ -1,0 +1,89 @@
+"""The `messages` table: the chat as shown, oldest first, paged by id."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.core.storage.codec import MESSAGE_COLUMNS, decode_message, ts, ts_opt
+from dynaprompt_tui.core.storage.errors import StoreError
+
+_BY_ID = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?"
+
+
+def insert(
+    c: sqlite3.Connection,
+    role: Role,
+    content: str,
+    *,
+    now: datetime,
+    schedule_id: str | None = None,
+    scheduled_by: Party | None = None,
+    due_at: datetime | None = None,
+    late: bool = False,
+    meta: Mapping[str, Any] | None = None,
+) -> Message:
+    cur = c.execute(
+        "INSERT INTO messages (role, content, created_at, schedule_id, scheduled_by, due_at,"
+        " late, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            Role(role).value,
+            content,
+            ts(now),
+            schedule_id,
+            Party(scheduled_by).value if scheduled_by else None,
+            ts_opt(due_at),
+            int(late),
+            json.dumps(dict(meta or {})),
+        ),
+    )
+    return get(c, cur.lastrowid or 0)
+
+
+def get(c: sqlite3.Connection, message_id: int) -> Message:
+    row = c.execute(_BY_ID, (message_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"no message {message_id}")
+    return decode_message(row)
+
+
+def update(
+    c: sqlite3.Connection,
+    message_id: int,
+    *,
+    content: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> Message:
+    """Replace the content (if given) and merge `meta` into the message's meta."""
+    old = get(c, message_id)
+    merged = dict(old.meta)
+    if meta:
+        merged.update(meta)
+    c.execute(
+        "UPDATE messages SET content = ?, meta = ? WHERE id = ?",
+        (old.content if content is None else content, json.dumps(merged), message_id),
+    )
+    return get(c, message_id)
+
+
+def page(c: sqlite3.Connection, *, before_id: int | None, limit: int) -> list[Message]:
+    """The latest `limit` messages before `before_id` (all, if None), oldest first."""
+    if before_id is None:
+        rows = c.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+    else:
+        rows = c.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?",
+            (before_id, limit),
+        ).fetchall()
+    return [decode_message(r) for r in reversed(rows)]
+
+
+def count(c: sqlite3.Connection) -> int:
+    n: int = c.execute("SELECT count(*) FROM messages").fetchone()[0]
+    return n

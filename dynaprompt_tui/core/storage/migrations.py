@@ -1,0 +1,107 @@
+"""The schema, as named migration steps applied in order (after simonw/llm's migrations.py).
+
+`PRAGMA user_version` counts the steps a database has had: 1 is the schema every release so far
+has written. Steps are append-only: never edit or reorder a released one, add another.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from dynaprompt_tui.core.storage.errors import StoreError
+
+Step = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Step]] = []
+
+
+def migration(step: Step) -> Step:
+    """Register `step` as the next migration, named after its function."""
+    MIGRATIONS.append((step.__name__, step))
+    return step
+
+
+@migration
+def m001_initial(c: sqlite3.Connection) -> None:
+    c.execute(
+        """CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            schedule_id TEXT,
+            scheduled_by TEXT,
+            due_at TEXT,
+            late INTEGER NOT NULL DEFAULT 0,
+            meta TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    c.execute("CREATE INDEX messages_schedule ON messages(schedule_id)")
+    c.execute(
+        """CREATE TABLE schedules (
+            id TEXT PRIMARY KEY,
+            created_by TEXT NOT NULL CHECK (created_by IN ('user', 'chatbot')),
+            recipient TEXT NOT NULL CHECK (recipient IN ('user', 'chatbot')),
+            time_prompt TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            tz TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('pending', 'paused', 'fired', 'cancelled', 'failed')),
+            next_fire TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            recurring INTEGER NOT NULL DEFAULT 0,
+            description TEXT NOT NULL DEFAULT '',
+            fire_count INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            approved INTEGER NOT NULL DEFAULT 1,
+            last_error TEXT
+        )"""
+    )
+    # next_due()/due() walk this index in next_fire order and stop at the first hit.
+    c.execute("CREATE INDEX schedules_due ON schedules(state, approved, next_fire)")
+    c.execute(
+        """CREATE TABLE fires (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'delivered', 'failed')),
+            owner TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            delivered_at TEXT,
+            message_id INTEGER REFERENCES messages(id),
+            late INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            UNIQUE (schedule_id, due_at)
+        )"""
+    )
+    c.execute("CREATE INDEX fires_claimed ON fires(claimed_at) WHERE status = 'claimed'")
+    c.execute(
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(c: sqlite3.Connection, path: Path) -> list[str]:
+    """Apply the steps `c`'s database has not had; call inside a write transaction, so that two
+    processes opening one file cannot both migrate it. Returns the names of the steps applied."""
+    version: int = c.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer dynaprompt-tui "
+            f"(schema {version}, this one knows {SCHEMA_VERSION}); please upgrade"
+        )
+    applied = []
+    for number, (name, step) in enumerate(MIGRATIONS[version:], start=version + 1):
+        step(c)
+        c.execute(f"PRAGMA user_version = {number}")
+        applied.append(name)
+    return applied
