@@ -166,9 +166,7 @@ def test_every_function_level_import_is_declared() -> None:
 
 
 def test_every_declared_deferred_import_is_one() -> None:
-    used = {
-        _declared(module) for path in MODULES for module, _ in function_level_imports(path)
-    }
+    used = {_declared(module) for path in MODULES for module, _ in function_level_imports(path)}
     assert sorted(set(DECLARED) - used) == [], "stale entries in dynaprompt_tui/deferred.py"
 
 
@@ -199,9 +197,7 @@ print(json.dumps(seen[0]))
 
 
 def _loaded(names: list[str], entries: dict[str, str]) -> list[str]:
-    return sorted(
-        m for m in names if any(m == e or m.startswith(e + ".") for e in entries)
-    )
+    return sorted(m for m in names if any(m == e or m.startswith(e + ".") for e in entries))
 
 
 def test_the_first_frame_loads_nothing_declared_off_it(tmp_path: Path) -> None:
@@ -245,7 +241,9 @@ def test_the_map_names_only_paths_that_exist() -> None:
     missing = [
         p
         for p in sorted(named)
-        if not any((base / p).exists() for base in (REPO, PACKAGE, PACKAGE / "core", PACKAGE / "tui"))
+        if not any(
+            (base / p).exists() for base in (REPO, PACKAGE, PACKAGE / "core", PACKAGE / "tui")
+        )
     ]
     assert missing == []
 
