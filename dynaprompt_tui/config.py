@@ -32,6 +32,10 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+# Defined in the core, which reads them; re-exported here, where settings are made.
+from dynaprompt_tui.core.llm.secrets import masked
+from dynaprompt_tui.core.scheduling.guardrails import Guardrails
+
 APP_NAME = "dynaprompt-tui"
 TOOLS_MODES = ("auto", "on", "off")
 _TRUE = {"1", "true", "yes", "on"}
@@ -50,24 +54,6 @@ CONFIG_ENV = "DYNAPROMPT_CONFIG"
 
 class ConfigError(Exception):
     """A one-line, user-facing description of a bad setting (never shows the API key)."""
-
-
-def masked(key: str | None) -> str:
-    """``sk-…abcd``: enough to recognise a key, not enough to use it."""
-    if not key:
-        return "(none)"
-    if len(key) < 12:
-        return "…" if len(key) < 8 else "…" + key[-2:]
-    return f"{key[:3]}…{key[-4:]}"
-
-
-class Guardrails(NamedTuple):  # (a NamedTuple: cheaper to define than a dataclass)
-    max_bot_pending: int = 10
-    bot_recurring_min_interval_minutes: int = 60
-    auto_approve_bot_recurring: bool = False
-    max_days_ahead: int = 120
-    max_bot_turns_in_a_row: int = 5
-    max_scheduled_model_calls_per_day: int = 50
 
 
 def default_config_path() -> Path:
@@ -168,7 +154,7 @@ class Settings(_Fields):
         parts = []
         for name, value in zip(self._fields, self, strict=True):
             if name == "api_key":
-                parts.append(f"api_key={masked(value)!r}")
+                parts.append(f"api_key={masked(self.api_key)!r}")
             else:
                 parts.append(f"{name}={value!r}")
         return f"Settings({', '.join(parts)})"

@@ -12,15 +12,10 @@ import openai
 import pytest
 
 from dynaprompt_tui.config import Settings
-from dynaprompt_tui.core.llm.client import (
-    ChatError,
-    Done,
-    OpenAIChatClient,
-    TextDelta,
-    ToolCall,
-    make_chat_client,
-)
 from dynaprompt_tui.core.llm.demo import DemoChatClient
+from dynaprompt_tui.core.llm.events import ChatError, Done, TextDelta, ToolCall
+from dynaprompt_tui.core.llm.factory import LazyChatClient, make_chat_client
+from dynaprompt_tui.core.llm.openai_client import OpenAIChatClient
 from dynaprompt_tui.core.llm.prompt import TOOLS
 from tests.openai_server import OpenAIServer
 
@@ -61,8 +56,9 @@ def closed_port() -> int:
 
 def test_import_does_not_load_openai() -> None:
     code = (
-        "import sys; import dynaprompt_tui.core.llm.client, dynaprompt_tui.config, "
-        "dynaprompt_tui.core.llm.demo, dynaprompt_tui.core.llm.prompt; "
+        "import sys; import dynaprompt_tui.core.llm.openai_client, dynaprompt_tui.config, "
+        "dynaprompt_tui.core.llm.demo, dynaprompt_tui.core.llm.prompt, "
+        "dynaprompt_tui.core.llm.factory; "
         "sys.exit(1 if 'openai' in sys.modules else 0)"
     )
     root = Path(__file__).resolve().parents[2]
@@ -357,3 +353,16 @@ def test_make_chat_client_picks_demo_or_openai() -> None:
     assert isinstance(make_chat_client(Settings(demo=True, tz="UTC")), DemoChatClient)
     real = make_chat_client(Settings(api_key=KEY, tz="UTC"))
     assert isinstance(real, OpenAIChatClient)
+
+
+async def test_lazy_client_builds_the_openai_client_at_its_first_call(
+    openai_server: OpenAIServer,
+) -> None:
+    s = Settings(api_key=KEY, base_url=openai_server.base_url, request_timeout=5.0, tz="UTC")
+    lazy = make_chat_client(s, lazy=True)
+    assert isinstance(lazy, LazyChatClient) and lazy.tools_supported is None
+    assert isinstance(make_chat_client(s._replace(demo=True), lazy=True), DemoChatClient)
+    events = [e async for e in lazy.stream(MSGS, tools=TOOLS)]
+    assert text_of(events) == "Echo: hi there"
+    assert lazy.tools_supported is True  # now the real client's answer (tools="auto")
+    await lazy.aclose()

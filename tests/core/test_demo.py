@@ -10,8 +10,8 @@ from dynaprompt_tui.core.conversation.instructions import (
     ScheduleInstruction,
     parse_message,
 )
-from dynaprompt_tui.core.llm.client import ChatClient, Done, TextDelta
 from dynaprompt_tui.core.llm.demo import HELP, DemoChatClient, reply_for
+from dynaprompt_tui.core.llm.events import ChatClient, Done, TextDelta
 from dynaprompt_tui.core.models import Party
 
 

@@ -1,6 +1,6 @@
 """The use cases of a chat in which either side schedules: `Conversation` is the facade the UI
-and the command line talk to; its collaborators (instructions, actions, turns, drafts, export)
-live beside it."""
+and the command line talk to; its collaborators (transcript, instructions, actions, turns,
+drafts, export, schedule views) live beside it and never import it."""
 
 from dynaprompt_tui.core.conversation.facade import (
     Conversation,

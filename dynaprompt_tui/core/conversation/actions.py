@@ -1,12 +1,15 @@
-"""Carrying out dps / dpd / dpl for either side, with the chatbot's guardrails, as cards."""
+"""Carrying out dps / dpd / dpl for either side, with the chatbot's guardrails; each returns an
+`ActionResult` (a card's text, and the answer a tool call gets), which `show` puts in the chat."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, tzinfo
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from dynaprompt_tui.core import formatting as fmt
+from dynaprompt_tui.core.clock import Clock
 from dynaprompt_tui.core.conversation.instructions import (
     BadTimeError,
     CancelInstruction,
@@ -17,26 +20,31 @@ from dynaprompt_tui.core.conversation.instructions import (
     ScheduleInstruction,
     UnknownIdError,
 )
+from dynaprompt_tui.core.conversation.transcript import Transcript
 from dynaprompt_tui.core.models import Message, Party, Schedule, ScheduleState
-from dynaprompt_tui.core.scheduling.guardrails import check_bot_schedule
-from dynaprompt_tui.core.storage.store import StoreError, UnknownScheduleError
+from dynaprompt_tui.core.scheduling.book import ScheduleBook
+from dynaprompt_tui.core.scheduling.guardrails import Guardrails, check_bot_schedule
+from dynaprompt_tui.core.storage.store import Store, StoreError, UnknownScheduleError
 from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
-if TYPE_CHECKING:
-    from dynaprompt_tui.core.conversation.drafts import Preview
-    from dynaprompt_tui.core.conversation.facade import Conversation
 
-
-@dataclass(frozen=True)
-class ActionResult:
+class ActionResult(NamedTuple):
     ok: bool
     card: str  # scheduled | approval | cancelled | list | error | limit
     text: str  # what the user (and, for the bot's own actions, the bot) is told
     schedule: Schedule | None = None
-    data: dict[str, Any] = field(default_factory=dict)  # the tool-call answer
+    data: Mapping[str, Any] = MappingProxyType({})  # the tool-call answer
 
     def for_tool(self) -> dict[str, Any]:
         return {"ok": self.ok, "result": self.text, **self.data}
+
+
+def show(transcript: Transcript, result: ActionResult, *, to_bot: bool) -> Message:
+    """The result as a card in the chat; `to_bot`: the model sees it too (its own mistakes)."""
+    meta: dict[str, Any] = {"ok": result.ok}
+    if result.schedule is not None:
+        meta["schedule_id"] = result.schedule.id
+    return transcript.notice(result.card, result.text, to_bot=to_bot, **meta)
 
 
 def _who(by: Party) -> str:
@@ -44,8 +52,28 @@ def _who(by: Party) -> str:
 
 
 class Actions:
-    def __init__(self, conversation: Conversation) -> None:
-        self.c = conversation
+    """The instructions' effects on the schedules; `schedules_changed` is called after each
+    change (the facade wakes the engine and tells the UI)."""
+
+    def __init__(
+        self,
+        store: Store,
+        book: ScheduleBook,
+        *,
+        clock: Clock,
+        zone: tzinfo,
+        guardrails: Guardrails,
+        schedules_changed: Callable[[], None],
+    ) -> None:
+        self.store = store  # reads
+        self.book = book  # changes
+        self.clock = clock
+        self.zone = zone
+        self.guardrails = guardrails
+        self.schedules_changed = schedules_changed
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(self.zone)
 
     def run(self, instructions: Iterable[Instruction], *, by: Party) -> list[ActionResult]:
         out = []
@@ -60,16 +88,10 @@ class Actions:
                 out.append(ActionResult(False, "error", f"line {ins.line}: {ins.error}"))
         return out
 
-    def show(self, result: ActionResult, *, to_bot: bool) -> Message:
-        meta: dict[str, Any] = {"ok": result.ok}
-        if result.schedule is not None:
-            meta["schedule_id"] = result.schedule.id
-        return self.c.notice(result.card, result.text, to_bot=to_bot, **meta)
-
     # -- dps ---------------------------------------------------------------------------------
 
     def schedule(self, ins: ScheduleInstruction, *, by: Party) -> ActionResult:
-        now = self.c.now()
+        now = self._now()
         try:
             when = parse_when(ins.time_prompt, now)
         except TimePhraseError as e:
@@ -78,11 +100,11 @@ class Actions:
             return ActionResult(False, "error", str(error), data={"code": error.code})
         approved = True
         if by is Party.CHATBOT:
-            g = self.c.settings.guardrails
+            g = self.guardrails
             limit = check_bot_schedule(
                 when,
                 now,
-                bot_pending=self.c.store.count_schedules(created_by=Party.CHATBOT),
+                bot_pending=self.store.count_schedules(created_by=Party.CHATBOT),
                 max_bot_pending=g.max_bot_pending,
                 min_interval_minutes=g.bot_recurring_min_interval_minutes,
                 max_days_ahead=g.max_days_ahead,
@@ -91,25 +113,25 @@ class Actions:
                 return ActionResult(False, "limit", f"not scheduled: {limit}")
             approved = not when.recurring or g.auto_approve_bot_recurring
         try:
-            s = self.c.store.add_schedule(
+            s = self.book.add_schedule(
                 created_by=by,
                 recipient=ins.recipient,
                 time_prompt=ins.time_prompt,
                 when=when,
                 prompt=ins.prompt,
-                now=self.c.clock.now(),
+                now=self.clock.now(),
                 approved=approved,
             )
         except StoreError as e:
             return ActionResult(False, "error", str(e))
-        self.c.schedules_changed()
+        self.schedules_changed()
         assert s.next_fire is not None
         then = f", then {when.description}" if when.recurring else ""
         text = (
             f"{_who(by)} scheduled a message to {fmt.party_to(s.recipient)} · "
             f"{fmt.when_both(s.next_fire, now)}{then} · id {s.id}"
         )
-        data = {"id": s.id, "next_fire": s.next_fire.astimezone(self.c.tz).isoformat()}
+        data = {"id": s.id, "next_fire": s.next_fire.astimezone(self.zone).isoformat()}
         if not approved:
             return ActionResult(
                 True,
@@ -126,12 +148,12 @@ class Actions:
         return by is Party.USER or s.created_by is Party.CHATBOT
 
     def cancel(self, ins: CancelInstruction, *, by: Party) -> ActionResult:
-        now = self.c.clock.now()
+        now = self.clock.now()
         if ins.all:
-            targets = [s for s in self.c.pending() if self._cancellable(s, by)]
+            targets = [s for s in self.store.schedules() if self._cancellable(s, by)]
             for s in targets:
-                self.c.store.cancel(s.id, now=now)
-            self.c.schedules_changed()
+                self.book.cancel(s.id, now=now)
+            self.schedules_changed()
             n = len(targets)
             return ActionResult(
                 True,
@@ -143,7 +165,7 @@ class Actions:
         problems: list[str] = []
         for sid in ins.ids:
             try:
-                s = self.c.store.get_schedule(sid)
+                s = self.store.get_schedule(sid)
             except UnknownScheduleError:
                 problems.append(str(UnknownIdError(f"no schedule {sid} (dpl lists them)")))
                 continue
@@ -152,10 +174,10 @@ class Actions:
             elif not self._cancellable(s, by):
                 problems.append(f"{s.id} was set by the user; only the user can cancel it")
             else:
-                self.c.store.cancel(s.id, now=now)
+                self.book.cancel(s.id, now=now)
                 done.append(f"{s.id} (“{fmt.preview(s.prompt, 30)}”)")
         if done:
-            self.c.schedules_changed()
+            self.schedules_changed()
         parts = []
         if done:
             parts.append(f"{_who(by)} cancelled " + ", ".join(done))
@@ -167,28 +189,13 @@ class Actions:
             data={"cancelled": [d.split()[0] for d in done]},
         )
 
-    def preview_cancel(self, ins: CancelInstruction) -> Preview:
-        from dynaprompt_tui.core.conversation.drafts import Preview
-
-        if ins.all:
-            n = len(self.c.pending())
-            return Preview(True, f"cancels all {n} pending schedule{'s' * (n != 1)}")
-        words = []
-        for sid in ins.ids:
-            try:
-                s = self.c.store.get_schedule(sid)
-            except UnknownScheduleError:
-                return Preview(False, f"no schedule {sid} (dpl lists them)")
-            words.append(f"{s.id} “{fmt.preview(s.prompt, 30)}”")
-        return Preview(True, "cancels " + ", ".join(words))
-
     # -- dpl ---------------------------------------------------------------------------------
 
     def list(self) -> ActionResult:
-        pending = self.c.pending()
+        pending = self.store.schedules()
         if not pending:
             return ActionResult(True, "list", "no pending schedules", data={"schedules": []})
-        now = self.c.now()
+        now = self._now()
         lines = [fmt.schedule_line(s, now) for s in pending]
         data = {
             "schedules": [

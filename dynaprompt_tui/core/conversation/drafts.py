@@ -1,10 +1,10 @@
 """What a draft would do before it is sent: the composer's live preview of its instructions and
-the edit dialog's check. Loaded on first use, not at start-up."""
+the edit dialog's check. Reads only; loaded on first use, not at start-up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import NamedTuple
 
 from dynaprompt_tui.core import formatting as fmt
 from dynaprompt_tui.core.conversation.instructions import (
@@ -14,59 +14,69 @@ from dynaprompt_tui.core.conversation.instructions import (
     ScheduleInstruction,
     parse_message,
 )
+from dynaprompt_tui.core.storage.store import Store, UnknownScheduleError
 from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
-if TYPE_CHECKING:
-    from dynaprompt_tui.core.conversation.facade import Conversation
 
-
-@dataclass(frozen=True, slots=True)
-class Preview:
+class Preview(NamedTuple):
     ok: bool
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class EditCheck:
+class EditCheck(NamedTuple):
     ok: bool
     error: str | None
     description: str
     fires: tuple[str, ...]  # the next three fire times, in words
 
 
-def preview(c: Conversation, text: str) -> list[Preview]:
-    """One line per instruction in `text`: what it would schedule, cancel or list, or why not."""
+def preview(text: str, now: datetime, store: Store) -> list[Preview]:
+    """One line per instruction in `text`: what it would schedule, cancel or list, or why not.
+    `now`: aware, in the user's zone."""
     if "dp" not in text.lower():
         return []
     out: list[Preview] = []
-    now = c.now()
     for ins in parse_message(text).instructions:
         if isinstance(ins, InvalidInstruction):
             out.append(Preview(False, str(ins.error)))
         elif isinstance(ins, ScheduleInstruction):
-            try:
-                when = parse_when(ins.time_prompt, now)
-            except TimePhraseError as e:
-                out.append(Preview(False, str(e)))
-                continue
-            first = when.next_fire(now)
-            if first is None:
-                out.append(Preview(False, f"'{ins.time_prompt}' would never fire"))
-                continue
-            then = f", then {when.description}" if when.recurring else ""
-            to = fmt.party_to(ins.recipient)
-            out.append(Preview(True, f"to {to}, {fmt.when_both(first, now)}{then}"))
+            out.append(_preview_schedule(ins, now))
         elif isinstance(ins, CancelInstruction):
-            out.append(c.actions.preview_cancel(ins))
+            out.append(_preview_cancel(ins, store))
         elif isinstance(ins, ListInstruction):
-            n = len(c.pending())
+            n = len(store.schedules())
             out.append(Preview(True, f"lists the {n} pending schedule{'s' * (n != 1)}"))
     return out
 
 
-def check_edit(c: Conversation, time_prompt: str, prompt: str) -> EditCheck:
+def _preview_schedule(ins: ScheduleInstruction, now: datetime) -> Preview:
+    try:
+        when = parse_when(ins.time_prompt, now)
+    except TimePhraseError as e:
+        return Preview(False, str(e))
+    first = when.next_fire(now)
+    if first is None:
+        return Preview(False, f"'{ins.time_prompt}' would never fire")
+    then = f", then {when.description}" if when.recurring else ""
+    return Preview(True, f"to {fmt.party_to(ins.recipient)}, {fmt.when_both(first, now)}{then}")
+
+
+def _preview_cancel(ins: CancelInstruction, store: Store) -> Preview:
+    if ins.all:
+        n = len(store.schedules())
+        return Preview(True, f"cancels all {n} pending schedule{'s' * (n != 1)}")
+    words = []
+    for sid in ins.ids:
+        try:
+            s = store.get_schedule(sid)
+        except UnknownScheduleError:
+            return Preview(False, f"no schedule {sid} (dpl lists them)")
+        words.append(f"{s.id} “{fmt.preview(s.prompt, 30)}”")
+    return Preview(True, "cancels " + ", ".join(words))
+
+
+def check_edit(time_prompt: str, prompt: str, now: datetime) -> EditCheck:
     """Valid, with the next three fire times in words, or the reason it is not."""
-    now = c.now()
     if not prompt.strip():
         return EditCheck(False, "the message is empty: write what should be sent", "", ())
     try:

@@ -1,35 +1,37 @@
 """The use cases: the user sends text, a schedule fires, the bot replies and schedules.
 
-Everything the UI does goes through `Conversation`; it tells the UI what changed through a
-`ConversationListener`. Model calls and instruction handling live in `turns.py`; this module keeps
-the state changes and their notifications.
+Everything the UI does goes through `Conversation`, which composes its collaborators (a
+`Transcript` that writes the chat, `Actions`, `Turns`, drafts, export, schedule views), each
+given what it needs when built; it tells the UI what changed through a `ConversationListener`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from dynaprompt_tui.core import formatting as fmt
 from dynaprompt_tui.core.clock import Clock, SystemClock
+from dynaprompt_tui.core.conversation.export import all_messages, export_file_name, export_text
+from dynaprompt_tui.core.conversation.schedule_view import ScheduleView, describe
+from dynaprompt_tui.core.conversation.transcript import ConversationListener, Transcript
+from dynaprompt_tui.core.llm.factory import make_chat_client
 from dynaprompt_tui.core.models import Message, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.storage.store import Store, StoreError
 
-# The instruction and time-phrase parsers, `Actions` and `Turns` are imported where they are
-# first used: the app's first frame needs none of them (~25 ms of imports at start-up).
-if TYPE_CHECKING:
-    from dynaprompt_tui.config import Settings
+if TYPE_CHECKING:  # (annotations only: these modules are off the app's first frame)
     from dynaprompt_tui.core.conversation.actions import Actions
     from dynaprompt_tui.core.conversation.drafts import EditCheck, Preview
+    from dynaprompt_tui.core.conversation.settings import ConversationSettings
     from dynaprompt_tui.core.conversation.turns import Turns
-    from dynaprompt_tui.core.llm.client import ChatClient
+    from dynaprompt_tui.core.llm.events import ChatClient
     from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
 
 log = logging.getLogger(__name__)
@@ -39,115 +41,87 @@ class TurnFailed(Exception):
     """A scheduled turn's model call failed (already shown in the chat)."""
 
 
-class ConversationListener(Protocol):
-    def on_message(self, message: Message) -> None: ...
-    def on_delta(self, message_id: int, text: str) -> None: ...
-    def on_message_changed(self, message: Message) -> None: ...
-    def on_schedules_changed(self) -> None: ...
-    def on_delivery(self, delivery: Delivery) -> None: ...
-    def on_status(self, text: str, severity: str) -> None: ...
-
-
-class _Silent:
-    """The listener while none is attached (tests, export)."""
-
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        return lambda *a, **k: None
-
-
-class ScheduleView(NamedTuple):  # (a NamedTuple: see core.models)
-    id: str
-    to: str  # "to you" / "to the chatbot"
-    by: str  # "by you" / "by the bot"
-    recurrence: str  # "every day at 09:00", or "once"
-    next_abs: str
-    next_rel: str
-    prompt: str  # a one-line preview
-    paused: bool
-    awaiting_approval: bool
-
-
-class _LazyClient:
-    """Builds the OpenAI client on first use: importing `openai` costs ~0.5 s at start-up."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._client: Any = None
-
-    def _get(self) -> Any:
-        if self._client is None:
-            from dynaprompt_tui.core.llm.client import OpenAIChatClient
-
-            self._client = OpenAIChatClient(self._settings)
-        return self._client
-
-    @property
-    def tools_supported(self) -> bool | None:
-        return None if self._client is None else self._client.tools_supported
-
-    def stream(self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None):
-        return self._get().stream(messages, tools=tools)
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-
-
 class Conversation:
     def __init__(
         self,
         store: Store,
         chat_client: ChatClient,
-        settings: Settings,
+        settings: ConversationSettings,
         *,
         clock: Clock | None = None,
         tz: ZoneInfo | None = None,
         listener: ConversationListener | None = None,
     ) -> None:
         self.store = store
+        self.book = ScheduleBook(store)  # the schedules' state changes
         self.client = chat_client
         self.settings = settings
         self.clock = clock or SystemClock()
         self.tz = tz or ZoneInfo(settings.tz)
-        self.listener: ConversationListener = listener or _Silent()  # type: ignore[assignment]
+        self.transcript = Transcript(store, self.clock, listener)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
     def open(
         cls,
-        settings: Settings,
+        settings: ConversationSettings,
         *,
         clock: Clock | None = None,
         listener: ConversationListener | None = None,
         chat_client: ChatClient | None = None,
     ) -> Conversation:
+        """The conversation stored at `settings.db_path`, with the demo bot or the OpenAI
+        client (built at the first model call: `openai` is slow to import)."""
         if chat_client is None:
-            if settings.demo:
-                from dynaprompt_tui.core.llm.demo import DemoChatClient
-
-                chat_client = DemoChatClient()
-            else:
-                chat_client = _LazyClient(settings)  # type: ignore[assignment]
+            chat_client = make_chat_client(settings, lazy=True)
         return cls(Store(settings.db_path), chat_client, settings, clock=clock, listener=listener)
+
+    @property
+    def listener(self) -> ConversationListener:
+        return self.transcript.listener
+
+    @listener.setter
+    def listener(self, listener: ConversationListener) -> None:
+        self.transcript.listener = listener
+
+    # The collaborators below are built on first use: the app's first frame needs none of them
+    # (their modules import the instruction and time-phrase parsers, ~25 ms at start-up).
 
     @cached_property
     def engine(self) -> Engine:
         """The scheduler; built on first use (the app starts it after its first frame)."""
-        from dynaprompt_tui.core.scheduling.engine import Engine
+        from dynaprompt_tui.core.scheduling.engine import Engine  # deferred: off the first frame
 
         return Engine(self.store, self.clock, self._on_delivery)
 
     @cached_property
     def actions(self) -> Actions:
-        from dynaprompt_tui.core.conversation.actions import Actions
+        from dynaprompt_tui.core.conversation.actions import Actions  # deferred: the parsers
 
-        return Actions(self)
+        return Actions(
+            self.store,
+            self.book,
+            clock=self.clock,
+            zone=self.tz,
+            guardrails=self.settings.guardrails,
+            schedules_changed=self.schedules_changed,
+        )
 
     @cached_property
     def turns(self) -> Turns:
-        from dynaprompt_tui.core.conversation.turns import Turns
+        from dynaprompt_tui.core.conversation.turns import Turns  # deferred: the parsers
 
-        return Turns(self)
+        return Turns(
+            self.store,
+            self.transcript,
+            self.client,
+            self.actions,
+            clock=self.clock,
+            zone=self.tz,
+            guardrails=self.settings.guardrails,
+            tools=self.settings.tools,
+            system_prompt=self.settings.system_prompt,
+        )
 
     def warm_up(self) -> None:
         """Load the parsers and the turn code now (the app calls this after its first frame),
@@ -180,7 +154,7 @@ class Conversation:
                 await aclose()
         self.store.close()
 
-    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -194,17 +168,13 @@ class Conversation:
     # -- messages ----------------------------------------------------------------------------
 
     def add(self, role: Role, content: str, **kw: Any) -> Message:
-        message = self.store.add_message(role, content, now=self.clock.now(), **kw)
-        self.listener.on_message(message)
-        return message
+        return self.transcript.add(role, content, **kw)
 
     def change(self, message_id: int, **kw: Any) -> Message:
-        message = self.store.update_message(message_id, **kw)
-        self.listener.on_message_changed(message)
-        return message
+        return self.transcript.change(message_id, **kw)
 
     def notice(self, card: str, text: str, *, to_bot: bool = False, **meta: Any) -> Message:
-        return self.add(Role.NOTICE, text, meta={"card": card, "to_bot": to_bot, **meta})
+        return self.transcript.notice(card, text, to_bot=to_bot, **meta)
 
     def messages(self, *, before_id: int | None = None, limit: int = 50) -> list[Message]:
         return self.store.messages(before_id=before_id, limit=limit)
@@ -213,13 +183,15 @@ class Conversation:
         """The user sends text: store it, carry out its instructions, let the bot answer."""
         if not text.strip():
             return
+        # Deferred: the instruction parser is off the first frame.
+        from dynaprompt_tui.core.conversation.actions import show
         from dynaprompt_tui.core.conversation.instructions import parse_message
 
         self.add(Role.USER, text)
         self.turns.user_spoke()
         parsed = parse_message(text)
         for result in self.actions.run(parsed.instructions, by=Party.USER):
-            self.actions.show(result, to_bot=False)
+            show(self.transcript, result, to_bot=False)
         if parsed.visible.strip():
             await self.turns.reply()
 
@@ -233,9 +205,9 @@ class Conversation:
         ok = await self.turns.reply(scheduled=sid)
         if sid:
             if ok:
-                self.store.record_success(sid)
+                self.book.record_success(sid)
             else:
-                self.store.record_failure(sid, now=self.clock.now(), error="model call failed")
+                self.book.record_failure(sid, now=self.clock.now(), error="model call failed")
             self.schedules_changed()
 
     # -- schedules -----------------------------------------------------------------------------
@@ -255,33 +227,23 @@ class Conversation:
         self.listener.on_schedules_changed()
 
     def describe(self, s: Schedule) -> ScheduleView:
-        now = self.now()
-        nxt = s.next_fire
-        return ScheduleView(
-            id=s.id,
-            to=f"to {fmt.party_to(s.recipient)}",
-            by=f"by {fmt.party_by(s.created_by)}",
-            recurrence=(s.description or s.time_prompt) if s.recurring else "once",
-            next_abs=fmt.when_abs(nxt, now) if nxt else "—",
-            next_rel=fmt.when_rel(nxt, now) if nxt else "",
-            prompt=fmt.preview(s.prompt),
-            paused=s.state is ScheduleState.PAUSED,
-            awaiting_approval=not s.approved,
-        )
+        return describe(s, self.now())
 
     def preview(self, text: str) -> list[Preview]:
         """What sending this draft would schedule, cancel or list; cheap enough per keystroke."""
-        from dynaprompt_tui.core.conversation.drafts import preview
+        from dynaprompt_tui.core.conversation.drafts import preview  # deferred: the parsers
 
-        return preview(self, text)
+        return preview(text, self.now(), self.store)
 
     def check_edit(self, time_prompt: str, prompt: str) -> EditCheck:
         """Whether the edit dialog's time prompt and message would make a valid schedule."""
-        from dynaprompt_tui.core.conversation.drafts import check_edit
+        from dynaprompt_tui.core.conversation.drafts import check_edit  # deferred: the parsers
 
-        return check_edit(self, time_prompt, prompt)
+        return check_edit(time_prompt, prompt, self.now())
 
     async def create(self, *, recipient: Party, time_prompt: str, prompt: str) -> Schedule:
+        # Deferred: the instruction parser is off the first frame.
+        from dynaprompt_tui.core.conversation.actions import show
         from dynaprompt_tui.core.conversation.instructions import ScheduleInstruction
 
         result = self.actions.schedule(
@@ -290,7 +252,7 @@ class Conversation:
             ),
             by=Party.USER,
         )
-        self.actions.show(result, to_bot=False)
+        show(self.transcript, result, to_bot=False)
         if not result.ok or result.schedule is None:
             raise StoreError(result.text)
         return result.schedule
@@ -302,10 +264,10 @@ class Conversation:
         current = self.store.get_schedule(schedule_id)
         when = None
         if time_prompt.strip() != current.time_prompt:
-            from dynaprompt_tui.core.timephrases.parse import parse_when
+            from dynaprompt_tui.core.timephrases.parse import parse_when  # deferred: the parser
 
             when = parse_when(time_prompt, self.now())
-        s = self.store.edit(
+        s = self.book.edit(
             schedule_id,
             now=self.clock.now(),
             time_prompt=time_prompt.strip(),
@@ -322,13 +284,26 @@ class Conversation:
         return s
 
     async def cancel(self, schedule_id: str) -> Schedule:
-        return self._apply(self.store.cancel, schedule_id)
+        return self._apply(self.book.cancel, schedule_id)
+
+    async def cancel_all(self) -> list[Schedule]:
+        """Cancel every pending and paused schedule, the next to fire first; the listener is
+        told once, after them all (also when one fails: its error is raised as is)."""
+        now = self.clock.now()
+        cancelled: list[Schedule] = []
+        try:
+            for s in self.store.schedules():
+                cancelled.append(self.book.cancel(s.id, now=now))
+        finally:
+            if cancelled:
+                self.schedules_changed()
+        return cancelled
 
     async def pause(self, schedule_id: str) -> Schedule:
-        return self._apply(self.store.pause, schedule_id)
+        return self._apply(self.book.pause, schedule_id)
 
     async def resume(self, schedule_id: str) -> Schedule:
-        return self._apply(self.store.resume, schedule_id)
+        return self._apply(self.book.resume, schedule_id)
 
     async def toggle_pause(self, schedule_id: str) -> Schedule:
         s = self.store.get_schedule(schedule_id)
@@ -337,13 +312,13 @@ class Conversation:
         return await self.pause(schedule_id)
 
     async def approve(self, schedule_id: str) -> Schedule:
-        s = self.store.approve(schedule_id, now=self.clock.now())
+        s = self.book.approve(schedule_id, now=self.clock.now())
         self._settle_approval_card(schedule_id, "approved")
         self.schedules_changed()
         return s
 
     async def reject(self, schedule_id: str) -> Schedule:
-        s = self.store.cancel(schedule_id, now=self.clock.now())
+        s = self.book.cancel(schedule_id, now=self.clock.now())
         self._settle_approval_card(schedule_id, "rejected")
         self.notice("cancelled", f"rejected the chatbot's recurring schedule {s.id}", to_bot=True)
         self.schedules_changed()
@@ -377,60 +352,16 @@ class Conversation:
     # -- export --------------------------------------------------------------------------------
 
     def export(self, fmt_: str = "md") -> str:
-        messages = self._all_messages()
-        if fmt_ == "json":
-            return json.dumps([_message_json(m) for m in messages], indent=2, ensure_ascii=False)
-        if fmt_ != "md":
-            raise ValueError(f"unknown export format {fmt_!r}: use md or json")
-        lines = ["# dynaprompt conversation", ""]
-        names = {
-            Role.USER: "You",
-            Role.ASSISTANT: "Bot",
-            Role.REMINDER: "Reminder",
-            Role.NOTICE: "App",
-            Role.ERROR: "Error",
-        }
-        for m in messages:
-            stamp = m.created_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
-            badge = ""
-            if m.schedule_id:
-                badge = f" · scheduled by {fmt.party_by(m.scheduled_by or Party.USER)}"
-                badge += " · late" if m.late else ""
-            lines += [f"**{names[m.role]}** · {stamp}{badge}", "", m.content, ""]
-        return "\n".join(lines)
+        """The whole conversation as "md" or "json" text; ValueError for another format."""
+        return export_text(all_messages(self.store), fmt_, self.tz)
 
-    def _all_messages(self) -> list[Message]:
-        out: list[Message] = []
-        before: int | None = None
-        while True:
-            page = self.store.messages(before_id=before, limit=500)
-            if not page:
-                break
-            out[:0] = page
-            before = page[0].id
-        return out
+    def export_file(self, fmt: str, directory: Path) -> Path:
+        """Write the export to `directory`/dynaprompt-YYYYMMDD-HHMM.<fmt> (the time in the
+        user's zone) and return its path; OSError as raised by the write."""
+        text = self.export(fmt)
+        path = directory / export_file_name(self.now(), fmt)
+        path.write_text(text, encoding="utf-8")
+        return path
 
 
-def _message_json(m: Message) -> dict[str, Any]:
-    def iso(d: datetime | None) -> str | None:
-        return d.isoformat() if d else None
-
-    return {
-        "id": m.id,
-        "role": m.role.value,
-        "content": m.content,
-        "created_at": iso(m.created_at),
-        "schedule_id": m.schedule_id,
-        "scheduled_by": m.scheduled_by.value if m.scheduled_by else None,
-        "due_at": iso(m.due_at),
-        "late": m.late,
-    }
-
-
-__all__ = [
-    "Conversation",
-    "ConversationListener",
-    "EditCheck",
-    "Preview",
-    "ScheduleView",
-]
+__all__ = ["Conversation", "ConversationListener", "ScheduleView", "TurnFailed"]

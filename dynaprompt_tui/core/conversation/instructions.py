@@ -10,7 +10,7 @@ Nothing in here raises on any input: problems become `InvalidInstruction` items.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dynaprompt_tui.core.models import Party
 
@@ -70,8 +70,7 @@ class UnknownIdError(InstructionError):
     code = "unknown_id"
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduleInstruction:
+class ScheduleInstruction(NamedTuple):
     recipient: Party
     time_prompt: str
     prompt: str
@@ -79,22 +78,19 @@ class ScheduleInstruction:
     raw: str
 
 
-@dataclass(frozen=True, slots=True)
-class CancelInstruction:
+class CancelInstruction(NamedTuple):
     ids: tuple[str, ...]  # lower-cased; empty when `all`
     all: bool
     line: int
     raw: str
 
 
-@dataclass(frozen=True, slots=True)
-class ListInstruction:
+class ListInstruction(NamedTuple):
     line: int
     raw: str
 
 
-@dataclass(frozen=True, slots=True)
-class InvalidInstruction:
+class InvalidInstruction(NamedTuple):
     error: InstructionError
     line: int
     raw: str
@@ -103,8 +99,7 @@ class InvalidInstruction:
 Instruction = ScheduleInstruction | CancelInstruction | ListInstruction | InvalidInstruction
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedMessage:
+class ParsedMessage(NamedTuple):
     visible: str  # what is shown as the message itself, instructions taken out
     instructions: tuple[Instruction, ...]
 

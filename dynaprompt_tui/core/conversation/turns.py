@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, tzinfo
+from typing import Any
 
-from dynaprompt_tui.core.conversation.actions import ActionResult
+from dynaprompt_tui.core.clock import Clock
+from dynaprompt_tui.core.conversation.actions import ActionResult, Actions, show
 from dynaprompt_tui.core.conversation.instructions import (
     CancelInstruction,
     Instruction,
@@ -20,14 +22,17 @@ from dynaprompt_tui.core.conversation.instructions import (
     VisibleStream,
     parse_message,
 )
-from dynaprompt_tui.core.llm import context as history
-from dynaprompt_tui.core.llm.client import ChatError, Done, TextDelta, ToolCall
+from dynaprompt_tui.core.conversation.transcript import Transcript
+from dynaprompt_tui.core.llm.context import MAX_MESSAGES, build_context
+from dynaprompt_tui.core.llm.events import ChatClient, ChatError, Done, TextDelta, ToolCall
 from dynaprompt_tui.core.llm.prompt import TOOLS, build_system_prompt
 from dynaprompt_tui.core.models import Message, Party, Role
-from dynaprompt_tui.core.scheduling.guardrails import check_bot_turn, check_daily_calls
-
-if TYPE_CHECKING:
-    from dynaprompt_tui.core.conversation.facade import Conversation
+from dynaprompt_tui.core.scheduling.guardrails import (
+    Guardrails,
+    check_bot_turn,
+    check_daily_calls,
+)
+from dynaprompt_tui.core.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +41,41 @@ STREAK_KEY = "bot_turns_in_a_row"
 
 
 class Turns:
-    def __init__(self, conversation: Conversation) -> None:
-        self.c = conversation
+    """The bot's turns, one at a time; it writes to the chat through `transcript` and carries
+    out the bot's instructions and tool calls through `actions`."""
+
+    def __init__(
+        self,
+        store: Store,
+        transcript: Transcript,
+        client: ChatClient,
+        actions: Actions,
+        *,
+        clock: Clock,
+        zone: tzinfo,
+        guardrails: Guardrails,
+        tools: str,
+        system_prompt: str | None,
+    ) -> None:
+        self.store = store
+        self.transcript = transcript
+        self.client = client
+        self.actions = actions
+        self.clock = clock
+        self.zone = zone
+        self.guardrails = guardrails
+        self.tools = tools  # auto | on | off
+        self.system_prompt = system_prompt
         self._lock = asyncio.Lock()  # one model turn at a time keeps the history in order
 
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(self.zone)
+
     def user_spoke(self) -> None:
-        self.c.store.set_meta(STREAK_KEY, 0)
+        self.store.set_meta(STREAK_KEY, 0)
 
     def _calls_key(self) -> str:
-        return f"scheduled_calls:{self.c.now().date().isoformat()}"
+        return f"scheduled_calls:{self._now().date().isoformat()}"
 
     async def reply(self, *, scheduled: str | None = None, correction: bool = False) -> bool:
         """Ask the bot for a turn; False when the model call failed (the chat says why).
@@ -62,11 +93,11 @@ class Turns:
             raise
         except Exception as e:  # a bug must not take the app down; show it and go on
             log.exception("model turn failed")
-            self.c.add(Role.ERROR, f"internal error during the bot's turn: {e}")
+            self.transcript.add(Role.ERROR, f"internal error during the bot's turn: {e}")
             return False
 
     def _guard(self, *, unprompted: bool, scheduled: str | None) -> str | None:
-        store, g = self.c.store, self.c.settings.guardrails
+        store, g = self.store, self.guardrails
         if not unprompted:
             return None
         streak = int(store.get_meta(STREAK_KEY, 0) or 0)
@@ -82,19 +113,21 @@ class Turns:
 
     async def _turn(self, *, scheduled: str | None, correction: bool) -> tuple[bool, bool]:
         """One turn: (the call succeeded, the bot's instructions had errors to tell it about)."""
-        c = self.c
+        transcript = self.transcript
         limit = self._guard(unprompted=bool(scheduled) or correction, scheduled=scheduled)
         if limit:
-            c.notice("limit", f"the chatbot did not answer: {limit}", to_bot=False)
+            transcript.notice("limit", f"the chatbot did not answer: {limit}", to_bot=False)
             return True, False
-        now = c.now()
+        now = self._now()
         use_tools = (
-            c.settings.tools != "off" and getattr(c.client, "tools_supported", True) is not False
+            self.tools != "off" and getattr(self.client, "tools_supported", True) is not False
         )
-        system = build_system_prompt(now, c.pending(), c.settings.system_prompt, tools=use_tools)
+        system = build_system_prompt(
+            now, self.store.schedules(), self.system_prompt, tools=use_tools
+        )
         messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
-        messages += history.build(c.store.messages(limit=history.MAX_MESSAGES * 2), now)
-        reply = _Reply(c)
+        messages += build_context(self.store.messages(limit=MAX_MESSAGES * 2), now)
+        reply = _Reply(transcript, self.client)
         results: list[ActionResult] = []
         try:
             for _ in range(MAX_TOOL_ROUNDS):
@@ -114,20 +147,20 @@ class Turns:
                     )
         except ChatError as e:
             reply.fail(e)
-            c.add(
+            transcript.add(
                 Role.ERROR,
                 f"the model call failed: {e.message}",
                 meta={"retryable": True, "schedule_id": scheduled, "kind": e.kind},
             )
             return False, False
         instructions = reply.finish()
-        results += c.actions.run(instructions, by=Party.CHATBOT)
+        results += self.actions.run(instructions, by=Party.CHATBOT)
         for r in results:
-            c.actions.show(r, to_bot=not r.ok)
+            show(transcript, r, to_bot=not r.ok)
         return True, any(not r.ok for r in results)
 
     def _run_tool(self, call: ToolCall) -> ActionResult:
-        a = self.c.actions
+        a = self.actions
         args = call.arguments
         if call.error:
             return ActionResult(False, "error", f"tool {call.name}: {call.error}")
@@ -176,8 +209,9 @@ def _assistant_tool_message(text: str, calls: list[ToolCall]) -> dict[str, Any]:
 class _Reply:
     """The bot message being streamed: created on its first visible text, finished once."""
 
-    def __init__(self, c: Conversation) -> None:
-        self.c = c
+    def __init__(self, transcript: Transcript, client: ChatClient) -> None:
+        self.transcript = transcript
+        self.client = client
         self.message: Message | None = None
         self.raw_rounds: list[str] = []
         # Parts, joined on demand: `+=` on an attribute copies the whole string every token.
@@ -196,9 +230,9 @@ class _Reply:
         if not text:
             return
         if self.message is None:
-            self.message = self.c.add(Role.ASSISTANT, "", meta={"streaming": True})
+            self.message = self.transcript.add(Role.ASSISTANT, "", meta={"streaming": True})
         self._shown.append(text)
-        self.c.listener.on_delta(self.message.id, text)
+        self.transcript.delta(self.message.id, text)
 
     async def stream_round(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
@@ -207,7 +241,7 @@ class _Reply:
         self._round = []
         calls: list[ToolCall] = []
         sep_pending = any(self._shown)  # rounds are separated only if this one shows text
-        async for event in self.c.client.stream(messages, tools=tools):
+        async for event in self.client.stream(messages, tools=tools):
             if isinstance(event, TextDelta):
                 self._round.append(event.text)
                 out = visible.feed(event.text)
@@ -228,7 +262,7 @@ class _Reply:
     def fail(self, e: ChatError) -> None:
         self.raw_rounds.append(self.round_raw)
         if self.message is not None:
-            self.c.change(
+            self.transcript.change(
                 self.message.id,
                 content=self.shown,
                 meta={"streaming": False, "partial": True, "error": e.message},
@@ -244,12 +278,10 @@ class _Reply:
         if has_instructions:
             meta["raw"] = raw
         if self.message is None and visible:
-            self.message = self.c.add(Role.ASSISTANT, visible, meta=meta)
+            self.message = self.transcript.add(Role.ASSISTANT, visible, meta=meta)
         elif self.message is not None:
-            self.c.change(self.message.id, content=visible, meta=meta)
+            self.transcript.change(self.message.id, content=visible, meta=meta)
         elif has_instructions:
             # Instructions only: keep them in the bot's memory without an empty bubble.
-            self.message = self.c.store.add_message(
-                Role.ASSISTANT, "", now=self.c.clock.now(), meta=meta | {"hidden": True}
-            )
+            self.message = self.transcript.record(Role.ASSISTANT, "", meta=meta | {"hidden": True})
         return tuple(i for p in parsed_rounds for i in p.instructions)

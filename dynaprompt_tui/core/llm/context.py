@@ -1,4 +1,5 @@
-"""The conversation as the model sees it: stored messages -> chat-completions messages."""
+"""The conversation as the model sees it: stored messages -> chat-completions messages, the
+newest first kept, bounded in count and length."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def to_model(m: Message, now: datetime) -> dict[str, Any] | None:
     return None
 
 
-def build(messages: list[Message], now: datetime) -> list[dict[str, Any]]:
+def build_context(messages: list[Message], now: datetime) -> list[dict[str, Any]]:
+    """The messages the model sees, oldest first: as many of the newest as the bounds allow."""
     out: list[dict[str, Any]] = []
     total = 0
     for m in reversed(messages):

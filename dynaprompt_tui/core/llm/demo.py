@@ -11,7 +11,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from dynaprompt_tui.core.llm.client import ChatEvent, Done, TextDelta
+from dynaprompt_tui.core.llm.events import ChatEvent, Done, TextDelta
 
 HELP = """\
 Hi! I'm the **offline demo bot** (no API key set, so my answers are canned). \

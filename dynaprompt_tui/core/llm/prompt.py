@@ -114,7 +114,9 @@ def build_system_prompt(
     return "\n\n".join(parts)
 
 
-def _fn(name: str, description: str, properties: dict[str, Any], required: list[str]) -> dict:
+def _fn(
+    name: str, description: str, properties: dict[str, Any], required: list[str]
+) -> dict[str, Any]:
     return {
         "type": "function",
         "function": {

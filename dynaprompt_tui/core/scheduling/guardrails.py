@@ -1,15 +1,27 @@
 """Limits on what the chatbot may schedule, so a model cannot flood or loop the conversation.
 
-Each check returns None when allowed or a sentence saying which limit was hit; the conversation
-shows that sentence to the user and tells it to the bot. Pure functions over plain values.
+`Guardrails` holds the limits (the settings' ``[guardrails]`` table). Each check returns None when
+allowed or a sentence saying which limit was hit; the conversation shows that sentence to the user
+and tells it to the bot. Pure functions over plain values.
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
-from dynaprompt_tui.core.scheduling.rules import When
+if TYPE_CHECKING:  # (annotations only: the settings import this module at start-up)
+    from dynaprompt_tui.core.scheduling.rules import When
+
+
+class Guardrails(NamedTuple):
+    max_bot_pending: int = 10
+    bot_recurring_min_interval_minutes: int = 60
+    auto_approve_bot_recurring: bool = False
+    max_days_ahead: int = 120
+    max_bot_turns_in_a_row: int = 5
+    max_scheduled_model_calls_per_day: int = 50
 
 
 def check_bot_schedule(

@@ -1,7 +1,8 @@
-"""The model client: streams one answer as small events; retries only before the first token.
+"""The OpenAI-compatible model client: streams one answer as events, assembling tool calls
+from fragments and tolerating servers without tools or usage; retries only before the first token.
 
-``openai`` is imported lazily (it costs ~0.5 s) so that starting the app stays fast.
-The tool-call loop is not here: the conversation layer runs tools and calls ``stream`` again.
+``openai`` is imported when a client is built (it costs ~0.5 s), so importing this module is
+cheap. The tool-call loop is not here: the conversation runs tools and calls ``stream`` again.
 """
 
 from __future__ import annotations
@@ -10,76 +11,21 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from dynaprompt_tui.config import Settings
-
-ErrorKind = Literal[
-    "connection", "auth", "rate_limit", "server", "timeout", "stream_cut", "bad_request"
-]
-RETRYABLE: frozenset[str] = frozenset({"connection", "rate_limit", "server", "timeout"})
+from dynaprompt_tui.core.llm.events import ChatError, ChatEvent, Done, TextDelta, ToolCall
+from dynaprompt_tui.core.llm.secrets import masked
+from dynaprompt_tui.core.llm.settings import ModelSettings
 
 
-class ChatError(Exception):
-    """A failed model call, with a one-line message fit for the chat screen."""
-
-    def __init__(
-        self, kind: ErrorKind, message: str, *, status: int | None = None, attempts: int = 1
-    ) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.status = status
-        self.attempts = attempts
-        self.retry_after: float | None = None
-
-    @property
-    def retryable(self) -> bool:
-        return self.kind in RETRYABLE
-
-
-@dataclass(frozen=True, slots=True)
-class TextDelta:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ToolCall:
-    id: str
-    name: str
-    arguments: dict[str, Any]
-    raw_arguments: str = ""
-    error: str | None = None  # set when the model sent arguments that are not a JSON object
-
-
-@dataclass(frozen=True, slots=True)
-class Done:
-    finish_reason: str | None
-    usage: dict[str, Any] | None = None
-
-
-ChatEvent = TextDelta | ToolCall | Done
-
-
-class ChatClient(Protocol):
-    """Anything that can stream one assistant answer (the OpenAI client, the demo bot, fakes).
-
-    Implementations are async generators: ``async def stream(...): yield ...``.
-    """
-
-    def stream(
-        self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None
-    ) -> AsyncIterator[ChatEvent]: ...
-
-
-@dataclass
 class _PendingCall:
-    id: str = ""
-    name: str = ""
-    args: list[str] = field(default_factory=list)
+    """A tool call while its fragments arrive (the SDK streams name and arguments in pieces)."""
+
+    def __init__(self) -> None:
+        self.id = ""
+        self.name = ""
+        self.args: list[str] = []
 
     def finish(self) -> ToolCall:
         raw = "".join(self.args)
@@ -102,14 +48,14 @@ class OpenAIChatClient:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: ModelSettings,
         *,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         backoff_base: float = 0.5,
         backoff_max: float = 20.0,
         retry_after_max: float = 60.0,
     ) -> None:
-        import openai  # lazy: keeps `import dynaprompt_tui.core.llm.client` cheap
+        import openai  # deferred: ~0.5 s of imports, only when a real model is called
 
         self._openai = openai
         self.settings = settings
@@ -141,7 +87,7 @@ class OpenAIChatClient:
 
     def _backoff(self, attempt: int) -> float:
         # Full-jitter-ish: spread retries a little so many clients don't stampede together.
-        d = min(self.backoff_max, self.backoff_base * (2**attempt))
+        d = min(self.backoff_max, self.backoff_base * (2.0**attempt))
         return d * (0.75 + random.random() * 0.25)
 
     async def stream(
@@ -246,8 +192,6 @@ class OpenAIChatClient:
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key
         if key and key in text:
-            from dynaprompt_tui.config import masked
-
             text = text.replace(key, masked(key))
         return text[:200]
 
@@ -340,12 +284,3 @@ class OpenAIChatClient:
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or exc.__class__.__name__
     return text[:160]
-
-
-def make_chat_client(settings: Settings) -> ChatClient:
-    """The demo bot when there is no key and no server (or ``--demo``), else the OpenAI client."""
-    if settings.demo:
-        from dynaprompt_tui.core.llm.demo import DemoChatClient
-
-        return DemoChatClient()
-    return OpenAIChatClient(settings)
