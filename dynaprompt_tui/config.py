@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 # Defined in the core, which reads them; re-exported here, where settings are made.
 from dynaprompt_tui.core.llm.secrets import masked
 from dynaprompt_tui.core.scheduling.guardrails import Guardrails
+from dynaprompt_tui.local_zone import is_zone, local_zone_name
 
 APP_NAME = "dynaprompt-tui"
 TOOLS_MODES = ("auto", "on", "off")
@@ -66,53 +67,6 @@ def default_db_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME)) / "dynaprompt.db"
-
-
-def local_zone_name(
-    environ: Mapping[str, str] = os.environ, localtime: Path = Path("/etc/localtime")
-) -> str:
-    """The system's IANA zone, "UTC" when it cannot be told.
-
-    Read directly where that is cheap and unambiguous: a ``TZ`` naming a zone, else
-    /etc/localtime as a link into a zoneinfo tree (systemd, macOS; the file the C library
-    itself reads). Anything else (Windows, /etc/timezone-only systems, Termux) asks tzlocal,
-    whose import and lookup cost about 1.3% of the app's start-up.
-    """
-    tz = environ.get("TZ", "").removeprefix(":")
-    candidates = [_zone_in_path(tz) if os.path.isabs(tz) else tz]
-    if localtime.is_symlink():
-        candidates.append(_zone_in_path(os.path.realpath(localtime)))
-    for name in candidates:
-        if name and _is_zone(name):
-            return name
-    try:
-        import tzlocal
-
-        name = tzlocal.get_localzone_name()
-        if name and _is_zone(name):
-            return name
-    except Exception:  # an odd system zone must not stop the app; UTC is a safe reading
-        pass
-    return "UTC"
-
-
-def _zone_in_path(path: str) -> str:
-    """``/usr/share/zoneinfo/posix/Europe/Paris`` -> ``Europe/Paris``; "" if not a zone file."""
-    parts = path.split(os.sep)
-    if "zoneinfo" not in parts:
-        return ""
-    key = parts[len(parts) - parts[::-1].index("zoneinfo") :]
-    if key[:1] in (["posix"], ["right"]):  # the same zones, other leap-second handling
-        key = key[1:]
-    return "/".join(key)
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except Exception:  # ZoneInfoNotFoundError, ValueError for paths like "../x", IsADirectoryError
-        return False
-    return True
 
 
 class _Fields(NamedTuple):
@@ -223,7 +177,7 @@ def _path(name: str, v: Any, base: Path) -> Path:
 
 def _zone(v: Any) -> str:
     name = _str("tz", v).strip()
-    if not _is_zone(name):
+    if not is_zone(name):
         raise ConfigError(f"Unknown time zone {name!r}: use an IANA name such as Europe/Paris")
     return name
 
