@@ -1,9 +1,10 @@
-"""Every case of the shared time-phrase corpus (../shared/timephrases beside the repo), by id."""
+"""Every case of our own time-phrase corpus, by id (vendored from ../shared/timephrases into
+tests/data/timephrases/internal.jsonl, so a fresh clone runs it; the conventions are CONVENTIONS.md
+beside it)."""
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,18 +14,10 @@ import pytest
 
 from dynaprompt_tui.core.timephrases import TimePhraseError, When, parse_when
 
-# CI clones the repo with ../shared beside it; DYNAPROMPT_SHARED points elsewhere if needed.
-_ROOT = Path(__file__).resolve().parents[2]
-CORPUS = (
-    Path(os.environ.get("DYNAPROMPT_SHARED", _ROOT.parent / "shared"))
-    / "timephrases"
-    / "timephrases.jsonl"
-)
-CASES: list[dict[str, Any]] = (
-    [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
-    if CORPUS.exists()
-    else []
-)
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "timephrases" / "internal.jsonl"
+CASES: list[dict[str, Any]] = [
+    json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()
+]
 
 
 def _key(s: str) -> tuple[str, str | None]:
@@ -46,9 +39,6 @@ def _matches(got: list[datetime], want: list[str]) -> bool:
 
 
 def test_corpus_is_present() -> None:
-    """The corpus is part of the contract: in CI its absence is a failure, not a skip."""
-    if not CASES and not os.environ.get("CI"):
-        pytest.skip(f"shared corpus not found at {CORPUS}")
     assert len(CASES) >= 149, f"corpus missing or short at {CORPUS}"
 
 
@@ -86,6 +76,5 @@ def test_corpus_case(case: dict[str, Any]) -> None:
 
 
 def test_corpus_has_all_cases() -> None:
-    if CORPUS.exists():
-        assert len(CASES) == 149
-        assert len({c["id"] for c in CASES}) == len(CASES)
+    assert len(CASES) == 149
+    assert len({c["id"] for c in CASES}) == len(CASES)

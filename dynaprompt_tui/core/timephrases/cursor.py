@@ -9,6 +9,7 @@ from __future__ import annotations
 from dynaprompt_tui.core.timephrases.lexicon import (
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    UNIT_MULTIPLES,
     UNITS,
     TimePhraseError,
     Tok,
@@ -23,14 +24,20 @@ class Cursor:
         self.toks = toks
         self.i = 0
         self.spec = Spec()
+        # The words and token kinds present: rare rules look here first and step aside fast.
+        self.vocab = frozenset(t.val for t in toks if t.kind in ("word", "holiday"))
+        self.kinds = frozenset(t.kind for t in toks)
 
     def tok(self, k: int = 0) -> Tok | None:
         j = self.i + k
         return self.toks[j] if 0 <= j < len(self.toks) else None
 
     def word(self, k: int = 0) -> str | None:
-        t = self.tok(k)
-        return t.val if t is not None and t.kind == "word" else None
+        j = self.i + k
+        if 0 <= j < len(self.toks):
+            t = self.toks[j]
+            return t.val if t.kind == "word" else None
+        return None
 
     def accept(self, *words: str) -> bool:
         if self.word() in words:
@@ -89,6 +96,9 @@ class Cursor:
                         "Only 'half an hour' is understood as a half; e.g. 'in 90 minutes'."
                     )
                 continue
+            if (part := self._part_of_hour()) is not None:
+                out.append(part)
+                continue
             if out and t.val == "a" and self.word(1) == "half":  # "an hour and a half"
                 _, last_u = out[-1]
                 if last_u != "hour":
@@ -96,7 +106,15 @@ class Cursor:
                 out.append((30, "minute"))
                 self.i += 2
                 continue
+            if (part := self._fraction()) is not None:
+                out.append(part)
+                continue
             n = self.number()
+            if n is not None and self.word(1) in UNIT_MULTIPLES:  # "a fortnight"
+                k, multiple = UNIT_MULTIPLES[self.word(1) or ""]
+                out.append((n * k, multiple))
+                self.i += 2
+                continue
             unit = UNITS.get(self.word(1) or "")
             if n is not None and unit is not None:
                 if n < 0:
@@ -109,3 +127,52 @@ class Cursor:
             self.i = start
             break
         return out
+
+    def _part_of_hour(self) -> tuple[int, str] | None:
+        """'a half hour', 'a quarter of an hour', 'three quarters of an hour'."""
+        start = self.i
+        n = self.number() if self.word() != "an" else None  # "a", "one", "three", "3"
+        if n is not None:
+            self.i += 1
+        minutes = (n or 1) * {"half": 30, "quarter": 15, "quarters": 15}.get(self.word() or "", 60)
+        if minutes >= 60:
+            self.i = start
+            return None
+        self.i += 1
+        if self.accept("of"):
+            self.accept("an", "a")
+        if not self.accept("hour"):
+            self.i = start
+            return None
+        return (minutes, "minute")
+
+    def _fraction(self) -> tuple[int, str] | None:
+        """'1.5 hours', '3/4 hour', '2.5 days': an exact amount of the next smaller unit."""
+        t = self.tok()
+        unit = UNITS.get(self.word(1) or "")
+        if t is None or unit is None or t.kind not in ("dec", "numdate") or len(t.val) != 2:
+            return None
+        if t.kind == "dec":
+            whole, frac = t.val
+            num, den = whole * 10 ** len(frac) + int(frac), 10 ** len(frac)
+        else:
+            num, den = t.val
+        if den == 0:
+            raise TimePhraseError("A fraction needs a number below the line, e.g. 'in 3/4 hour'.")
+        small, k = _SMALLER[unit]
+        if k == 0 or (num * k) % den:
+            raise TimePhraseError(f"Write that in whole {small}s, e.g. 'in 90 minutes'.")
+        self.i += 2
+        return (num * k // den, small)
+
+
+# The unit a fraction of each unit is counted in: 1.5 hours = 90 minutes.
+_SMALLER = {
+    "second": ("second", 1),
+    "minute": ("second", 60),
+    "hour": ("minute", 60),
+    "day": ("hour", 24),
+    "week": ("day", 7),
+    "month": ("day", 0),  # months differ in length: a fraction of one is refused
+    "year": ("month", 12),
+}

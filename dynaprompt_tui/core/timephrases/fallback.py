@@ -47,6 +47,7 @@ _ANCHORS = {
 }
 _WORD = re.compile(r"[a-z]+|[0-9]+")
 _NUMERIC_DATE = re.compile(r"[0-9][/.\-][0-9]")  # 03/04, 3.4, 2026-04: order is ours to decide
+_ORDINAL = re.compile(r"\b([0-9]{1,2})(?:st|nd|rd|th)\b")
 _DATE_ONLY, _TIME_ONLY = 1, 2
 _CYCLE = 28  # years after which the calendar repeats, weekdays and leap days (1901-2099)
 
@@ -83,7 +84,7 @@ def _instant(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     again = _match(s, local.replace(year=local.year + _CYCLE))
     if again != (naive.replace(year=naive.year + _CYCLE), flag):
         return None
-    if not _consistent(words, naive, flag):
+    if not _consistent(words, naive, flag, s):
         return None
     if flag == _DATE_ONLY:
         naive = datetime.combine(naive.date(), time(9, 0))
@@ -120,8 +121,12 @@ def _match(s: str, source: datetime) -> tuple[datetime, int] | None:
     return naive.replace(microsecond=0), flag
 
 
-def _consistent(words: list[str], naive: datetime, flag: int) -> bool:
-    """Guards against answers that cover a word but ignore it ("end of day friday" is today)."""
+def _consistent(words: list[str], naive: datetime, flag: int, text: str = "") -> bool:
+    """Guards against answers that cover a word but ignore it ("end of day friday" is today,
+    "14th April 15" is not 15 April)."""
+    days = {int(d) for d in _ORDINAL.findall(text)}
+    if days and days != {naive.day}:
+        return False
     days = {WEEKDAYS[w] for w in words if w in WEEKDAYS}
     if days and days != {naive.weekday()}:
         return False
@@ -129,6 +134,8 @@ def _consistent(words: list[str], naive: datetime, flag: int) -> bool:
     if months and months != {naive.month}:
         return False
     for w in words:
+        if w.isdigit() and len(w) == 4 and 1900 <= int(w) <= 2100 and naive.year != int(w):
+            return False  # "end of 2012", "2017 april": a year, not 20:12
         if not w.isdigit() or len(w) < 3:
             continue
         # "tomorrow 1730" is 17:30; "tomorrow 2500" would be tomorrow, the number dropped.

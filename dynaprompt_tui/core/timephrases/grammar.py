@@ -10,26 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dynaprompt_tui.core.timephrases import moments, repeats
+from dynaprompt_tui.core.timephrases import clocks, moments, repeats
 from dynaprompt_tui.core.timephrases.cursor import Cursor
-from dynaprompt_tui.core.timephrases.lexicon import EXAMPLES, TimePhraseError, Tok
+from dynaprompt_tui.core.timephrases.lexicon import EXAMPLES, UNIT_SMALL, TimePhraseError, Tok
 from dynaprompt_tui.core.timephrases.spec import Spec
+from dynaprompt_tui.core.timephrases.words import suggest
 
 __all__ = ["Grammar"]
 
 # Tried in this order at each position; the first that matches consumes its words.
 RULES: tuple[Callable[[Cursor], bool], ...] = (
     repeats.until,
+    clocks.past_to,
     moments.relative,
+    moments.weekdays_ahead,
     repeats.count_or_ago,
     repeats.every,
+    repeats.except_days,
+    repeats.hours_window,
     repeats.repeat_word,
     repeats.monthly,
     moments.day_word,
     moments.weekdays,
     moments.date,
-    moments.time_of_day,
-    moments.part_of_day,
+    moments.day_of_month,
+    moments.named_day,
+    clocks.time_of_day,
+    clocks.part_of_day,
+    clocks.zone_name,
 )
 
 
@@ -40,16 +48,42 @@ class Grammar:
         self.cursor = Cursor(toks)
 
     def parse(self) -> Spec:
+        try:
+            return self._parse()
+        except TimePhraseError as e:
+            raise _with_suggestion(e, self.cursor) from None
+
+    def _parse(self) -> Spec:
         c = self.cursor
         while c.i < len(c.toks):
-            if c.toks[c.i].kind == "sep":
+            if c.toks[c.i].kind in ("sep", "dash"):
                 c.i += 1
                 continue
             start = c.i
-            if not any(rule(c) for rule in RULES):
+            for rule in RULES:
+                if rule(c):
+                    break
+            else:
                 c.i = start
                 raise _unknown(c)
-        return c.spec
+        spec = c.spec
+        if spec.plural_part and spec.rec is None:  # "Tuesday afternoons", "mornings at 9"
+            spec.set_rec("week" if spec.weekdays else "day", 1)
+        if spec.except_days:
+            _drop_days(spec)
+        return spec
+
+
+def _with_suggestion(e: TimePhraseError, c: Cursor) -> TimePhraseError:
+    """`e`, plus a did-you-mean for a misspelled word anywhere in the phrase ("every mondya")."""
+    if "did you mean" in str(e).lower():
+        return e
+    for t in c.toks:
+        if t.kind == "word" and (meant := suggest(t.val)) is not None:
+            return TimePhraseError(
+                f"{e} Did you mean '{meant}' for '{t.text}'?", past=e.past, unknown=e.unknown
+            )
+    return e
 
 
 def _unknown(c: Cursor) -> TimePhraseError:
@@ -65,6 +99,26 @@ def _unknown(c: Cursor) -> TimePhraseError:
             "write a time or an amount, e.g. 'at 9', '9am' or 'in 9 minutes'.",
             unknown=True,
         )
+    if t.kind == "word" and (meant := suggest(t.val)) is not None:
+        return TimePhraseError(
+            f"I don't understand {t.text!r}; did you mean '{meant}'? {EXAMPLES}.", unknown=True
+        )
     return TimePhraseError(
         f"I don't understand {t.text!r} in a time phrase; {EXAMPLES}.", unknown=True
     )
+
+
+def _drop_days(spec: Spec) -> None:
+    """'every day except weekends' -> every weekday; 'every hour except Sundays', likewise."""
+    daily = spec.rec in (("day", 1), ("week", 1)) or (spec.rec and spec.rec[0] in UNIT_SMALL)
+    if not daily:
+        raise TimePhraseError(
+            "'except' goes with a daily or weekly rule, e.g. 'every day except weekends'."
+        )
+    base = spec.weekdays or list(range(7))
+    left = [d for d in base if d not in spec.except_days]
+    if not left or left == base:
+        raise TimePhraseError("Those days are not in the rule; e.g. 'every day except weekends'.")
+    spec.weekdays = left
+    if spec.rec == ("day", 1):
+        spec.rec = ("week", 1)

@@ -13,15 +13,23 @@ Conventions (morning 09:00, bare hours, day-first dates, ...) are in docs/time-p
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.scheduling.rules import When, first_instant
 from dynaprompt_tui.core.timephrases.grammar import Grammar
-from dynaprompt_tui.core.timephrases.lexicon import EXAMPLES, TimePhraseError, Tok, tokenize
+from dynaprompt_tui.core.timephrases.lexicon import (
+    EXAMPLES,
+    ZONE_NAMES,
+    TimePhraseError,
+    Tok,
+    tokenize,
+)
 from dynaprompt_tui.core.timephrases.recurring import amount, recurring_when
 from dynaprompt_tui.core.timephrases.resolve import add_calendar, fmt_at, fmt_day, once_at
 from dynaprompt_tui.core.timephrases.spec import Spec
+from dynaprompt_tui.core.timephrases.words import normalize
 
 __all__ = ["TimePhraseError", "When", "parse_when"]
 
@@ -74,7 +82,7 @@ def _parse(text: str, now: datetime, tz: ZoneInfo) -> When:
             f"A time phrase is at most {MAX_PHRASE} characters; e.g. 'every day at 9am'."
         )
     try:
-        toks = tokenize(text)
+        toks, corrections = normalize(tokenize(text))
     except TimePhraseError as e:
         return _fallback(text, now, tz, e)
     if not toks:
@@ -86,7 +94,12 @@ def _parse(text: str, now: datetime, tz: ZoneInfo) -> When:
         if toks[0].val != "to":
             return _fallback(text, now, tz, e)
         spec = _suffix_spec(toks)
-    return _build(spec, now, tz)
+    when = _build(spec, now, tz)
+    if corrections:
+        # A misspelling we read silently is said, so the user can check what we understood.
+        read = ", ".join(f"'{typed}' as '{meant}'" for typed, meant in corrections)
+        when = dataclasses.replace(when, description=f"{when.description} (read {read})")
+    return when
 
 
 def _fallback(text: str, now: datetime, tz: ZoneInfo, error: TimePhraseError) -> When:
@@ -113,6 +126,16 @@ def _suffix_spec(toks: list[Tok]) -> Spec:
     )
 
 
+def _in_zone(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
+    """'Thursday at 9:30pm IST': read in that zone, kept and shown in the user's."""
+    assert spec.zone is not None
+    there = ZoneInfo(ZONE_NAMES[spec.zone])
+    at_there, _, _ = once_at(spec, now.astimezone(there), there)
+    at = at_there.astimezone(tz)
+    said = f"{at_there:%H:%M} {spec.zone.upper()}"
+    return When(kind="once", tz=tz, start=now, at=at, description=f"{fmt_at(at, now)} ({said})")
+
+
 # -- assembly -----------------------------------------------------------------------------------
 
 
@@ -123,8 +146,14 @@ def _build(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
                 "'until', 'N times' and 'for N days' go with repeating rules; "
                 "e.g. 'every day at 9am until Friday'."
             )
+        if spec.zone is not None:
+            return _in_zone(spec, now, tz)
         at, _, _ = once_at(spec, now, tz)
         return When(kind="once", tz=tz, start=now, at=at, description=fmt_at(at, now))
+    if spec.zone is not None:
+        raise TimePhraseError(
+            "Give a repeating rule's time in your own zone, e.g. 'every day at 9am'."
+        )
     when = recurring_when(spec, now, tz)
     until: datetime | None = None
     extra = ""

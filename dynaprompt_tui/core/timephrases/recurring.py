@@ -3,6 +3,7 @@ else an elapsed interval ("every") or a calendar-day interval ("days"), never an
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from dynaprompt_tui.core.timephrases.lexicon import (
     WEEKDAY_NAMES,
     TimePhraseError,
 )
-from dynaprompt_tui.core.timephrases.resolve import HMS, fmt_hms, spec_date, times_of
+from dynaprompt_tui.core.timephrases.resolve import HMS, fmt_hms, hms, spec_date, times_of
 from dynaprompt_tui.core.timephrases.spec import YMD, Spec
 
 _ORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", "L": "last"}
@@ -84,9 +85,18 @@ def recurring_when(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
     """The rule of a repeating phrase (`spec.rec` is set) at `now`; raises TimePhraseError."""
     assert spec.rec is not None
     unit, n = spec.rec
-    if spec.rel or spec.day_offset is not None or spec.weekday_mod:
+    # "yearly on the fourth Thursday in November" names a month without a year: a yearly rule.
+    yearly_month = unit == "year" and spec.month_ref is not None and spec.month_ref[0] is None
+    month_ref = None if yearly_month else spec.month_ref
+    one_off = (spec.week_offset, spec.weeks_ahead, month_ref, spec.month_shift)
+    if spec.rel or spec.day_offset is not None or spec.weekday_mod or one_off != (None,) * 4:
         raise TimePhraseError(
             "A repeating rule can't also have a one-off day or delay; e.g. 'every day at 9am'."
+        )
+    if spec.holiday is not None:
+        raise TimePhraseError(
+            "A holiday is a one-off here; for every year, give its date, e.g. "
+            "'every year on 25 Dec'."
         )
     ymd = spec_date(spec, tz)
     if unit in UNIT_SMALL:
@@ -100,14 +110,14 @@ def recurring_when(spec: Spec, now: datetime, tz: ZoneInfo) -> When:
         return _every_n_days(spec, n, at, now, tz)
     if unit == "week":
         return _every_n_weeks(spec, n, at, now, tz)
+    if unit == "month" and 12 % n == 0:
+        return _monthly(spec, ymd, at, now, tz, n)
     if n > 1:
         raise TimePhraseError(
             f"'every {n} {unit}s' isn't supported; e.g. "
             + ("'every month on the 1st'" if unit == "month" else "'every year on March 15'")
             + " or 'every 3 weeks'."
         )
-    if unit == "month":
-        return _monthly(spec, ymd, at, now, tz)
     return _yearly(spec, ymd, at, now, tz)
 
 
@@ -133,9 +143,29 @@ def _interval(
             )
         cron = cron[: cron.rindex(" ")] + " " + _dow_field(spec.weekdays)
         desc += " " + _on_days(spec.weekdays)
+    if spec.window is not None:
+        cron, desc = _windowed(cron, desc, seconds, spec)
     if cron:
         return When(kind="cron", cron=cron, description=desc, tz=tz, start=now)
     return When(kind="every", seconds=seconds, anchor=now, description=desc, tz=tz, start=now)
+
+
+def _windowed(cron: str | None, desc: str, seconds: int, spec: Spec) -> tuple[str, str]:
+    """'every hour from 9 to 5': the hours of a clock-aligned interval, whole hours only."""
+    assert spec.window is not None
+    (h1, m1, s1), (h2, m2, s2) = (hms(c, spec.part) for c in spec.window)
+    if cron is None or m1 or m2 or s1 or s2 or h2 <= h1:
+        raise TimePhraseError(
+            "Give whole hours, the first before the last, with an interval that divides the "
+            "hour or the day; e.g. 'every hour from 9 to 5'."
+        )
+    fields = cron.split()
+    if seconds < 3600:  # minutes: up to the last hour's end ("*/15 9-16": 09:00 ... 16:45)
+        fields[1] = f"{h1}-{h2 - 1}" if h2 - 1 > h1 else str(h1)
+    else:  # hours: the last one included ("0 9-17": 09:00 ... 17:00)
+        step = seconds // 3600
+        fields[1] = f"{h1}-{h2}" + (f"/{step}" if step > 1 else "")
+    return " ".join(fields), f"{desc} from {h1:02d}:00 to {h2:02d}:00"
 
 
 class _Times(NamedTuple):
@@ -219,8 +249,18 @@ def _every_n_weeks(spec: Spec, n: int, at: _Times, now: datetime, tz: ZoneInfo) 
     )
 
 
-def _monthly(spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInfo) -> When:
-    """On an nth weekday of the month, on days of the month, or on today's day of the month."""
+def _monthly(
+    spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInfo, n: int = 1
+) -> When:
+    """On an nth weekday of the month, on days of the month, or on today's day of the month;
+    every `n` months (a divisor of 12: cron lists the months, counted from this one)."""
+    months = "*"
+    every = "every month"
+    if n > 1:
+        months = ",".join(
+            str(m) for m in sorted((now.month - 1 + k * n) % 12 + 1 for k in range(12 // n))
+        )
+        every = f"every {n} months" if n != 3 else "every quarter"
     if ymd:
         raise TimePhraseError(
             "A monthly rule takes a day, not a date; e.g. 'every month on the 15th'."
@@ -231,9 +271,13 @@ def _monthly(spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInf
         k, wd = spec.nth
         dow = (wd + 1) % 7
         field = f"L{dow}" if k == "L" else f"{dow}#{k}"
-        desc = f"on the {_ORD[k]} {WEEKDAY_NAMES[wd]} of every month"
+        desc = f"on the {_ORD[k]} {WEEKDAY_NAMES[wd]} of {every}"
         return When(
-            kind="cron", cron=f"{at.cron} * * {field}", description=desc + at.desc, tz=tz, start=now
+            kind="cron",
+            cron=f"{at.cron} * {months} {field}",
+            description=desc + at.desc,
+            tz=tz,
+            start=now,
         )
     if spec.weekdays:
         raise TimePhraseError("Say which one, e.g. 'the first Monday of every month'.")
@@ -247,15 +291,31 @@ def _monthly(spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInf
             "Give the last day on its own, e.g. 'on the last day of every month'."
         )
     ordered = sorted(set(doms), key=lambda d: 99 if d == "L" else int(d))
-    desc = f"on the {_and([_nth(d) for d in ordered])} of every month"
+    desc = f"on the {_and([_nth(d) for d in ordered])} of {every}"
     dom = ",".join(str(d) for d in ordered)
     return When(
-        kind="cron", cron=f"{at.cron} {dom} * *", description=desc + at.desc, tz=tz, start=now
+        kind="cron",
+        cron=f"{at.cron} {dom} {months} *",
+        description=desc + at.desc,
+        tz=tz,
+        start=now,
     )
 
 
 def _yearly(spec: Spec, ymd: YMD | None, at: _Times, now: datetime, tz: ZoneInfo) -> When:
-    """On a date without a year, or on today's date."""
+    """On a date without a year, on an nth weekday of a month, or on today's date."""
+    if spec.nth is not None and spec.month_ref is not None and not (spec.weekdays or spec.doms):
+        k, wd = spec.nth
+        month = spec.month_ref[1]
+        field = f"L{(wd + 1) % 7}" if k == "L" else f"{(wd + 1) % 7}#{k}"
+        desc = f"every year on the {_ORD[k]} {WEEKDAY_NAMES[wd]} of {calendar.month_name[month]}"
+        return When(
+            kind="cron",
+            cron=f"{at.cron} * {month} {field}",
+            description=desc + at.desc,
+            tz=tz,
+            start=now,
+        )
     if spec.weekdays or spec.doms or spec.nth:
         raise TimePhraseError("A yearly rule takes a date, e.g. 'every year on March 15 at 9am'.")
     if ymd and ymd[0] is not None:

@@ -6,7 +6,7 @@ Same contract as the rules in `moments`, which `every` reuses for its days and d
 
 from __future__ import annotations
 
-from dynaprompt_tui.core.timephrases import moments
+from dynaprompt_tui.core.timephrases import clocks, moments
 from dynaprompt_tui.core.timephrases.cursor import Cursor
 from dynaprompt_tui.core.timephrases.lexicon import (
     MONTHS,
@@ -14,11 +14,19 @@ from dynaprompt_tui.core.timephrases.lexicon import (
     PARTS,
     UNIT_SMALL,
     UNITS,
+    WEEKDAY_NAMES,
     WEEKDAYS,
     TimePhraseError,
 )
 
 _MONTH_WORDS = ("month", "months")
+_ORDINAL_NAMES: dict[int | str, str] = {
+    1: "first",
+    2: "second",
+    3: "third",
+    4: "fourth",
+    5: "fifth",
+}
 
 _REPEAT_WORDS = {
     "hourly": ("hour", 1),
@@ -29,6 +37,10 @@ _REPEAT_WORDS = {
     "yearly": ("year", 1),
     "annually": ("year", 1),
     "fortnightly": ("week", 2),
+    "quarterly": ("month", 3),
+    "semiannual": ("month", 6),
+    "semiannually": ("month", 6),
+    "biannually": ("month", 6),
 }
 
 
@@ -61,6 +73,9 @@ def count_or_ago(c: Cursor) -> bool:
         c.i += 2
         return True
     amounts = c.amounts()
+    if amounts and not has_for and _is_clock(c, start, amounts):
+        c.i = start  # "15h": a time of day, for `clocks`
+        return False
     if amounts:
         if c.accept("ago"):
             raise TimePhraseError(
@@ -75,6 +90,16 @@ def count_or_ago(c: Cursor) -> bool:
             c.spec.for_span = amounts[0]
             return True
         anchor = c.word()
+        nxt = c.tok(1)
+        if anchor in ("after", "before") and nxt is not None and nxt.kind == "holiday":
+            if len(amounts) > 1 or amounts[0][1] not in ("day", "week"):
+                raise TimePhraseError(
+                    "Count from a holiday in days or weeks, e.g. '3 days after Easter'."
+                )
+            n, unit = amounts[0]
+            c.spec.holiday_shift = (n if anchor == "after" else -n, unit)
+            c.i += 1  # the holiday itself is `named_day`'s
+            return True
         if (c.accept("from") and c.accept("now")) or c.accept("later"):
             c.spec.set_rel(amounts)
             return True
@@ -87,6 +112,18 @@ def count_or_ago(c: Cursor) -> bool:
         )
     c.i = start
     return False
+
+
+def _is_clock(c: Cursor, start: int, amounts: list[tuple[int, str]]) -> bool:
+    """'15h' with no 'from now' or 'ago' after it reads as 15:00, not as 15 hours."""
+    t = c.toks[start]
+    return (
+        len(amounts) == 1
+        and t.kind == "dur"
+        and t.text.endswith("h")
+        and amounts[0][0] <= 23
+        and c.word() not in ("from", "later", "ago", "after", "before")
+    )
 
 
 def every(c: Cursor) -> bool:
@@ -131,6 +168,9 @@ def every(c: Cursor) -> bool:
     if w == "quarter" and c.word(1) == "hour":
         c.i += 2
         return _set_interval(c, 15 * n, "minute")
+    if w in ("quarter", "quarters"):  # "each quarter": every 3 months
+        c.i += 1
+        return _set_interval(c, 3 * n, "month")
     if w in UNITS and (len(w or "") > 2 or c.tok(-1) != every_tok):
         c.i += 1  # "every m" is not a unit, "every 5 m" is
         return _set_interval(c, n, UNITS[w])
@@ -186,6 +226,8 @@ def repeat_word(c: Cursor) -> bool:
     on = w == "on" and c.word(1) in ("weekdays", "workdays", "weekends")
     if on:
         w = c.word(1)
+    if w in ("weekday", "workday", "weekend") and (c.word(1) or "")[:-1] in PARTS:
+        w += "s"  # "weekday mornings": every weekday morning
     if w in ("weekdays", "workdays"):
         c.i += 1 + on
         c.spec.set_weekdays([0, 1, 2, 3, 4])
@@ -220,18 +262,24 @@ def monthly(c: Cursor, every: bool = False) -> bool:
         c.i = start
         return False
     wd = c.word()
-    if wd in MONTHS or (wd == "of" and c.word(1) in MONTHS):
+    if wd in MONTHS or (wd == "of" and c.word(1) in MONTHS and c.word(-1) != "day"):
         c.i = start  # "15th March" is a date
         return False
     if wd in WEEKDAYS:
         c.i += 1
         if len(ords) > 1:
             raise TimePhraseError("Give one weekday rule, e.g. 'the first Monday of every month'.")
-        if not _of_month(c):
+        if not _of_month(c) and not moments.which_month(c) and c.spec.rec != ("month", 1):
             if ords[0] == "L":
                 raise TimePhraseError(
                     "That is in the past; say e.g. 'next Monday' or 'Monday at 9am'.",
                     past=True,
+                )
+            if every:
+                n, day = ords[0], WEEKDAY_NAMES[WEEKDAYS[wd]]
+                raise TimePhraseError(
+                    f"Did you mean 'the {_ORDINAL_NAMES.get(n, n)} {day} of every month' or "
+                    f"'every {n} weeks on {day}'?"
                 )
             raise TimePhraseError("Did you mean e.g. 'the first Monday of every month'?")
         if ords[0] != "L" and not 1 <= int(ords[0]) <= 5:
@@ -244,9 +292,9 @@ def monthly(c: Cursor, every: bool = False) -> bool:
         # "last" or "first" on their own are not days of the month.
         c.i = start
         return False
-    of_month = _of_month(c)
+    of_month = _of_month(c) or moments.which_month(c)
     if not of_month and every:
-        raise TimePhraseError("Did you mean e.g. 'every 2nd of the month'?")
+        c.spec.set_rec("month", 1)  # "every 27th", "every last day"
     for o in ords:
         c.spec.add_dom(o)
     return True
@@ -262,4 +310,55 @@ def _of_month(c: Cursor, required: bool = False) -> bool:
             c.spec.set_rec("month", 1)
             return True
     c.i = start
+    return False
+
+
+def except_days(c: Cursor) -> bool:
+    """'except weekends', 'except Wednesday and Friday', 'but not on Mondays'."""
+    start = c.i
+    if not (c.accept("except", "excluding") or (c.accept("but") and c.accept("not"))):
+        c.i = start
+        return False
+    c.accept("on", "at")
+    days: list[int] = []
+    while (w := c.word()) is not None:
+        if w in ("weekend", "weekends"):
+            days += [5, 6]
+        elif w in ("weekday", "weekdays"):
+            days += [0, 1, 2, 3, 4]
+        elif w in WEEKDAYS:
+            days.append(WEEKDAYS[w])
+        else:
+            break
+        c.i += 1
+        if c.joiner():
+            c.i += 1
+    if not days:
+        raise TimePhraseError("'except' takes days, e.g. 'every day except weekends'.")
+    c.spec.except_days = sorted(set(days))
+    return True
+
+
+def hours_window(c: Cursor) -> bool:
+    """'from 9 to 5', 'between 9am and 5pm': the hours an interval runs in."""
+    start = c.i
+    if not c.accept("from", "between"):
+        return False
+    first = clocks.read_clock(c, bare_ok=True)
+    if first is None or not (c.accept("to", "and", "till", "til") or _dash(c)):
+        c.i = start
+        return False
+    last = clocks.read_clock(c, bare_ok=True)
+    if last is None:
+        c.i = start
+        return False
+    c.spec.window = (first, last)
+    return True
+
+
+def _dash(c: Cursor) -> bool:
+    t = c.tok()
+    if t is not None and t.kind == "dash":
+        c.i += 1
+        return True
     return False

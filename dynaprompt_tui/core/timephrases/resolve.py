@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.scheduling.rules import first_instant
+from dynaprompt_tui.core.timephrases.days import candidate_days
+from dynaprompt_tui.core.timephrases.holiday_dates import holiday_days
 from dynaprompt_tui.core.timephrases.lexicon import (
     DAY_ABBR,
     EXAMPLES,
@@ -30,7 +32,14 @@ MAX_YEARS_AHEAD = 50
 # -- times of day -------------------------------------------------------------------------------
 
 
-def _hms(c: Clock, part: str | None) -> HMS:
+def hms(c: Clock, part: str | None) -> HMS:
+    h, m, s = _hour(c, part)
+    if c.offset:  # "a quarter to 7": the hour is read first (7 am), then moved
+        h, m = divmod((h * 60 + m + c.offset) % 1440, 60)
+    return h, m, s
+
+
+def _hour(c: Clock, part: str | None) -> HMS:
     h, m, s = c.hour, c.minute, c.second
     if m > 59 or s > 59:
         raise TimePhraseError(f"{c.text!r} has no such minute; minutes go 00-59, e.g. 'at 9:45'.")
@@ -54,7 +63,7 @@ def _hms(c: Clock, part: str | None) -> HMS:
 
 def times_of(spec: Spec) -> list[HMS]:
     if spec.times:
-        return [_hms(c, spec.part) for c in spec.times]
+        return [hms(c, spec.part) for c in spec.times]
     if spec.part:
         return [(PARTS[spec.part], 0, 0)]
     return [(9, 0, 0)]
@@ -93,6 +102,8 @@ def spec_date(spec: Spec, tz: ZoneInfo) -> YMD | None:
         key = str(getattr(tz, "key", ""))
         month_first = key.startswith(("America/", "US/"))
         m, d = (a, b) if month_first else (b, a)
+        if m > 12 >= d:  # "22/04" in New York: only one reading is a date
+            m, d = d, m
         y = spec.date[0] if spec.date else None
         example = "'03/15'" if month_first else "'15/03'"
         if not 1 <= m <= 12:
@@ -148,7 +159,11 @@ def once_at(spec: Spec, now: datetime, tz: ZoneInfo) -> tuple[datetime, date, bo
     today = local.date()
     ymd = spec_date(spec, tz)
     if spec.rel:
-        if ymd or spec.day_offset is not None or spec.weekdays or spec.doms:
+        today_said = spec.day_offset == 0 and all(u in UNIT_SMALL for _, u in spec.rel)
+        day_said = (spec.holiday, spec.week_offset, spec.month_ref, spec.month_shift, spec.nth)
+        if any(x is not None for x in day_said) or spec.weeks_ahead is not None:
+            raise TimePhraseError("Give either a delay or a date, e.g. 'in 2 days at 5pm'.")
+        if ymd or (spec.day_offset is not None and not today_said) or spec.weekdays or spec.doms:
             raise TimePhraseError("Give either a delay or a date, e.g. 'in 2 days at 5pm'.")
         small = sum(n * UNIT_SECONDS[u] for n, u in spec.rel if u in UNIT_SMALL)
         big = [(n, u) for n, u in spec.rel if u not in UNIT_SMALL]
@@ -166,9 +181,51 @@ def once_at(spec: Spec, now: datetime, tz: ZoneInfo) -> tuple[datetime, date, bo
             base = now
         # Hours, minutes and seconds are elapsed time: add them in UTC.
         at = (base.astimezone(UTC) + timedelta(seconds=small)).astimezone(tz)
+        if today_said and at.date() != today:  # "today in 1 hour" at 23:30
+            raise TimePhraseError("That is not today any more; e.g. 'in 1 hour'.")
         return at, at.date(), has_time
     hms = times_of(spec)[0]
     shift = timedelta(days=1 if spec.midnight else 0)
+    special = _holiday(spec, tz, today) or candidate_days(spec, today)
+    if special is not None:
+        if ymd is not None or spec.day_offset is not None:
+            raise TimePhraseError("Give the day once, e.g. 'tomorrow at 9am' or 'on 15 March'.")
+        days, explicit = special
+    else:
+        days, explicit = _plain_days(spec, ymd, today, has_time)
+    for day in days:
+        at = first_instant(datetime.combine(day, time(*hms)) + shift, tz)
+        if at > now:
+            if ymd and spec.weekdays and day.weekday() not in spec.weekdays:
+                raise TimePhraseError(
+                    f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year} is a "
+                    f"{WEEKDAY_NAMES[day.weekday()]}; check the date, e.g. 'Friday 6 March'."
+                )
+            return at, day, has_time
+        if explicit:
+            raise _past(f"{fmt_at(at, now)}")
+    raise _past("That time")
+
+
+def _holiday(spec: Spec, tz: ZoneInfo, today: date) -> tuple[list[date], bool] | None:
+    """The coming dates of the holiday named (or of 'next year'), moved by '3 days after'."""
+    if spec.holiday is None:
+        return None
+    if spec.weekdays or spec.doms or spec.day_offset is not None or spec.date:
+        raise TimePhraseError("Give the day once, e.g. 'christmas at 6pm'.")
+    first = today.year + spec.holiday_year
+    dates, _ = holiday_days(
+        spec.holiday, str(getattr(tz, "key", "")), first, 1 + 2 * (not spec.holiday_year)
+    )
+    if spec.holiday_shift is not None:
+        dates = [add_calendar(d, [spec.holiday_shift]) for d in dates]
+    return dates, bool(spec.holiday_year)
+
+
+def _plain_days(
+    spec: Spec, ymd: YMD | None, today: date, has_time: bool
+) -> tuple[list[date], bool]:
+    """The days a date, a day word, a weekday or a day of the month may mean, in order."""
     explicit = False
     if spec.doms and any(not isinstance(d, int) for d in spec.doms):
         raise TimePhraseError("Say which month, e.g. 'on the last day of every month'.")
@@ -211,15 +268,4 @@ def once_at(spec: Spec, now: datetime, tz: ZoneInfo) -> tuple[datetime, date, bo
         if not has_time:
             raise TimePhraseError(f"That phrase doesn't say when; {EXAMPLES}.")
         days = [today, today + timedelta(days=1)]
-    for day in days:
-        at = first_instant(datetime.combine(day, time(*hms)) + shift, tz)
-        if at > now:
-            if ymd and spec.weekdays and day.weekday() not in spec.weekdays:
-                raise TimePhraseError(
-                    f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year} is a "
-                    f"{WEEKDAY_NAMES[day.weekday()]}; check the date, e.g. 'Friday 6 March'."
-                )
-            return at, day, has_time
-        if explicit:
-            raise _past(f"{fmt_at(at, now)}")
-    raise _past("That time")
+    return days, explicit

@@ -18,10 +18,21 @@ class Spec:
         self.rel: list[tuple[int, str]] = []  # "in ..." amounts
         self.day_offset: int | None = None  # today 0, tomorrow 1, day after tomorrow 2
         self.part: str | None = None  # morning / afternoon / evening / night
+        self.plural_part = False  # "mornings": every morning
         self.times: list[Clock] = []
         self.midnight = False
         self.weekdays: list[int] = []
         self.weekday_mod: str | None = None  # "next" ("next Friday" is never today) or None
+        self.week_offset: int | None = None  # "this week" 0, "next week" 1 (with a weekday)
+        self.weeks_ahead: int | None = None  # "3 Fridays from now": the 3rd Friday after today
+        self.month_ref: tuple[int | None, int] | None = None  # "of October (2014)"
+        self.month_shift: int | None = None  # "of this month" 0, "of next month" 1
+        self.except_days: list[int] = []  # "every day except weekends"
+        self.window: tuple[Clock, Clock] | None = None  # "every hour from 9 to 5"
+        self.zone: str | None = None  # a key of lexicon.ZONE_NAMES: "8am PST"
+        self.holiday: str | None = None  # a key of holiday_dates.HOLIDAYS
+        self.holiday_year: int = 0  # "christmas of next year": 1
+        self.holiday_shift: tuple[int, str] | None = None  # "3 days after Easter": (3, "day")
         self.date: YMD | None = None
         self.numeric: tuple[int, int] | None = None  # "15/03": order depends on the zone
         self.doms: list[int | str] = []  # days of month, "L" = last
