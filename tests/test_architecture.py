@@ -149,10 +149,9 @@ DECLARED = {**deferred.OFF_FIRST_FRAME, **deferred.OFF_COMMAND_LINE}
 
 
 def _declared(module: str) -> str | None:
-    for entry in DECLARED:
-        if module == entry or module.startswith(entry + "."):
-            return entry
-    return None
+    """The most specific entry that covers `module` (itself or a package above it)."""
+    covering = [e for e in DECLARED if module == e or module.startswith(e + ".")]
+    return max(covering, key=len) if covering else None
 
 
 def test_every_function_level_import_is_declared() -> None:
