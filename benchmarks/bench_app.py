@@ -17,7 +17,8 @@ Method
   app on a full database (10,000 messages, 1,000 pending schedules, built once per run through
   the core ``Store`` API) are run in turn, 21 times each after one discarded warm-up round,
   the order turning every round so that each follows each of the others equally often;
-  medians are reported. Targets: time <= 1.2x minimal, memory <= 1.5x minimal.
+  medians are reported. Targets: time <= 1.3x minimal (issue 10: public Textual API only),
+  memory <= 1.5x minimal.
   Wall time on a shared 2-core VM moves by 20% between minutes, so where valgrind is installed
   the same three starts are also counted in CPU instructions to the first frame (callgrind,
   the child stopping at the frame): a repeatable figure of how much work each start does,
@@ -25,8 +26,9 @@ Method
 * Sidebar. The real app (``run_test``) on a database with 10,000 pending schedules. Measured
   from the call until the next frame has been composed (``App._display`` is wrapped to timestamp
   each frame): (a) ``ScheduleSidebar.set_schedules`` with the 10,000 schedules already loaded
-  (the widget's cost) and (b) ``app.refresh_schedules()`` - what runs on every schedule change:
-  the store query of all pending schedules plus (a). Median of 9. Target <= 200 ms for each.
+  (the widget's cost) and (b) ``app.main_screen.refresh_schedules()`` - what runs on every
+  schedule change: the store query of all pending schedules plus (a). Median of 9. Target
+  <= 200 ms for each.
 * Keystroke latency. The real app (``run_test``) with a chat client that streams a long reply
   at 2,000 tokens/s (one ``TextDelta`` per token, paced against the clock in bursts every 5 ms,
   as an SDK delivers them). While it streams, 30 characters are sent to the focused composer the
@@ -66,8 +68,9 @@ sys.path.insert(0, str(ROOT))
 
 from dynaprompt_tui.config import Settings  # noqa: E402
 from dynaprompt_tui.core.conversation import Conversation  # noqa: E402
-from dynaprompt_tui.core.llm.client import Done, TextDelta  # noqa: E402
+from dynaprompt_tui.core.llm.events import Done, TextDelta  # noqa: E402
 from dynaprompt_tui.core.models import Party, Role  # noqa: E402
+from dynaprompt_tui.core.scheduling.book import ScheduleBook  # noqa: E402
 from dynaprompt_tui.core.scheduling.rules import When  # noqa: E402
 from dynaprompt_tui.core.storage.store import Store  # noqa: E402
 
@@ -77,6 +80,7 @@ REPEATS = 9  # medians of fresh processes on a 2-core box need a few
 # Start-up rounds: a 5% difference between two medians of fresh processes is only seen
 # reliably above the box's minute-to-minute noise (20%) with about this many.
 STARTUP_ROUNDS = 21
+STARTUP_TARGET = 1.3  # launch to first frame, times the minimal app's
 N_MESSAGES = 10_000
 N_SCHEDULES = 1_000
 N_SIDEBAR = 10_000
@@ -127,7 +131,7 @@ def fill(path: Path, messages: int, schedules: int) -> Path:
     for i in range(schedules):
         at = now + timedelta(days=2, minutes=17 * i)
         when = When("once", TZ, f"in {i} minutes", start=now, at=at)
-        store.add_schedule(
+        ScheduleBook(store).add_schedule(
             created_by=Party.USER if i % 2 else Party.CHATBOT,
             recipient=Party.CHATBOT if i % 3 else Party.USER,
             time_prompt=f"in {i} minutes",
@@ -189,8 +193,8 @@ def bench_startup(tmp: Path, full_db: Path) -> None:
         report(
             f"launch to first frame, {label}",
             f"{ms(t)} ({t / base_t:.2f}x)",
-            f"minimal app {ms(base_t)}; target <= 1.2x",
-            t <= 1.2 * base_t,
+            f"minimal app {ms(base_t)}; target <= {STARTUP_TARGET}x",
+            t <= STARTUP_TARGET * base_t,
         )
         report(
             f"peak memory at first frame, {label}",
@@ -292,19 +296,19 @@ async def bench_sidebar(db: Path) -> None:
         lst = app.query_one(ScheduleSidebar)
         for i in range(REPEATS):
             # Alternate with a short list, so every measured call really changes the sidebar.
-            app.sidebar.set_schedules(schedules[: 10 + i])
+            app.main_screen.sidebar.set_schedules(schedules[: 10 + i])
             await pilot.pause()
             frames.arm(lambda: len(lst.schedules) == N_SIDEBAR)
             t0 = time.perf_counter()
-            app.sidebar.set_schedules(schedules)
+            app.main_screen.sidebar.set_schedules(schedules)
             widget_times.append(await frames.wait() - t0)
             await pilot.pause()
 
-            app.sidebar.set_schedules(schedules[: 10 + i])
+            app.main_screen.sidebar.set_schedules(schedules[: 10 + i])
             await pilot.pause()
             frames.arm(lambda: len(lst.schedules) == N_SIDEBAR)
             t0 = time.perf_counter()
-            app.refresh_schedules()
+            app.main_screen.refresh_schedules()
             full_times.append(await frames.wait() - t0)
             await pilot.pause()
         text = lst.render_line(3).text
@@ -356,7 +360,7 @@ async def key_latencies(app: Any, frames: FrameClock, n: int, timeout: float) ->
     """
     from textual import events
 
-    composer = app.composer
+    composer = app.main_screen.composer
     base = len(composer.text)
     posted: list[float] = []
     shown: dict[int, float] = {}
@@ -388,7 +392,7 @@ async def streaming_latencies(tmp: Path, rate: int) -> tuple[list[float], float]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         frames = FrameClock(app)
-        app.composer.text = "Tell me a long story"
+        app.main_screen.composer.text = "Tell me a long story"
         await pilot.press("enter")
         while client.sent < min(200, tokens // 4):  # the reply is streaming and on screen
             await asyncio.sleep(0.01)

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.models import Party
+from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
 from dynaprompt_tui.core.scheduling.rules import When
 from dynaprompt_tui.core.storage.store import Store
@@ -136,7 +137,7 @@ def fill(store: Store, now: datetime) -> None:
     for i in range(N_PENDING):
         at = now + timedelta(days=1, seconds=rnd.randrange(30 * 86400))
         when = When("once", TZ, f"filler {i}", start=now, at=at)
-        store.add_schedule(
+        ScheduleBook(store).add_schedule(
             created_by=Party.USER,
             recipient=Party.USER,
             time_prompt=f"filler {i}",
@@ -229,7 +230,7 @@ async def bench_engine(store: Store) -> None:
     now = clock.now()
     for i, off in enumerate(offsets):
         when = When("once", TZ, f"bench {i}", start=now, at=now + timedelta(seconds=off))
-        store.add_schedule(
+        ScheduleBook(store).add_schedule(
             created_by=Party.CHATBOT,
             recipient=Party.CHATBOT,
             time_prompt=f"bench {i}",

@@ -57,7 +57,7 @@ async def raw_sdk(client, n: int) -> float:
 
 
 async def ours(client, n: int) -> float:
-    from dynaprompt_tui.core.llm.client import TextDelta
+    from dynaprompt_tui.core.llm.events import TextDelta
 
     t0 = time.perf_counter()
     got = 0
@@ -106,7 +106,7 @@ async def main_async(tokens: int, rounds: int, target: float) -> int:
 
     from dynaprompt_tui.config import Settings
     from dynaprompt_tui.core.conversation import Conversation
-    from dynaprompt_tui.core.llm.client import OpenAIChatClient
+    from dynaprompt_tui.core.llm.openai_client import OpenAIChatClient
 
     proc, url = start_server(tokens)
     tmp = tempfile.TemporaryDirectory()

@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dynaprompt_tui.config import Settings  # noqa: E402
-from dynaprompt_tui.core import store as _store  # noqa: E402
 from dynaprompt_tui.core.clock import FakeClock  # noqa: E402
 from dynaprompt_tui.core.conversation import Conversation  # noqa: E402
-from dynaprompt_tui.core.llm.client import Done, TextDelta  # noqa: E402
+from dynaprompt_tui.core.llm.events import Done, TextDelta  # noqa: E402
+from dynaprompt_tui.core.storage import schedules as _schedule_rows  # noqa: E402
 from dynaprompt_tui.tui.app import DynapromptApp, make_app  # noqa: E402
 
 START = datetime(2026, 3, 5, 10, 15, tzinfo=UTC)  # London is on GMT in March: 10:15 local
@@ -131,7 +131,7 @@ async def conversation_shots(out: Path, tmp: Path) -> list[Path]:
                 break
             await asyncio.sleep(0.02)
         await settle(app, pilot)
-        app.chat.anchor()
+        app.main_screen.chat.anchor()
         await pilot.pause()
         written.append(save(app, out, "main.svg"))
 
@@ -187,7 +187,7 @@ def check(paths: list[Path]) -> list[str]:
 
 async def main_async(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    _store._random_hex = _SeededIds(2026).token_hex
+    _schedule_rows._random_hex = _SeededIds(2026).token_hex
     with tempfile.TemporaryDirectory(prefix="dp-shots-") as tmp:
         paths = await conversation_shots(out, Path(tmp))
         paths += await first_start_shot(out, Path(tmp))

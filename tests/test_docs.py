@@ -113,7 +113,7 @@ def _app_binding_ids() -> set[str]:
 
 
 def test_the_app_knows_every_binding_id_for_config_checks():
-    from dynaprompt_tui.tui.app import BINDING_IDS
+    from dynaprompt_tui.tui.keys import BINDING_IDS
 
     assert _app_binding_ids() == BINDING_IDS
 

@@ -10,6 +10,7 @@ Build the app with the factory (the CLI, tests, screenshots and the benchmark al
     async with app.run_test(size=(120, 36)) as pilot:          # or app.run()
         ...
 
-Widgets only render state and post messages; `app.py` forwards them to the core's
-`Conversation` and turns its listener callbacks (`messages.Bridge`) into Textual messages.
+Widgets only render state and post messages; the main screen (`screens/main.py`) handles them
+by calling the core's `Conversation`, whose listener callbacks come back to it as Textual
+messages (`messages.Bridge`). `app.py` only wires that screen up, with the styles and keys.
 """

@@ -10,22 +10,23 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 class DynapromptCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = self.app
-        run = app.run_action
+        # The actions are the main screen's, the first on the stack (the palette is on top of
+        # it, perhaps over a dialog too).
+        run = partial(partial, self.app.screen_stack[0].run_action)
         return [
-            ("New schedule", partial(run, "new_schedule"), "Schedule a message for you or the bot"),
-            ("Edit selected schedule", partial(run, "edit_schedule"), "Change when or what"),
-            ("Cancel selected schedule", partial(run, "cancel_schedule"), "Cancel it (asks)"),
-            ("Pause / resume selected schedule", partial(run, "pause_schedule"), ""),
-            ("Cancel all schedules", partial(run, "cancel_all"), "Cancel every pending schedule"),
-            ("Focus chat", partial(run, "focus('chat')"), "Scroll the conversation"),
-            ("Focus schedules", partial(run, "focus('schedules')"), "The schedule sidebar"),
-            ("Focus input", partial(run, "focus('composer')"), "Write a message"),
-            ("Toggle sidebar", partial(run, "toggle_sidebar"), "Show or hide the schedules"),
-            ("Export chat as Markdown", partial(run, "export('md')"), "Write a .md file here"),
-            ("Export chat as JSON", partial(run, "export('json')"), "Write a .json file here"),
-            ("Help", partial(run, "help"), "Keys and the dps syntax"),
-            ("Quit", partial(run, "quit"), "Leave dynaprompt"),
+            ("New schedule", run("new_schedule"), "Schedule a message for you or the bot"),
+            ("Edit selected schedule", run("edit_schedule"), "Change when or what"),
+            ("Cancel selected schedule", run("cancel_schedule"), "Cancel it (asks)"),
+            ("Pause / resume selected schedule", run("pause_schedule"), ""),
+            ("Cancel all schedules", run("cancel_all"), "Cancel every pending schedule"),
+            ("Focus chat", run("focus('chat')"), "Scroll the conversation"),
+            ("Focus schedules", run("focus('schedules')"), "The schedule sidebar"),
+            ("Focus input", run("focus('composer')"), "Write a message"),
+            ("Toggle sidebar", run("toggle_sidebar"), "Show or hide the schedules"),
+            ("Export chat as Markdown", run("export('md')"), "Write a .md file here"),
+            ("Export chat as JSON", run("export('json')"), "Write a .json file here"),
+            ("Help", run("help"), "Keys and the dps syntax"),
+            ("Quit", run("app.quit"), "Leave dynaprompt"),
         ]
 
     async def discover(self) -> Hits:

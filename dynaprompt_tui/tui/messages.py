@@ -1,7 +1,7 @@
-"""Textual messages that carry the core's listener callbacks into the app's message queue.
+"""Textual messages that carry the core's listener callbacks into the main screen's message queue.
 
 `Bridge` implements the core's `ConversationListener` protocol. Each callback becomes a Textual
-message posted to the app, so events are handled in order, after the current handler returns,
+message posted to the screen, so events are handled in order, after the current handler returns,
 and a slow widget update never runs inside the core's own code. (Plain classes, not
 dataclasses: generating a dataclass costs start-up time for nothing a message needs.)
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message as TMessage
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.message_pump import MessagePump
 
     from dynaprompt_tui.core.models import Message
 
@@ -67,17 +67,17 @@ class Status(TMessage):
 
 
 class Bridge:
-    """The app's `ConversationListener`: turns callbacks into posted Textual messages."""
+    """A `ConversationListener` that turns callbacks into Textual messages posted to `target`."""
 
-    def __init__(self, app: App) -> None:
-        self._app = app
-        self._pending: dict[int, list[str]] = {}  # streamed text not yet taken by the app
+    def __init__(self, target: MessagePump) -> None:
+        self._target = target
+        self._pending: dict[int, list[str]] = {}  # streamed text not yet taken by the target
 
     def take(self, message_id: int) -> str:
         return "".join(self._pending.pop(message_id, ()))
 
     def on_message(self, message: Message) -> None:
-        self._app.post_message(MessageAdded(message))
+        self._target.post_message(MessageAdded(message))
 
     def on_delta(self, message_id: int, text: str) -> None:
         chunks = self._pending.get(message_id)
@@ -85,17 +85,17 @@ class Bridge:
             chunks.append(text)
             return
         self._pending[message_id] = [text]
-        self._app.post_message(MessageDelta(self, message_id))
+        self._target.post_message(MessageDelta(self, message_id))
 
     def on_message_changed(self, message: Message) -> None:
         self._pending.pop(message.id, None)  # the final content replaces any unshown chunks
-        self._app.post_message(MessageChanged(message))
+        self._target.post_message(MessageChanged(message))
 
     def on_schedules_changed(self) -> None:
-        self._app.post_message(SchedulesChanged())
+        self._target.post_message(SchedulesChanged())
 
     def on_delivery(self, delivery: Any) -> None:
-        self._app.post_message(Delivered(delivery))
+        self._target.post_message(Delivered(delivery))
 
     def on_status(self, text: str, severity: str) -> None:
-        self._app.post_message(Status(text, severity))
+        self._target.post_message(Status(text, severity))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from dynaprompt_tui.tui.screens.help import HelpScreen
 from dynaprompt_tui.tui.widgets.bot_message import BotMessage
 from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
-from dynaprompt_tui.tui.widgets.message import MessageItem, make_item
+from dynaprompt_tui.tui.widgets.message import MessageItem
+from dynaprompt_tui.tui.widgets.message_factory import make_item
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
 from tests.tui.helpers import SIZE, settle, text_of, type_text
 
@@ -150,7 +152,7 @@ async def test_focus_keys(app) -> None:
         await pilot.press("ctrl+b")
         assert not sidebar.display
         await pilot.pause()
-        assert chat.region.width == SIZE[0] and app.composer.region.width == SIZE[0]
+        assert chat.region.width == SIZE[0] and app.main_screen.composer.region.width == SIZE[0]
         await pilot.press("ctrl+b")
         assert sidebar.display
         await pilot.pause()
@@ -370,7 +372,7 @@ async def test_errors_from_the_core_become_toasts(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot)
         (s,) = app.conversation.pending()
-        app.conversation.store.cancel(s.id, now=app.clock.now())  # behind the app's back
+        app.conversation.book.cancel(s.id, now=app.clock.now())  # behind the app's back
         await pilot.press("ctrl+s", "p")
         await settle(app, pilot)
         assert app.is_running
@@ -652,10 +654,10 @@ async def test_history_is_painted_plain_then_rendered_as_markdown(build, setting
         # What the first frame shows: the text, plain, one widget, until the chat renders it.
         item = make_item(reply._replace(id=999), app.zone, plain_first=True)
         assert isinstance(item, PlainMessage) and item.has_class("-assistant")
-        await app.chat.mount(item)
-        app.chat._items[999] = item
+        await app.main_screen.chat.mount(item)
+        app.main_screen.chat._items[999] = item
         assert "**done**" in text_of(item) and not item.query(Markdown)
-        await app.chat.render_markdown()
+        await app.main_screen.chat.render_markdown()
         (rendered,) = [i for i in items(app) if i.message.id == 999]
         assert isinstance(rendered, BotMessage) and not item.is_attached
         assert "**done**" in rendered.markdown.source
@@ -670,7 +672,7 @@ async def test_quitting_before_history_is_rendered_does_not_crash(build, setting
         await settle(app, pilot)
         message = Message(998, Role.ASSISTANT, "**late**", clock.now())
         item = make_item(message, app.zone, plain_first=True)
-        chat = app.chat
+        chat = app.main_screen.chat
         await chat.mount(item)
         chat._items[message.id] = item
         await item.remove()
@@ -685,7 +687,7 @@ async def test_quitting_while_the_chat_changes_is_a_clean_exit(build, settings, 
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        chat = app.chat
+        chat = app.main_screen.chat
         message = Message(998, Role.ASSISTANT, "**late**", clock.now())
         plain = make_item(message, app.zone, plain_first=True)
         await chat.mount(plain)
@@ -702,7 +704,7 @@ async def test_quitting_while_the_chat_changes_is_a_clean_exit(build, settings, 
         # Whatever else the chat or the input would show now is dropped, not raised.
         await chat.add(Message(999, Role.USER, "one more", clock.now()))
         await chat.prepend([Message(1, Role.USER, "older", clock.now())], exhausted=True)
-        app._preview_line()
+        app.main_screen.preview_line()
     assert app.return_code == 0
     assert not chat.query(BotMessage)
 
@@ -713,11 +715,11 @@ async def test_markdown_bodies_end_flush_and_an_empty_reply_keeps_its_header(app
         # Two paragraphs: header, "one", blank, "two"; the last block's margin is clipped.
         done = app.conversation.add(Role.ASSISTANT, "one\n\ntwo")
         await settle(app, pilot)
-        assert app.chat.item(done.id).size.height == 4
+        assert app.main_screen.chat.item(done.id).size.height == 4
         # A reply before its first words: the header line ("bot … writing…") stays visible.
         writing = app.conversation.add(Role.ASSISTANT, "", meta={"streaming": True})
         await settle(app, pilot)
-        assert app.chat.item(writing.id).size.height == 1
+        assert app.main_screen.chat.item(writing.id).size.height == 1
 
 
 def test_styles_use_no_order_pseudo_classes() -> None:
@@ -737,7 +739,7 @@ def test_the_first_screenful_is_counted_in_rows_and_always_fills_the_pane() -> N
     from datetime import UTC, datetime
 
     from dynaprompt_tui.core.models import Message
-    from dynaprompt_tui.tui.app import screenful
+    from dynaprompt_tui.tui.history import screenful
 
     def msg(i: int, text: str, **meta: object) -> Message:
         return Message(i, Role.USER, text, datetime(2026, 1, 1, tzinfo=UTC), meta=dict(meta))
@@ -755,7 +757,7 @@ def test_the_first_screenful_is_counted_in_rows_and_always_fills_the_pane() -> N
 async def test_the_first_screenful_fills_the_real_chat_pane(build, settings, clock) -> None:
     # `screenful` assumes a pane no taller than the terminal less header, footer and input.
     from dynaprompt_tui.core.conversation import Conversation
-    from dynaprompt_tui.tui.app import screenful
+    from dynaprompt_tui.tui.history import screenful
 
     conversation = Conversation.open(settings, clock=clock)
     for i in range(60):
@@ -765,7 +767,7 @@ async def test_the_first_screenful_fills_the_real_chat_pane(build, settings, clo
         await settle(app, pilot)
         n = screenful(app.conversation.messages(limit=50), SIZE[1])
         minimal_rows = 3 * n  # gap, header, one line
-        assert minimal_rows >= app.chat.scrollable_content_region.height
+        assert minimal_rows >= app.main_screen.chat.scrollable_content_region.height
 
 
 async def test_many_schedules_at_start_all_reach_the_sidebar(build, settings, clock) -> None:
@@ -791,7 +793,11 @@ def _computed_styles(app) -> dict[Any, tuple]:
     """Every node's CSS-given and inline rules, and its component classes' rules."""
     out = {}
     for node in app.screen.walk_children(with_self=True):
-        parts = {name: sorted(s.base.css_lines) for name, s in node._component_styles.items()}
+        names = set().union(*(vars(c).get("COMPONENT_CLASSES", ()) for c in type(node).__mro__))
+        parts = {}
+        for name in sorted(names):
+            with contextlib.suppress(KeyError):  # a component no rule styles
+                parts[name] = sorted(node.get_component_styles(name).base.css_lines)
         styles = node.styles
         out[node] = (sorted(styles.base.css_lines), sorted(styles.inline.css_lines), parts)
     return out
@@ -801,8 +807,8 @@ def _computed_styles(app) -> dict[Any, tuple]:
 async def test_the_first_frame_is_styled_as_a_full_restyle_would_style_it(
     build, settings, clock, size
 ) -> None:
-    # The main screen skips Textual's restyle of everything on its first show (each widget
-    # was styled as it mounted): nothing on screen may depend on that second pass.
+    # Each widget is styled as it mounts, and Textual restyles the whole screen on its first
+    # show: nothing on screen may depend on that second pass (a start-up once skipped it).
     from dynaprompt_tui.core.conversation import Conversation
 
     conversation = Conversation.open(settings, clock=clock)
@@ -812,7 +818,6 @@ async def test_the_first_frame_is_styled_as_a_full_restyle_would_style_it(
     await conversation.create(recipient=Party.USER, time_prompt="in 2 hours", prompt="stretch")
     app = build(conversation=conversation)
     async with app.run_test(size=size) as pilot:
-        assert app.main_screen._shown
         first = _computed_styles(app)
         assert len(first) > 10 and any(parts for _, _, parts in first.values())
         app.update_styles(app.screen, animate=False)  # what the skipped pass would have done

@@ -75,13 +75,13 @@ async def test_streaming_bot_message_says_it_is_writing(app) -> None:
 
     streaming = Message(1, Role.ASSISTANT, "", START, meta={"streaming": True})
     async with app.run_test(size=SIZE) as pilot:
-        await app.chat.add(streaming)
+        await app.main_screen.chat.add(streaming)
         bot = app.query_one(BotMessage)
         assert bot.has_class("-streaming")
         assert "writing…" in text_of(bot.query_one(".msg-header"))
         await bot.write("Hello **wor")
         await bot.write("ld**")
-        await app.chat.add(streaming._replace(content="Hello **world**", meta={}))
+        await app.main_screen.chat.add(streaming._replace(content="Hello **world**", meta={}))
         await pilot.pause()
         assert not bot.has_class("-streaming")
         assert "writing…" not in text_of(bot.query_one(".msg-header"))

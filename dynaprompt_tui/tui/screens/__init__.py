@@ -1,1 +1,1 @@
-"""Modal screens: schedule edit dialog, confirmation, help."""
+"""The screens: the main one (chat, sidebar, input and their handlers) and the dialogs over it."""

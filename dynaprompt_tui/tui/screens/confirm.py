@@ -1,4 +1,4 @@
-"""A yes/no question."""
+"""The yes/no dialog that asks before what cannot be undone (cancelling schedules)."""
 
 from __future__ import annotations
 

@@ -1,19 +1,19 @@
-"""A chatbot message: a header and a Markdown body, written to live while a reply streams."""
+"""A chatbot message: a header and a Markdown body, written to live while a reply streams.
+
+Loaded with the first bot message, after the first frame (message_factory.py), and markdown-it
+(~50 ms) with it: an empty chat never pays for them."""
 
 from __future__ import annotations
 
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Static
+from textual.widgets.markdown import Markdown, MarkdownStream
 
 from dynaprompt_tui.core.models import Message
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
-
-if TYPE_CHECKING:
-    from textual.widgets import Markdown
 
 
 class BotMessage(MessageItem):
@@ -39,22 +39,18 @@ class BotMessage(MessageItem):
 
     def __init__(self, message: Message, tz: tzinfo, today: date | None = None) -> None:
         super().__init__(message, tz, today)
-        self._stream = None
+        self._stream: MarkdownStream | None = None
 
     def compose(self) -> ComposeResult:
-        # Imported here: markdown-it costs ~50 ms, which an empty chat need not pay at start-up.
-        from textual.widgets import Markdown
-
         yield Static(self.header(), classes="msg-header", markup=False)
         yield Markdown(clean(self.message.content), classes="msg-body")
 
     @property
     def markdown(self) -> Markdown:
-        from textual.widgets import Markdown
-
         return self.query_one(Markdown)
 
     async def write(self, text: str) -> None:
+        """Append streamed `text` to the Markdown body."""
         if not text:
             # Never start a stream for nothing: stopping a stream whose task has not run yet
             # raises CancelledError into the caller.

@@ -10,10 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message as TMessage
+from textual.widget import MountError, Widget
 from textual.widgets import Static
 
 from dynaprompt_tui.core.models import Message
-from dynaprompt_tui.tui.widgets.message import MessageItem, item_class, make_item, shown
+from dynaprompt_tui.tui.widgets.message import MessageItem, shown
+from dynaprompt_tui.tui.widgets.message_factory import item_class, make_item
 
 WELCOME = """\
 Welcome to dynaprompt.
@@ -38,8 +40,8 @@ class ChatView(VerticalScroll, can_focus=True):
         ("down,j", "scroll_down", "Down"),
         ("g", "scroll_home", "Top"),
         ("G", "scroll_end", "Bottom"),
-        Binding("escape", "app.focus('composer')", show=False),
-        Binding("question_mark", "app.help", show=False),
+        Binding("escape", "screen.focus('composer')", show=False),
+        Binding("question_mark", "screen.help", show=False),
     ]
 
     class OlderWanted(TMessage):
@@ -94,14 +96,18 @@ class ChatView(VerticalScroll, can_focus=True):
             if type(item) is not item_class(item.message):  # a bot message painted plain
                 await self._swap(item, make_item(item.message, self.tz, item.today))
 
-    def _mountable(self) -> bool:
-        """False once the app is quitting: Textual then refuses to mount (MountError), and the
-        chat may be asked to show something between the user's ctrl+q and the teardown."""
-        return self.is_attached and not self._closing
+    async def _mount(self, *items: MessageItem, before: int | Widget | None = None) -> bool:
+        """Mount `items`; False when Textual refuses because the app is quitting (a ctrl+q may
+        come between the moment the chat is asked to show something and the mount)."""
+        try:
+            await self.mount_all(items, before=before)
+        except MountError:
+            return False
+        return True
 
     async def _swap(self, old: MessageItem, new: MessageItem) -> None:
         # Quitting during start-up detaches the chat before a deferred swap runs: nothing to do.
-        if not self._mountable() or not old.is_attached:
+        if not old.is_attached:
             return
         self._items[new.message.id] = new
         # The new widget takes the old one's id, so the old one goes first; no frame is drawn
@@ -109,12 +115,7 @@ class ChatView(VerticalScroll, can_focus=True):
         with self.app.batch_update():
             index = self.children.index(old)
             await old.remove()
-            if not self._mountable():  # the user quit while the old one went
-                return
-            if index < len(self.children):
-                await self.mount(new, before=index)
-            else:
-                await self.mount(new)
+            await self._mount(new, before=index if index < len(self.children) else None)
 
     async def add(self, message: Message) -> MessageItem | None:
         if not shown(message):
@@ -131,9 +132,16 @@ class ChatView(VerticalScroll, can_focus=True):
         await self.query("#welcome").remove()
         if self._oldest_id is None:
             self._oldest_id = message.id
-        if self._mountable():
-            await self.mount(item)
+        await self._mount(item)
         return item
+
+    @property
+    def following(self) -> bool:
+        """Anchored and at the bottom: following the latest message. (Scrolling up releases
+        Textual's anchor, scrolling back down re-engages it; while the messages are shorter
+        than the pane there is nothing to scroll, and the anchor may leave scroll_y below 0.)"""
+        bottom = self.max_scroll_y
+        return self.is_anchored and (not bottom or self.scroll_y >= bottom)
 
     def item(self, message_id: int) -> MessageItem | None:
         return self._items.get(message_id)
@@ -145,17 +153,18 @@ class ChatView(VerticalScroll, can_focus=True):
         if messages:
             self._oldest_id = min(self._oldest_id or messages[0].id, messages[0].id)
         messages = [m for m in messages if m.id not in self._items and shown(m)]
-        if not messages or not self._mountable():
+        if not messages:
             return
         items = [make_item(m, self.tz, self.today()) for m in messages]
         for item in items:
             self._items[item.message.id] = item
         before_height = self.virtual_size.height
         before_y = self.scroll_y
-        first = self.children[0] if self.children else None
-        await self.mount_all(items, before=first) if first else await self.mount_all(items)
+        following = self.following
+        if not await self._mount(*items, before=self.children[0] if self.children else None):
+            return
 
-        if self.is_anchored and not self._anchor_released:
+        if following:
             # Still following the latest message (e.g. the rest of the first page, loaded
             # just after start-up): stay at the bottom.
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)

@@ -3,6 +3,8 @@ under it is draft_preview.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.message import Message as TMessage
 from textual.widgets import TextArea
@@ -20,7 +22,7 @@ class Composer(TextArea):
             self.composer = composer
             self.text = text
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("tab_behavior", "focus")
         kwargs.setdefault("show_line_numbers", False)
@@ -29,30 +31,24 @@ class Composer(TextArea):
         self.sent: list[str] = []
         self._recall_index: int | None = None
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # prevent_default() keeps TextArea's own key handler (a base class's) from also
+        # inserting the key, as Textual's events guide documents.
         key = event.key
         if key == "enter":
-            event.stop()
-            event.prevent_default()
             self.submit()
-            return
-        if key in ("ctrl+j", "shift+enter", "alt+enter"):
-            event.stop()
-            event.prevent_default()
+        elif key in ("ctrl+j", "shift+enter", "alt+enter"):
             start, end = self.selection
-            self._replace_via_keyboard("\n", start, end)
-            return
-        if key == "up" and self._recallable():
-            event.stop()
-            event.prevent_default()
+            # As a typed key is inserted: the cursor ends after the new line.
+            self.replace("\n", start, end, maintain_selection_offset=False)
+        elif key == "up" and self._recallable():
             self.recall(-1)
-            return
-        if key == "down" and self._recall_index is not None and self._at_last_line():
-            event.stop()
-            event.prevent_default()
+        elif key == "down" and self._recall_index is not None and self._at_last_line():
             self.recall(+1)
+        else:
             return
-        await super()._on_key(event)
+        event.stop()
+        event.prevent_default()
 
     def _recallable(self) -> bool:
         if not self.sent:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from dynaprompt_tui.tui.widgets.safe import clean
+
 
 class DraftPreview(Static):
     """The line under the input that previews what a draft's `dps` lines will do."""
@@ -23,3 +25,11 @@ class DraftPreview(Static):
         }
     }
     """
+
+    def show(self, lines: list[tuple[bool, str]]) -> None:
+        """Show what each `dps` line will do, (ok, text) each; green only if all are ok."""
+        self.update("\n".join(("✓ " if ok else "✗ ") + clean(text) for ok, text in lines))
+        all_ok = all(ok for ok, _ in lines)
+        self.set_class(all_ok, "-ok")
+        self.set_class(not all_ok, "-error")
+        self.display = True

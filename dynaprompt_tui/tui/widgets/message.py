@@ -7,9 +7,9 @@ styles, lays out and paints, and each widget in it costs about as much as its te
 * `ButtonMessage` (button_message.py): header and text, with buttons below (an approval card,
   a failed turn).
 
-`item_class` says which one a message needs; when that changes (an approval card is answered),
-the chat swaps the widget. The last two are defined on first use: a Textual widget class costs
-start-up about as much as a widget on screen, and the first frame has neither.
+`message_factory.item_class` says which one a message needs; when that changes (an approval card
+is answered), the chat swaps the widget. The last two are defined on first use: a Textual widget
+class costs start-up about as much as a widget on screen, and the first frame has neither.
 """
 
 from __future__ import annotations
@@ -129,6 +129,9 @@ class MessageItem(Widget):
         self.message = message
         self._sync_classes()
 
+    async def write(self, text: str) -> None:
+        """Streamed text for the message: only a bot message (bot_message.py) shows it."""
+
 
 class PlainMessage(MessageItem):
     """Header and text, one widget."""
@@ -146,26 +149,6 @@ class PlainMessage(MessageItem):
         await super().replace(message)
         self._content = None
         self.refresh(layout=True)
-
-
-def item_class(message: Message, *, plain_first: bool = False) -> type[MessageItem]:
-    """The widget a message needs. `plain_first`: a bot message painted as plain text for the
-    first frame (markdown-it and the Markdown widgets are the slow part of a screenful)."""
-    if message.role == Role.ASSISTANT and not plain_first:
-        from dynaprompt_tui.tui.widgets.bot_message import BotMessage
-
-        return BotMessage
-    if actions(message):
-        from dynaprompt_tui.tui.widgets.button_message import ButtonMessage
-
-        return ButtonMessage
-    return PlainMessage
-
-
-def make_item(
-    message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
-) -> MessageItem:
-    return item_class(message, plain_first=plain_first)(message, tz, today)
 
 
 def shown(message: Message) -> bool:

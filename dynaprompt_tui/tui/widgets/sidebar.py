@@ -99,8 +99,8 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         Binding("p", "pause", "Pause/resume", id="schedules.pause"),
         Binding("n", "new", "New", id="schedules.new", show=False),
         Binding("a", "approve", "Approve", id="schedules.approve", show=False),
-        Binding("escape", "app.focus('composer')", show=False),
-        Binding("question_mark", "app.help", show=False),
+        Binding("escape", "screen.focus('composer')", show=False),
+        Binding("question_mark", "screen.help", show=False),
     ]
 
     class _About(TMessage):

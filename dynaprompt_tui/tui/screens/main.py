@@ -1,0 +1,354 @@
+"""The main screen: the chat, the schedule sidebar and the input, and the handlers that connect
+them to the core's `Conversation` (what the widgets ask for, what the core reports, the keys'
+actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import MountError
+from textual.widgets import Footer, Header, TextArea
+
+from dynaprompt_tui.core.models import Role, Schedule, ScheduleState
+from dynaprompt_tui.tui import keys, toasts
+from dynaprompt_tui.tui import messages as ev
+from dynaprompt_tui.tui.history import PAGE, screenful
+from dynaprompt_tui.tui.screens.schedule_dialogs import ScheduleDialogs
+from dynaprompt_tui.tui.widgets.chat import ChatView
+from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.message import MessageItem
+from dynaprompt_tui.tui.widgets.safe import clean
+from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
+from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
+
+if TYPE_CHECKING:
+    from dynaprompt_tui.config import Settings
+    from dynaprompt_tui.core.clock import Clock
+    from dynaprompt_tui.core.conversation.facade import Conversation
+    from dynaprompt_tui.core.models import Message
+    from dynaprompt_tui.tui.widgets.draft_preview import DraftPreview
+
+T = TypeVar("T")
+
+NARROW = 100  # terminals narrower than this get a slimmer sidebar
+PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
+
+
+class MainScreen(Screen[None]):
+    """The chat, the input and the schedule sidebar, laid out by the screen's own grid (see
+    app.tcss): no container widgets, each of which would be styled, laid out and painted on
+    the way to the first frame."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        *,
+        clock: Clock,
+        zone: tzinfo,
+        width: int,
+        start_engine: bool = True,
+        on_first_frame: Callable[[], object] | None = None,
+    ) -> None:
+        # Not HORIZONTAL_BREAKPOINTS: a breakpoint class lands on the screen after the first
+        # styling pass and restyles every widget a second time before the first frame.
+        super().__init__(id="_default", classes="-narrow" if width < NARROW else "")
+        self.settings = settings
+        self.conversation = conversation
+        self.clock = clock
+        self.zone = zone
+        self.start_engine = start_engine
+        self.on_first_frame = on_first_frame
+        # The first page's older part, shown after the first frame; whether nothing is older.
+        self._older_at_start: list[Message] = []
+        self._history_exhausted = False
+        self._all_schedules_later = False  # the sidebar starts with only those it shows
+        conversation.listener = ev.Bridge(self)  # the core's events come here as messages
+        self.dialogs = ScheduleDialogs(self, conversation, self._guard)
+
+    def fit_width(self, width: int) -> None:
+        """Follow the terminal's width (also while a dialog is on top of this screen)."""
+        self.set_class(width < NARROW, "-narrow")
+
+    @property
+    def chat(self) -> ChatView:
+        return self.query_one(ChatView)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    @property
+    def sidebar(self) -> ScheduleSidebar:
+        return self.query_one(ScheduleSidebar)
+
+    # -- start-up --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⏰")
+        # What the first frame shows is read here and composed with the screen, so it is laid
+        # out and styled once, in the same pass as everything else.
+        c, height = self.conversation, self.app.size.height
+        history: list[Message] = self._try(
+            lambda: c.messages(limit=PAGE), "Loading the conversation", []
+        )
+        first_screen = screenful(history, height)
+        first, self._older_at_start = history[-first_screen:], history[:-first_screen]
+        self._history_exhausted = len(history) < PAGE
+        chat = ChatView(
+            self.zone,
+            self.clock.now,
+            history=first,
+            exhausted=self._history_exhausted and not self._older_at_start,
+            id="chat",
+        )
+        chat.loading_older = bool(self._older_at_start)  # on its way: no page fetch meanwhile
+        yield chat
+        # The schedules are read now too, so the sidebar's first paint is its final one (not
+        # an empty hint repainted when they arrive): as many as it can show, with the counts
+        # of all; the rest right after the first frame.
+        fits = height // SIDEBAR_ROW + 1
+        pending: list[Schedule] = self._try(lambda: c.pending(limit=fits), "Loading schedules", [])
+        counts = None
+        if len(pending) == fits:
+            counts = self._try(c.pending_counts, "Counting schedules", None)
+            self._all_schedules_later = counts is not None
+        yield ScheduleSidebar(
+            describe=c.describe,
+            now=self.clock.now,
+            tz=self.zone,
+            schedules=pending,
+            counts=counts,
+            id="sidebar",
+        )
+        composer = Composer(id="composer", placeholder=PLACEHOLDER)
+        # Up-arrow recall works across restarts: what the user typed before.
+        composer.sent = [m.content for m in history if m.role == Role.USER and not m.schedule_id]
+        yield composer
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._after_first_frame)
+        warnings = [*self.settings.warnings, *keys.unknown_ids(self.settings.keys)]
+        for warning in warnings:
+            self.notify(clean(warning), severity="warning", markup=False)
+
+    async def _after_first_frame(self) -> None:
+        if self.on_first_frame is not None:
+            self.on_first_frame()
+        c = self.conversation
+        # Due and overdue schedules fire into a chat the user can already see.
+        if self.start_engine:
+            await self._guard(c.start(), "Starting the scheduler")
+        c.warm_up()
+        if self._all_schedules_later:
+            self._all_schedules_later = False
+            self.refresh_schedules()
+        # (A ctrl+q may be handled in the middle of this; the chat drops what it can no longer
+        # mount.)
+        chat, rest, self._older_at_start = self.chat, self._older_at_start, []
+        await self._guard(chat.render_markdown(), "Showing the conversation")
+        if rest:
+            work = chat.prepend(rest, exhausted=self._history_exhausted)
+            await self._guard(work, "Loading the conversation")
+
+    # -- safety ----------------------------------------------------------------------------
+    async def _guard(self, work: Awaitable[Any], what: str) -> bool:
+        """Await a core call; an exception becomes an error toast instead of a crash."""
+        try:
+            await work
+        except Exception as e:
+            self.notify(toasts.failed(what, e), severity="error", markup=False, timeout=8)
+            return False
+        return True
+
+    def _try(self, read: Callable[[], T], what: str, default: T) -> T:
+        """`read()`, or `default` and an error toast if it fails."""
+        try:
+            return read()
+        except Exception as e:
+            self.notify(toasts.failed(what, e), severity="error", markup=False, timeout=8)
+            return default
+
+    # -- the core's events -----------------------------------------------------------------
+    @on(ev.MessageAdded)
+    async def _message_added(self, event: ev.MessageAdded) -> None:
+        await self._guard(self.chat.add(event.message), "Showing a message")
+
+    @on(ev.MessageDelta)
+    async def _message_delta(self, event: ev.MessageDelta) -> None:
+        if (item := self.chat.item(event.message_id)) is not None:
+            await self._guard(item.write(event.text), "Streaming")
+
+    @on(ev.MessageChanged)
+    async def _message_changed(self, event: ev.MessageChanged) -> None:
+        await self._guard(self.chat.add(event.message), "Updating a message")
+
+    @on(ev.SchedulesChanged)
+    def refresh_schedules(self) -> None:
+        """Show every pending schedule in the sidebar, as the store has them now."""
+        self.sidebar.set_schedules(self._try(self.conversation.pending, "Loading schedules", []))
+
+    @on(ev.Delivered)
+    def _delivered(self, event: ev.Delivered) -> None:
+        self.notify(toasts.delivered(event.delivery), title="⏰ Scheduled", markup=False)
+        if self.settings.bell:
+            self.app.bell()
+
+    @on(ev.Status)
+    def _status(self, event: ev.Status) -> None:
+        self.notify(clean(event.text), severity=toasts.severity(event.severity), markup=False)
+
+    # -- the input -------------------------------------------------------------------------
+    @on(Composer.Submitted)
+    def _submitted(self, event: Composer.Submitted) -> None:
+        self.query("#preview").set(display=False)
+        self.chat.anchor()  # sending returns the view to the bottom
+        # No lock here: the core runs one model turn at a time, and the message shows at once.
+        self.run_worker(self._guard(self.conversation.send(event.text), "Sending"), group="send")
+
+    @on(TextArea.Changed, "#composer")
+    def _draft_changed(self, event: TextArea.Changed) -> None:
+        try:
+            lines = [(p.ok, p.text) for p in self.conversation.preview(event.text_area.text)]
+        except Exception as e:  # shown in the preview line, not as a toast per keystroke
+            lines = [(False, f"preview failed: {e}")]
+        if not lines:
+            self.query("#preview").set(display=False)
+        elif (preview := self.preview_line()) is not None:
+            preview.show(lines)
+
+    def preview_line(self) -> DraftPreview | None:
+        """The line under the input that previews a draft's instructions, made on first use (a
+        draft with no `dps` line never needs it); None once the app is quitting."""
+        # Loaded on the first draft with a `dps` line: most starts never need it.
+        from dynaprompt_tui.tui.widgets.draft_preview import DraftPreview
+
+        for line in self.query("#preview").results(DraftPreview):
+            return line
+        line = DraftPreview("", id="preview", markup=False)
+        try:
+            self.mount(line, before=self.composer)
+        except MountError:  # Textual refuses to mount once the user has quit
+            return None
+        return line
+
+    # -- the chat --------------------------------------------------------------------------
+    @on(ChatView.OlderWanted)
+    async def _older(self, event: ChatView.OlderWanted) -> None:
+        c = self.conversation
+        older: list[Message] = self._try(
+            lambda: c.messages(before_id=event.before_id, limit=PAGE), "Loading older messages", []
+        )
+        await self.chat.prepend(older, exhausted=len(older) < PAGE)
+
+    @on(MessageItem.ActionRequested)
+    async def _message_action(self, event: MessageItem.ActionRequested) -> None:
+        c, m = self.conversation, event.message
+        if event.action == "retry":
+            self.run_worker(self._guard(c.retry(m.id), "Retry"))
+            return
+        schedule_id = m.meta.get("schedule_id")
+        if not schedule_id:
+            return
+        if event.action == "approve":
+            await self._guard(c.approve(schedule_id), "Approving")
+        elif event.action == "reject":
+            await self._guard(c.reject(schedule_id), "Rejecting")
+
+    # -- schedules -------------------------------------------------------------------------
+    @on(ScheduleSidebar.CancelRequested)
+    def _cancel_requested(self, event: ScheduleSidebar.CancelRequested) -> None:
+        self.dialogs.cancel(event.schedule)
+
+    @on(ScheduleSidebar.EditRequested)
+    def _edit_requested(self, event: ScheduleSidebar.EditRequested) -> None:
+        self.dialogs.edit(event.schedule)
+
+    @on(ScheduleSidebar.NewRequested)
+    def _new_requested(self) -> None:
+        self.dialogs.edit(None)
+
+    @on(ScheduleSidebar.ApproveRequested)
+    async def _approve(self, event: ScheduleSidebar.ApproveRequested) -> None:
+        s = event.schedule
+        if s.approved:
+            self.notify(f"{s.id} does not need approval", markup=False)
+        elif await self._guard(self.conversation.approve(s.id), "Approving"):
+            self.notify(f"Approved {s.id}", markup=False)
+
+    @on(ScheduleSidebar.PauseToggleRequested)
+    async def _pause_toggle(self, event: ScheduleSidebar.PauseToggleRequested) -> None:
+        await self.toggle_pause(event.schedule)
+
+    async def toggle_pause(self, s: Schedule) -> None:
+        if s.state == ScheduleState.PAUSED:
+            if await self._guard(self.conversation.resume(s.id), "Resuming"):
+                self.notify(f"Resumed {s.id}", markup=False)
+        elif await self._guard(self.conversation.pause(s.id), "Pausing"):
+            self.notify(f"Paused {s.id}", markup=False)
+
+    # -- actions (keys and the command palette) --------------------------------------------
+    async def action_focus(self, selector: str) -> None:
+        if selector == "schedules":
+            self._show_sidebar(True)
+            self.sidebar.focus()
+        elif selector == "chat":
+            self.chat.focus()
+        else:
+            self.composer.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.sidebar
+        self._show_sidebar(not sidebar.display)
+        if not sidebar.display and self.focused is sidebar:
+            self.composer.focus()
+
+    def _show_sidebar(self, show: bool) -> None:
+        self.sidebar.display = show
+        self.set_class(not show, "-no-sidebar")  # the grid's second column goes too
+
+    def action_new_schedule(self) -> None:
+        self.dialogs.edit(None)
+
+    def action_edit_schedule(self) -> None:
+        if (s := self.sidebar.selected) is not None:
+            self.dialogs.edit(s)
+        else:
+            self.notify("No schedule selected", severity="warning")
+
+    def action_cancel_schedule(self) -> None:
+        if (s := self.sidebar.selected) is not None:
+            self.dialogs.cancel(s)
+        else:
+            self.notify("No schedule selected", severity="warning")
+
+    async def action_pause_schedule(self) -> None:
+        if (s := self.sidebar.selected) is not None:
+            await self.toggle_pause(s)
+
+    def action_cancel_all(self) -> None:
+        counts = self._try(self.conversation.pending_counts, "Loading schedules", (0, 0))
+        if counts[0]:
+            self.dialogs.cancel_all(counts[0])
+        else:
+            self.notify("Nothing is scheduled", markup=False)
+
+    def action_help(self) -> None:
+        # Markdown: loaded on first use, off the start-up path.
+        from dynaprompt_tui.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(keys.help_keys(self.settings.keys)))
+
+    def action_export(self, fmt: str = "md") -> None:
+        try:
+            path = self.conversation.export_file(fmt, Path.cwd())
+        except Exception as e:  # a full disk, a read-only directory: a toast, not a crash
+            self.notify(toasts.failed("Export", e), severity="error", markup=False)
+            return
+        self.notify(f"Exported to {path}", markup=False)
