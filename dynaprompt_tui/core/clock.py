@@ -7,7 +7,7 @@ import contextlib
 import heapq
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -51,7 +51,7 @@ class FakeClock:
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         due = self._now + timedelta(seconds=seconds)
         heapq.heappush(self._sleepers, (due, next(self._seq), fut))
-        waiters = [fut]
+        waiters: list[asyncio.Future[Any]] = [fut]
         if wake is not None:
             waiters.append(asyncio.ensure_future(wake.wait()))
         try:
