@@ -11,12 +11,13 @@ loaded a module that is listed as kept off it.
 OFF_FIRST_FRAME: dict[str, str] = {
     "openai": "the SDK costs ~0.5 s to import; the first model call loads it",
     "croniter": "~20 ms; recurring rules are read only when a schedule is created or fires",
-    "parsedatetime": "the time-phrase fallback, for shapes our grammar does not know",
+    "dynaprompt_tui.core.timephrases.fallback": "parsedatetime, for shapes the grammar lacks",
     "holidays": "~50 ms; loaded by the first time phrase that names a holiday",
     "tomllib": "~17 ms; imported only when a config file exists",
     "dotenv": "imported only when a .env file exists",
     "tzlocal": "asked only when neither TZ nor /etc/localtime names the zone",
     "dynaprompt_tui.core.scheduling.engine": "started after the first frame",
+    "dynaprompt_tui.core.scheduling.rules": "When: read when a schedule is made, fires or resumes",
     "dynaprompt_tui.core.conversation.actions": "dps/dpd/dpl handling: loaded with the parsers",
     "dynaprompt_tui.core.conversation.turns": "the model turn: loaded by the warm-up",
     "dynaprompt_tui.core.conversation.drafts": "the live preview: on the first keystroke",
@@ -37,7 +38,7 @@ OFF_FIRST_FRAME: dict[str, str] = {
 OFF_COMMAND_LINE: dict[str, str] = {
     "dynaprompt_tui.config": "settings are read once the arguments are understood",
     "dynaprompt_tui.tui": "Textual (~0.2 s) only when the app runs",
-    "dynaprompt_tui.core.conversation": "the core only for the command that needs it",
+    "dynaprompt_tui.cli.commands": "a subcommand's module (and the core it uses) when it runs",
     "dynaprompt_tui.cli.startup": "the GC pause belongs to starting the app",
     "platformdirs": "asked only when no database or config path is given (Textual loads it too)",
 }

@@ -1,4 +1,5 @@
-"""The command line: fast --help/--version, one-line errors with exit code 2, export."""
+"""The command line: fast --help/--version, one-line errors with exit code 2, export. The
+scripting subcommands (schedule, parse, ask, completion) are tested in tests/cli/."""
 
 from __future__ import annotations
 
@@ -40,9 +41,11 @@ print("HEAVY:", heavy)
 """
 
 
-@pytest.mark.parametrize("flag", ["--help", "--version"])
-def test_help_and_version_import_nothing_heavy(flag: str, tmp_path: Path) -> None:
-    result = run(flag, tmp_path=tmp_path, code=NO_HEAVY_IMPORTS)
+@pytest.mark.parametrize(
+    "flags", [["--help"], ["--version"], ["schedule", "--help"], ["schedule", "add", "--help"]]
+)
+def test_help_and_version_import_nothing_heavy(flags: list[str], tmp_path: Path) -> None:
+    result = run(*flags, tmp_path=tmp_path, code=NO_HEAVY_IMPORTS)
     assert result.returncode == 0, result.stderr
     assert "HEAVY: []" in result.stdout
 
@@ -60,6 +63,25 @@ def test_help_lists_flags_and_export(tmp_path: Path) -> None:
     assert result.returncode == 0
     for flag in ("--model", "--base-url", "--db", "--tz", "--system-prompt", "--demo", "export"):
         assert flag in result.stdout
+    for command in ("schedule", "parse", "ask", "completion"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["schedule", "parse", "ask", "export"])
+def test_every_subcommand_takes_the_global_options(command: str, tmp_path: Path) -> None:
+    result = run(command, "--help", tmp_path=tmp_path)
+    assert result.returncode == 0
+    for flag in ("--model", "--base-url", "--db", "--tz", "--config"):
+        assert flag in result.stdout
+
+
+def test_global_options_before_or_after_the_subcommand(tmp_path: Path) -> None:
+    db = str(tmp_path / "chat.db")
+    added = run("--db", db, "schedule", "add", "--to", "user", "in 1 hour", "x", tmp_path=tmp_path)
+    assert added.returncode == 0, added.stderr
+    for args in (["--db", db, "schedule", "list"], ["schedule", "--db", db, "list"]):
+        listed = run(*args, tmp_path=tmp_path)
+        assert listed.returncode == 0 and "“x”" in listed.stdout, listed.stderr
 
 
 STARTUP = """

@@ -35,8 +35,8 @@ def test_resume_without_pause_leaves_the_collector_alone():
 def test_the_app_resumes_collection_after_its_first_frame(tmp_path):
     import asyncio
 
-    from dynaprompt_tui.config import load_settings
     from dynaprompt_tui.cli.main import build_app  # the app as the command starts it
+    from dynaprompt_tui.config import load_settings
 
     settings = load_settings(
         {"db_path": str(tmp_path / "d.db"), "tz": "UTC", "demo": True},

@@ -1,118 +1,33 @@
-"""Command line: `dynaprompt-tui [options]` runs the app; `dynaprompt-tui export` prints the chat.
+"""Command line: `dynaprompt-tui [options]` runs the app; its subcommands script it (schedule,
+parse, ask, export, completion; see docs/cli.md).
 
 Only argparse is imported until the arguments are understood, so `--help` and `--version` answer
-without loading Textual, the core or the OpenAI client.
+without loading Textual, the core or the OpenAI client; a subcommand loads its own module (under
+`cli/commands/`) and the part of the core it needs, never the UI.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
+
+from dynaprompt_tui.cli.errors import PROG, RUNTIME, USAGE, CliError, report
+from dynaprompt_tui.cli.parser import build_parser
+from dynaprompt_tui.cli.settings import settings_from_args as _settings
 
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
     from dynaprompt_tui.tui.app import DynapromptApp
 
-PROG = "dynaprompt-tui"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        """One line, exit code 2 (argparse's default adds the whole usage block)."""
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _add_common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
-    # In the subcommand, unset flags must not overwrite the ones given before it.
-    default = argparse.SUPPRESS if sub else None
-    parser.add_argument("--model", metavar="M", default=default, help="model name")
-    parser.add_argument(
-        "--base-url", metavar="URL", default=default, help="OpenAI-compatible server"
-    )
-    parser.add_argument("--db", metavar="PATH", default=default, help="SQLite database file")
-    parser.add_argument("--tz", metavar="ZONE", default=default, help="IANA time zone")
-    parser.add_argument(
-        "--system-prompt", metavar="FILE", default=default, help="file with extra system prompt"
-    )
-    parser.add_argument(
-        "--config", metavar="FILE", default=default, help="config file (TOML) to read"
-    )
-    parser.add_argument(
-        "--temperature", metavar="T", type=float, default=default, help="sampling temperature"
-    )
-    parser.add_argument(
-        "--tools",
-        choices=("auto", "on", "off"),
-        default=default,
-        help="offer the model scheduling tools (auto: fall back to text if the server refuses)",
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        default=default,
-        help="offline demo chatbot (no API key needed)",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    from dynaprompt_tui import __version__
-
-    parser = _Parser(
-        prog=PROG,
-        description="A terminal chat with an LLM where you and the chatbot can schedule messages.",
-        epilog="Schedule from the chat: 'dps chatbot tomorrow 9am' then the message on the next "
-        "lines; 'dpl' lists, 'dpd <id>' cancels. Press F1 in the app for help.",
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    _add_common(parser, sub=False)
-    subs = parser.add_subparsers(dest="command", metavar="{export}", parser_class=_Parser)
-    export = subs.add_parser("export", help="write the conversation as Markdown or JSON")
-    export.add_argument("--format", choices=("md", "json"), default="md")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    _add_common(export, sub=True)
-    return parser
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    from dynaprompt_tui.config import load_settings
-
-    cli = {
-        "model": getattr(args, "model", None),
-        "base_url": getattr(args, "base_url", None),
-        "db_path": getattr(args, "db", None),
-        "tz": getattr(args, "tz", None),
-        "system_prompt_file": getattr(args, "system_prompt", None),
-        "config": getattr(args, "config", None),
-        "temperature": getattr(args, "temperature", None),
-        "tools": getattr(args, "tools", None),
-        "demo": True if getattr(args, "demo", None) else None,
-    }
-    return load_settings(cli)
+__all__ = ["PROG", "_settings", "build_app", "build_parser", "main"]
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    report(message)
     raise SystemExit(code)
-
-
-def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from dynaprompt_tui.core.conversation import Conversation
-
-    if not settings.db_path.exists():  # a mistyped --db must not export a new, empty chat
-        _fail(f"no conversation at {settings.db_path} (check --db / DYNAPROMPT_DB)", 1)
-    conversation = Conversation.open(settings)
-    text = conversation.export(args.format)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as e:
-            _fail(f"cannot write {args.output}: {e.strerror or e}", 1)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return 0
 
 
 def build_app(settings: Settings) -> DynapromptApp:
@@ -126,25 +41,107 @@ def build_app(settings: Settings) -> DynapromptApp:
     return make_app(settings, on_first_frame=startup.resume)
 
 
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request and exit (argcomplete sets _ARGCOMPLETE)."""
+    from dynaprompt_tui.cli.commands.completion import autocomplete
+
+    autocomplete(parser)
+
+
+# Each subcommand's module is imported by its runner, so only the one that runs is loaded.
+
+
+def _schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.cli.commands import schedule
+
+    return schedule.run(args, settings)
+
+
+def _parse(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.cli.commands import parse
+
+    return parse.run(args, settings)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.cli.commands import ask
+
+    return ask.run(args, settings)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.cli.commands import export
+
+    return export.run(args, settings)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "schedule": _schedule,
+    "parse": _parse,
+    "ask": _ask,
+    "export": _export,
+}
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """A subcommand, its errors reported on one line; returns the exit code."""
+    from dynaprompt_tui.config import ConfigError
+
+    try:
+        if args.command == "completion":  # needs no settings (and must work with bad ones)
+            from dynaprompt_tui.cli.commands import completion
+
+            return completion.run(args)
+        try:
+            settings = _settings(args)
+        except ConfigError as e:
+            raise CliError(str(e), USAGE) from None
+        return _COMMANDS[args.command](args, settings)
+    except CliError as e:
+        report(str(e))
+        return e.code
+    except ConfigError as e:
+        report(str(e))
+        return USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `| head` closed the pipe: not an error worth a word
+        _quiet_stdout()
+        return 0
+    except Exception as e:  # a bug or an unusable file: one line, never a traceback
+        report(f"{e.__class__.__name__}: {e}")
+        return RUNTIME
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, send what Python flushes at exit to /dev/null instead."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:
+        _complete(parser)
+    args = parser.parse_args(argv)
+    if args.command is not None:
+        return _run_command(args)
+
     from dynaprompt_tui.cli import startup
     from dynaprompt_tui.config import ConfigError
 
     try:
         settings = _settings(args)
     except ConfigError as e:
-        _fail(str(e), 2)
+        _fail(str(e), USAGE)
     try:
-        if args.command == "export":
-            return _export(args, settings)
         app = build_app(settings)
     except ConfigError as e:
         startup.resume()
-        _fail(str(e), 2)
+        _fail(str(e), USAGE)
     except Exception as e:  # e.g. an unusable database file: one line, no traceback
         startup.resume()
-        _fail(f"{e.__class__.__name__}: {e}", 1)
+        _fail(f"{e.__class__.__name__}: {e}", RUNTIME)
     try:
         app.run()
     finally:

@@ -1,0 +1,101 @@
+"""`dynaprompt-tui ask PROMPT`: send PROMPT as the user, exactly as the app's Enter does (the same
+`Conversation.send`: its own `dps` lines run, the bot answers, the bot's instructions and tool
+calls run within its guardrails, both messages are stored). The reply's visible text goes to
+stdout, streamed as it comes unless --no-stream; the cards go to stderr as plain lines. Exit 1
+when the model call failed (the chat keeps the error, with Retry, as in the app)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import TextIO
+
+from dynaprompt_tui.cli.commands.common import argument_or_stdin, open_conversation
+from dynaprompt_tui.cli.errors import RUNTIME, report
+from dynaprompt_tui.config import Settings
+from dynaprompt_tui.core.conversation.transcript import SilentListener
+from dynaprompt_tui.core.models import Message, Role
+
+
+class Printer(SilentListener):
+    """The conversation's listener on a terminal or a pipe: plain text, no colour or progress."""
+
+    def __init__(self, *, stream: bool, out: TextIO, err: TextIO) -> None:
+        self.stream = stream
+        self.out = out
+        self.err = err
+        self.replies: dict[int, str] = {}  # the bot's messages of this turn: id -> text
+        self.failed = False
+        self._open = False  # a streamed reply whose last line has no newline yet
+        self._written = False  # some reply text is on stdout already
+
+    def _write(self, text: str) -> None:
+        if not self._open and self._written:
+            self.out.write("\n")  # a blank line between two replies
+        self.out.write(text)
+        self.out.flush()  # a terminal (or a pipe's reader) sees each piece as it comes
+        self._open = not text.endswith("\n")
+        self._written = True
+
+    def end_reply(self) -> None:
+        if self._open:
+            self.out.write("\n")
+            self.out.flush()
+            self._open = False
+
+    def on_message(self, message: Message) -> None:
+        if message.role is Role.ASSISTANT:
+            self.replies[message.id] = message.content
+            if self.stream and message.content:  # (a reply that did not stream)
+                self._write(message.content)
+                self.end_reply()
+        elif message.role is Role.NOTICE:
+            self.end_reply()
+            card = message.meta.get("card", "notice")
+            for line in message.content.splitlines() or [""]:
+                self.err.write(f"[{card}] {line}\n")
+            self.err.flush()
+        elif message.role is Role.ERROR:
+            self.end_reply()
+            self.failed = True
+            report(message.content)
+
+    def on_delta(self, message_id: int, text: str) -> None:
+        if self.stream:
+            self._write(text)
+
+    def on_message_changed(self, message: Message) -> None:
+        if message.role is Role.ASSISTANT and message.id in self.replies:
+            self.replies[message.id] = message.content
+            if not message.meta.get("streaming"):
+                self.end_reply()
+
+    def print_replies(self) -> None:
+        """--no-stream: the replies as stored, once complete."""
+        texts = [t for t in self.replies.values() if t.strip()]
+        if texts:
+            self.out.write("\n\n".join(texts) + "\n")
+            self.out.flush()
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    prompt = argument_or_stdin(args.prompt, "prompt")
+    printer = Printer(stream=not args.no_stream, out=sys.stdout, err=sys.stderr)
+    conversation = open_conversation(settings, create=True)
+    conversation.listener = printer
+
+    async def turn() -> None:
+        try:
+            await conversation.send(prompt)
+            await conversation.idle()
+        finally:
+            await conversation.stop()  # closes the client and the store
+
+    try:
+        asyncio.run(turn())
+    finally:
+        printer.end_reply()
+    if not printer.stream:
+        printer.print_replies()
+    return RUNTIME if printer.failed else 0

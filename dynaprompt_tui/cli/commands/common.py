@@ -1,0 +1,64 @@
+"""What the subcommands share: opening the conversation of the database (never creating one by
+mistake), reading an argument from stdin, writing one JSON document, and the core's messages in
+the command line's words."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from typing import Any
+
+from dynaprompt_tui.cli.errors import RUNTIME, USAGE, CliError
+from dynaprompt_tui.config import Settings
+from dynaprompt_tui.core.conversation import Conversation
+from dynaprompt_tui.core.storage.store import StoreError
+
+# There is one conversation per database until conversations exist (issue 14); then a
+# `--conversation C` option picks one and this is its default.
+DEFAULT_CONVERSATION: str | None = None
+
+
+def open_conversation(settings: Settings, *, create: bool) -> Conversation:
+    """The conversation in `settings.db_path`. `create`: make the database if it is missing (as
+    the app does); otherwise a missing file is an error, so a mistyped --db changes nothing."""
+    path = settings.db_path
+    if not create and not path.exists():
+        raise CliError(f"no conversation at {path} (check --db / DYNAPROMPT_DB)", RUNTIME)
+    try:
+        return Conversation.open(settings)
+    except (sqlite3.Error, OSError, StoreError) as e:
+        raise CliError(f"cannot open the database {path}: {_reason(e)}", RUNTIME) from None
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return str(e) or e.__class__.__name__
+
+
+def argument_or_stdin(value: str, what: str) -> str:
+    """`value`, or all of stdin when it is '-'; an empty text is bad usage."""
+    text = sys.stdin.read() if value == "-" else value
+    if value == "-" and text.endswith("\n"):
+        text = text[:-1]  # `echo msg |` adds one; the message does not end with it
+    if not text.strip():
+        source = "stdin" if value == "-" else f"the {what}"
+        raise CliError(f"{source} is empty: give the {what} to send", USAGE)
+    return text
+
+
+def cli_words(message: str) -> str:
+    """The core speaks to the chat (“type dpl”); on the command line the list is a command."""
+    return message.replace("type dpl to list schedules", "`schedule list` shows them").replace(
+        "type dpl to see their ids", "`schedule list` shows their ids"
+    )
+
+
+def print_json(document: Any) -> None:
+    """One JSON document, indented, UTF-8 as is, ending with a newline."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_line(text: str) -> None:
+    sys.stdout.write(text + "\n")

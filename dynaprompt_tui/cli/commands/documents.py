@@ -1,0 +1,67 @@
+"""The JSON the command line prints with `--json`: one function per kind of object. These shapes
+are a promise to scripts (documented in docs/cli.md): add keys, never rename or drop one.
+
+Times are ISO 8601 with their offset, in the user's zone (--tz or the configured one).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from dynaprompt_tui.cli.commands.common import DEFAULT_CONVERSATION
+from dynaprompt_tui.core.models import Fire, Schedule, ScheduleState
+from dynaprompt_tui.core.timephrases import When
+
+ACTIVE = (ScheduleState.PENDING, ScheduleState.PAUSED)  # the others will not fire again
+
+
+def iso(t: datetime | None, zone: tzinfo) -> str | None:
+    return t.astimezone(zone).isoformat() if t is not None else None
+
+
+def schedule(s: Schedule, zone: tzinfo) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "conversation": DEFAULT_CONVERSATION,
+        "to": s.recipient.value,
+        "by": s.created_by.value,
+        "when": s.time_prompt,
+        "kind": s.rule.get("kind"),
+        "description": s.description,
+        "cron": s.rule.get("cron"),
+        "recurring": s.recurring,
+        "next_fire": iso(s.next_fire, zone) if s.state in ACTIVE else None,
+        "state": s.state.value,
+        "awaiting_approval": not s.approved,
+        "message": s.prompt,
+        "zone": s.tz,
+        "created_at": iso(s.created_at, zone),
+        "fire_count": s.fire_count,
+        "failures": s.failures,
+        "last_error": s.last_error,
+    }
+
+
+def fire(f: Fire, zone: tzinfo) -> dict[str, Any]:
+    return {
+        "due": iso(f.due_at, zone),
+        "status": f.status,  # claimed | delivered | failed
+        "delivered": iso(f.delivered_at, zone),
+        "late": f.late,
+        "error": f.error,
+        "message_id": f.message_id,
+    }
+
+
+def parsed(phrase: str, when: When, now: datetime, fires: list[datetime]) -> dict[str, Any]:
+    return {
+        "phrase": phrase,
+        "now": now.isoformat(),
+        "zone": getattr(when.tz, "key", str(when.tz)),
+        "kind": when.kind,
+        "recurring": when.recurring,
+        "description": when.description,
+        "cron": when.cron,
+        "next_fires": [t.isoformat() for t in fires],
+    }
