@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,8 +16,7 @@ from dynaprompt_tui.tui.screens.dialog import DialogScreen
 from dynaprompt_tui.tui.widgets.safe import clean
 
 
-@dataclass(frozen=True)
-class ScheduleEdit:
+class ScheduleEdit(NamedTuple):
     """What the dialog returns: a new schedule when `schedule_id` is None, else an edit."""
 
     schedule_id: str | None
