@@ -64,6 +64,7 @@ PHRASES = [
     "weekly on thursday at 4pm",
 ]
 
+PARSE_ROUNDS = 9  # median of these, spread printed
 rows: list[tuple[str, str, str, str]] = []  # (measure, value, baseline, verdict)
 failed = False
 
@@ -95,14 +96,13 @@ def bench_parse() -> None:
     now = datetime.now(UTC)
     cal = parsedatetime.Calendar()
     source = now.astimezone(TZ).timetuple()
-    base = per_second(lambda p: cal.parse(p, source), PHRASES)
     try:
         from dynaprompt_tui.core.timephrases.parse import parse_when
     except ImportError as e:
         report(
             "parse_when phrases/s",
             f"n/a ({e.name} missing)",
-            f"{base:,.0f}/s parsedatetime",
+            "parsedatetime",
             None,
         )
         return
@@ -115,14 +115,20 @@ def bench_parse() -> None:
         except Exception:
             errors += 1
 
-    rate = per_second(one, PHRASES)
+    # Rounds alternate ours and the baseline, so a busy machine slows both alike.
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(PARSE_ROUNDS):
+        ours.append(per_second(one, PHRASES, seconds=0.4))
+        theirs.append(per_second(lambda p: cal.parse(p, source), PHRASES, seconds=0.4))
+    rate, base = statistics.median(ours), statistics.median(theirs)
     note = f" ({errors} errors)" if errors else ""
-    # Target: parsing must not be what a user notices; 500/s is 2 ms a phrase.
+    # Target (issue 17): at least 10,000 phrases/s, so parsing a whole corpus is instant.
     report(
-        "parse_when phrases/s (>=500)",
-        f"{rate:,.0f}/s{note}",
-        f"{base:,.0f}/s parsedatetime",
-        rate >= 500,
+        "parse_when phrases/s (>=10,000)",
+        f"{rate:,.0f}/s [{min(ours):,.0f}-{max(ours):,.0f}]{note}",
+        f"{base:,.0f}/s parsedatetime [{min(theirs):,.0f}-{max(theirs):,.0f}]",
+        rate >= 10_000,
     )
 
 
