@@ -15,6 +15,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
     bell = true
     request_timeout = 60
     max_retries = 3
+    max_tokens = 1024                        # longest answer, in tokens; 0: the server decides
 
     [keys]          # binding id -> key, e.g. schedules = "ctrl+o"
     [guardrails]    # see Guardrails below
@@ -33,8 +34,9 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 # Defined in the core, which reads them; re-exported here, where settings are made.
-from dynaprompt_tui.core.llm.secrets import masked
+from dynaprompt_tui.core.llm.secrets import display_url, key_problem, masked, url_problem
 from dynaprompt_tui.core.scheduling.guardrails import Guardrails
+from dynaprompt_tui.envfile import read_env_file
 from dynaprompt_tui.local_zone import is_zone, local_zone_name
 
 APP_NAME = "dynaprompt-tui"
@@ -49,6 +51,7 @@ ENV_VARS = {
     "DYNAPROMPT_MODEL": "model",
     "DYNAPROMPT_DB": "db_path",
     "DYNAPROMPT_TZ": "tz",
+    "DYNAPROMPT_MAX_TOKENS": "max_tokens",
 }
 CONFIG_ENV = "DYNAPROMPT_CONFIG"
 
@@ -85,6 +88,7 @@ class _Fields(NamedTuple):
     guardrails: Guardrails = Guardrails()
     request_timeout: float = 60.0
     max_retries: int = 3
+    max_tokens: int = 1024  # sent with every request (a looping model stops); 0: not sent
     config_path: Path | None = None  # the config file that was read, if any
     warnings: tuple[str, ...] = ()  # non-fatal problems to show (lenient loading, .env mode)
 
@@ -109,6 +113,8 @@ class Settings(_Fields):
         for name, value in zip(self._fields, self, strict=True):
             if name == "api_key":
                 parts.append(f"api_key={masked(self.api_key)!r}")
+            elif name == "base_url" and self.base_url:
+                parts.append(f"base_url={display_url(self.base_url)!r}")
             else:
                 parts.append(f"{name}={value!r}")
         return f"Settings({', '.join(parts)})"
@@ -213,9 +219,21 @@ def _convert(name: str, v: Any, base: Path) -> Any:
             if not s:
                 raise ConfigError("Setting 'model' must not be empty")
             return s
-        case "api_key" | "base_url" | "system_prompt":
-            s = _str(name, v).strip() if name != "system_prompt" else _str(name, v)
+        case "api_key":
+            if not isinstance(v, str):  # (the message must not echo what may be the key)
+                raise ConfigError("Setting 'api_key' must be text")
+            problem = key_problem(v.strip())
+            if problem:
+                raise ConfigError(f"Setting 'api_key' {problem}")
+            return v.strip() or None
+        case "base_url":
+            s = _str(name, v).strip()
+            problem = url_problem(s) if s else None
+            if problem:
+                raise ConfigError(f"Setting 'base_url' {problem}, not {display_url(s)!r}")
             return s or None
+        case "system_prompt":
+            return _str(name, v) or None
         case "temperature":
             return None if v is None or v == "" else _float(name, v, 0.0, 2.0)
         case "system_prompt_file" | "db_path":
@@ -233,6 +251,11 @@ def _convert(name: str, v: Any, base: Path) -> Any:
             return _float(name, v, 0.001, 3600.0)
         case "max_retries":
             return _int(name, v)
+        case "max_tokens":
+            n = _int(name, v)
+            if n > 1_000_000:
+                raise ConfigError(f"Setting 'max_tokens' must be at most 1000000, not {n}")
+            return n
         case "keys":
             return _keys(v)
         case "guardrails":
@@ -285,10 +308,9 @@ def load_settings(
     dotenv_path = cwd / ".env"
     dot: dict[str, str] = {}
     if dotenv_path.is_file():
-        from dotenv import dotenv_values  # imported only when there is a .env to read
-
         try:
-            dot = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+            dot, unreadable = read_env_file(dotenv_path)
+            problems += unreadable  # shown in the app, never fatal
         except (OSError, UnicodeDecodeError) as e:
             fail(ConfigError(f"Cannot read {dotenv_path}: {e.__class__.__name__}"))
 
@@ -330,9 +352,8 @@ def load_settings(
             try:
                 values[name] = _convert(name, v, base)
             except ConfigError as e:
-                # Which source matters for the fix, so say it; never echo a key's value.
-                msg = str(e) if name != "api_key" else "Setting 'api_key' must be text"
-                fail(ConfigError(f"{msg} (from {source})"))
+                # Which source matters for the fix, so say it (no message echoes a key).
+                fail(ConfigError(f"{e} (from {source})"))
 
     # A separate prompt file wins over inline text from the same or a lower layer.
     if values.get("system_prompt_file") is not None:

@@ -17,6 +17,15 @@ Replies are scripted as a queue of *specs* (plain dicts, so a JSON file can hold
     {"text": "late", "delay": 2.0}                           wait before the first byte
     {"tokens": 20000}                                        stream N tokens as fast as possible
 
+Byte-for-byte replays of what real servers sent (see tests/core/test_server_quirks*.py):
+
+    {"sse": ["data: {...}\n\n", ...]}     200 text/event-stream, each string one HTTP chunk, as is
+    {"sse": [...], "then": "drop"}         ... then close the socket mid-body
+    {"raw": {"status": 500, "body": "...", "content_type": "application/json"}}
+                                           any status and body, verbatim (also a 200 JSON body
+                                           answering a request that asked for a stream;
+                                           "cut_after": N sends N bytes, then closes)
+
 Every spec may carry ``"delay"`` (seconds before the first byte) and ``"repeat"`` (how many
 requests it answers; ``-1`` = forever). With an empty queue the server echoes the last user
 message. ``reject_tools`` makes it answer 400 to any request carrying ``tools``.
@@ -155,6 +164,12 @@ class _Handler(BaseHTTPRequestHandler):
         if body.get("tools") and spec.get("fault") == "reject_tools":
             self._error(400, "'tools' is not supported by this model")
             return
+        if "raw" in spec:
+            self._raw(spec["raw"])
+            return
+        if "sse" in spec:
+            self._replay_sse(spec)
+            return
         fault = spec.get("fault")
         if fault == "http":
             status = int(spec.get("status", 500))
@@ -174,6 +189,34 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(body, spec)
         else:
             self._complete(body, spec)
+
+    # -- replays -----------------------------------------------------------------------------
+    def _raw(self, raw: dict[str, Any]) -> None:
+        body = raw.get("body", "")
+        data = body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(int(raw.get("status", 200)))
+        self.send_header("Content-Type", raw.get("content_type", "application/json"))
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (raw.get("headers") or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if "cut_after" in raw:  # the promised length never arrives
+            self.wfile.write(data[: int(raw["cut_after"])])
+            self._drop()
+            return
+        self.wfile.write(data)
+
+    def _replay_sse(self, spec: dict[str, Any]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", spec.get("content_type", "text/event-stream"))
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for piece in spec["sse"]:
+            self._chunk(piece.encode("utf-8") if isinstance(piece, str) else bytes(piece))
+        if spec.get("then") == "drop":
+            self._drop()
+        else:
+            self._end_stream()
 
     # -- answers ----------------------------------------------------------------------------
     def _complete(self, body: dict[str, Any], spec: dict[str, Any]) -> None:
@@ -372,6 +415,18 @@ class OpenAIServer:
     def cut(self, text: str, after: int = 3) -> None:
         """Queue a streamed answer that stops after ``after`` SSE events, socket closed."""
         self.script([{"fault": "cut", "text": text, "after": after}])
+
+    def replay_sse(self, chunks: list[str], *, drop: bool = False, **extra: Any) -> None:
+        """Queue a 200 event stream made of exactly these HTTP chunks (``drop``: then cut)."""
+        self.script([{"sse": list(chunks), **({"then": "drop"} if drop else {}), **extra}])
+
+    def replay_http(
+        self, status: int, body: str, *, content_type: str = "application/json", **extra: Any
+    ) -> None:
+        """Queue one answer with exactly this status and body."""
+        self.script(
+            [{"raw": {"status": status, "body": body, "content_type": content_type}, **extra}]
+        )
 
     def slow(self, delay: float, text: str = "finally") -> None:
         self.script([{"text": text, "delay": delay}])

@@ -1,5 +1,6 @@
 """What a model client streams, and the protocol every client (OpenAI, demo bot, test fakes)
-implements: text deltas, assembled tool calls, a final `Done`, or a `ChatError`."""
+implements: text deltas, assembled tool calls, notices for the user, a final `Done`, or a
+`ChatError`. Consumers match events with isinstance and ignore kinds they do not know."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal, NamedTuple, Protocol
 
 ErrorKind = Literal[
-    "connection", "auth", "rate_limit", "server", "timeout", "stream_cut", "bad_request"
+    "connection",
+    "auth",
+    "rate_limit",
+    "server",
+    "timeout",
+    "stream_cut",
+    "bad_request",
+    "bad_response",  # the server answered in a shape that is not a chat completion
 ]
 RETRYABLE: frozenset[str] = frozenset({"connection", "rate_limit", "server", "timeout"})
 
@@ -42,12 +50,23 @@ class ToolCall(NamedTuple):
     error: str | None = None  # set when the model sent arguments that are not a JSON object
 
 
+class Notice(NamedTuple):
+    """Something the user should know about how the answer was obtained (one line), e.g. the
+    server refused tools and the client fell back to text instructions."""
+
+    text: str
+
+
 class Done(NamedTuple):
+    """The end of a complete answer. ``finish_reason`` is the server's (``stop``,
+    ``tool_calls``, ``length`` and ``content_filter`` mean the text was cut by the server) or
+    None when the server never said (the stream still ended cleanly)."""
+
     finish_reason: str | None
     usage: dict[str, Any] | None = None
 
 
-ChatEvent = TextDelta | ToolCall | Done
+ChatEvent = TextDelta | ToolCall | Notice | Done
 
 
 class ChatClient(Protocol):

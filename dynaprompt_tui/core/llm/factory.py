@@ -31,6 +31,11 @@ class LazyChatClient:
     def tools_supported(self) -> bool | None:
         return None if self._client is None else self._client.tools_supported
 
+    @property
+    def requests(self) -> int:
+        """HTTP requests made so far (retries and fallbacks included)."""
+        return 0 if self._client is None else self._client.requests
+
     def stream(
         self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None
     ) -> AsyncIterator[ChatEvent]:

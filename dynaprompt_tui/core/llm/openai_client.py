@@ -1,50 +1,34 @@
-"""The OpenAI-compatible model client: streams one answer as events, assembling tool calls
-from fragments and tolerating servers without tools or usage; retries only before the first token.
+"""The OpenAI-compatible model client: sends one request (adapting it once to a server that
+refuses tools or a parameter), retries transient failures before the first token, and turns
+every failure into a one-line `ChatError` with no secret in it.
 
-``openai`` is imported when a client is built (it costs ~0.5 s), so importing this module is
-cheap. The tool-call loop is not here: the conversation runs tools and calls ``stream`` again.
+Reading the answer is `stream_reader`'s; telling failures apart is `server_errors`'s. ``openai``
+is imported when a client is built (it costs ~0.5 s), so importing this module is cheap. The
+tool-call loop is not here: the conversation runs tools and calls ``stream`` again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from dynaprompt_tui.core.llm.events import ChatError, ChatEvent, Done, TextDelta, ToolCall
-from dynaprompt_tui.core.llm.secrets import masked
+from dynaprompt_tui.core.llm import server_errors as se
+from dynaprompt_tui.core.llm.events import ChatError, ChatEvent, Notice, TextDelta, ToolCall
+from dynaprompt_tui.core.llm.secrets import Scrubber, display_host, key_problem
 from dynaprompt_tui.core.llm.settings import ModelSettings
+from dynaprompt_tui.core.llm.stream_reader import MalformedAnswer, read_stream
+
+DEFAULT_MAX_TOKENS = 1024
 
 
-class _PendingCall:
-    """A tool call while its fragments arrive (the SDK streams name and arguments in pieces)."""
-
-    def __init__(self) -> None:
-        self.id = ""
-        self.name = ""
-        self.args: list[str] = []
-
-    def finish(self) -> ToolCall:
-        raw = "".join(self.args)
-        try:
-            parsed = json.loads(raw) if raw.strip() else {}
-        except ValueError as e:
-            return ToolCall(self.id, self.name, {}, raw, f"arguments are not valid JSON: {e}")
-        if not isinstance(parsed, dict):
-            return ToolCall(self.id, self.name, {}, raw, "arguments are not a JSON object")
-        return ToolCall(self.id, self.name, parsed, raw)
-
-
-def _mentions_tools(text: str) -> bool:
-    t = text.lower()
-    return "tool" in t or "function" in t
+def _one_line(text: str, limit: int = 200) -> str:
+    return " ".join(text.split())[:limit]
 
 
 class OpenAIChatClient:
-    """Chat completions over the ``openai`` SDK, always with ``stream=True``."""
+    """Chat completions over the ``openai`` SDK, asking for a stream (``stream=True``)."""
 
     def __init__(
         self,
@@ -63,12 +47,18 @@ class OpenAIChatClient:
         self.tools_mode = settings.tools
         self.tools_supported: bool | None = None if settings.tools == "auto" else True
         self.usage_supported = True  # stream_options.include_usage; some servers reject it
+        self.max_tokens: int | None = getattr(settings, "max_tokens", DEFAULT_MAX_TOKENS) or None
+        self.max_tokens_param = "max_tokens"  # OpenAI's reasoning models want max_completion_
         self.max_retries = settings.max_retries
+        self.requests = 0  # HTTP requests made, retries and fallbacks included
         self._sleep = sleep
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.retry_after_max = retry_after_max
-        self._host = urlsplit(settings.base_url or "https://api.openai.com/v1").netloc
+        self._host = display_host(settings.base_url)
+        self._scrub = Scrubber(settings.api_key, settings.base_url)
+        # (settings checks the key at start-up; this guards clients built any other way)
+        self._key_problem = key_problem(settings.api_key) if settings.api_key else None
         self._client = openai.AsyncOpenAI(
             # Local servers (Ollama, llama.cpp, ours) take no key but the SDK insists on one.
             api_key=settings.api_key or "no-key",
@@ -90,168 +80,209 @@ class OpenAIChatClient:
         d = min(self.backoff_max, self.backoff_base * (2.0**attempt))
         return d * (0.75 + random.random() * 0.25)
 
+    def _request(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "stream": True}
+        if self.settings.temperature is not None:
+            kwargs["temperature"] = self.settings.temperature
+        if self.max_tokens is not None:
+            kwargs[self.max_tokens_param] = self.max_tokens
+        if tools:
+            kwargs["tools"] = tools
+        if self.usage_supported:
+            kwargs["stream_options"] = {"include_usage": True}
+        return kwargs
+
     async def stream(
         self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None
     ) -> AsyncIterator[ChatEvent]:
+        events = self._stream(messages, tools)
+        try:
+            async for event in events:
+                yield event
+        except ChatError as e:
+            # Every message passes here: no key or URL credential leaves, whatever made it.
+            clean = _one_line(self._scrub(e.message), 300)
+            err = ChatError(e.kind, clean, status=e.status, attempts=e.attempts)
+            err.retry_after = e.retry_after
+            raise err from None
+        finally:
+            await events.aclose()  # a caller that stops early closes the response now
+
+    async def _stream(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
+    ) -> AsyncGenerator[ChatEvent, None]:
+        if self._key_problem:
+            raise ChatError(
+                "auth",
+                f"The API key cannot be sent: it {self._key_problem}; "
+                "check OPENAI_API_KEY or your .env file.",
+            )
         attempt = 0
+        names = [str(t.get("function", {}).get("name", "")) for t in tools or ()]
         while True:
             send_tools = self._send_tools(tools)
-            kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "stream": True}
-            if self.settings.temperature is not None:
-                kwargs["temperature"] = self.settings.temperature
-            if send_tools:
-                kwargs["tools"] = tools
-            if self.usage_supported:
-                kwargs["stream_options"] = {"include_usage": True}
+            kwargs = self._request(messages, tools if send_tools else None)
             yielded = False
             try:
+                self.requests += 1
                 response = await self._client.chat.completions.create(**kwargs)
-                async for event in self._events(response):
-                    yielded = True
+                async for event in read_stream(response, names):
+                    if not yielded and isinstance(event, TextDelta | ToolCall):
+                        yielded = True
                     yield event
                 if send_tools and self.tools_supported is None:
                     self.tools_supported = True
                 return
             except ChatError:
                 raise
-            except Exception as exc:  # SDK and transport errors; classified below
+            except Exception as exc:  # SDK, transport and shape errors; classified below
                 if yielded:
                     # Output already reached the caller: retrying would duplicate it.
                     raise self._cut(exc) from None
-                fallback = self._fallback(exc, send_tools)
-                if fallback:
+                notice = self._fallback(exc, send_tools)
+                if notice is not None:
+                    if notice:
+                        yield Notice(notice)
                     continue  # not an attempt: the request itself changed
-                err = self._classify(exc, attempt + 1)
+                err = self._classify(exc, attempt + 1, sent_tools=send_tools)
                 if not err.retryable or attempt >= self.max_retries:
                     raise err from None
                 delay = err.retry_after if err.retry_after is not None else self._backoff(attempt)
                 attempt += 1
                 await self._sleep(delay)
 
-    async def _events(self, response: Any) -> AsyncIterator[ChatEvent]:
-        calls: dict[int, _PendingCall] = {}
-        finish: str | None = None
-        usage: dict[str, Any] | None = None
-        try:
-            async for chunk in response:
-                if chunk.usage is not None:
-                    usage = chunk.usage.model_dump(exclude_none=True)
-                if not chunk.choices:
-                    continue
-                choice = chunk.choices[0]
-                delta = choice.delta
-                if delta is not None:
-                    if delta.content:
-                        yield TextDelta(delta.content)
-                    if delta.tool_calls:
-                        for tc in delta.tool_calls:
-                            pending = calls.setdefault(tc.index, _PendingCall())
-                            if tc.id:
-                                pending.id = tc.id
-                            fn = tc.function
-                            if fn is not None:
-                                if fn.name:
-                                    pending.name += fn.name
-                                if fn.arguments:
-                                    pending.args.append(fn.arguments)
-                if choice.finish_reason:
-                    finish = choice.finish_reason
-        finally:
-            await response.close()
-        if finish is None:
-            # The server ended the body cleanly but never said the answer was finished.
-            raise ChatError("stream_cut", "The answer was cut off: the stream ended early.")
-        for i in sorted(calls):
-            yield calls[i].finish()
-        yield Done(finish, usage)
-
-    # -- error handling -----------------------------------------------------------------------
-    def _fallback(self, exc: Exception, sent_tools: bool) -> bool:
-        """Adjust the request for servers lacking a feature; True means "send again"."""
-        status = getattr(exc, "status_code", None)
-        text = self._server_message(exc)
-        if status in (400, 404, 422) and self.usage_supported and "stream_options" in text:
-            self.usage_supported = False
-            return True
-        if (
-            sent_tools
-            and self.tools_mode == "auto"
-            and (status == 404 or (status in (400, 422) and _mentions_tools(text)))
+    # -- adapting the request -----------------------------------------------------------------
+    def _status(self, exc: Exception) -> int | None:
+        if isinstance(exc, self._openai.APIStatusError):
+            return int(exc.status_code)
+        if isinstance(exc, se.ReportedError):
+            return exc.status
+        if isinstance(exc, self._openai.APIError) and not isinstance(
+            exc, self._openai.APIConnectionError
         ):
+            return se.ReportedError(getattr(exc, "body", None)).status
+        return None
+
+    def _fallback(self, exc: Exception, sent_tools: bool) -> str | None:
+        """Adjust the request for a server lacking a feature: None = no change, else the
+        notice to show the user ("" for none) before sending it again."""
+        if not isinstance(exc, self._openai.APIError | se.ReportedError):
+            return None
+        if isinstance(exc, self._openai.APIConnectionError):
+            return None
+        status = self._status(exc)
+        shown, text = se.exception_text(exc)
+        if self.usage_supported and se.refuses_param(status, text, "stream_options"):
+            self.usage_supported = False
+            return ""
+        if self.max_tokens is not None and self.max_tokens_param == "max_tokens":
+            if se.refuses_param(status, text, "max_completion_tokens"):
+                self.max_tokens_param = "max_completion_tokens"
+                return ""
+            if se.refuses_param(status, text, "max_tokens"):
+                self.max_tokens = None
+                return ""
+        if sent_tools and self.tools_mode == "auto" and se.refuses_tools(status, text):
             self.tools_supported = False
-            return True
-        return False
+            why = _one_line(self._scrub(shown), 120)
+            return (
+                f"The model server does not accept tools (HTTP {status}: {why}); "
+                "the bot schedules with text instructions instead."
+            )
+        return None
 
-    def _server_message(self, exc: Exception) -> str:
-        body = getattr(exc, "body", None)
-        msg = body.get("message") if isinstance(body, dict) else None
-        if not isinstance(msg, str):
-            msg = getattr(exc, "message", None) or str(exc)
-        return self._scrub(" ".join(str(msg).split()))
-
-    def _scrub(self, text: str) -> str:
-        key = self.settings.api_key
-        if key and key in text:
-            text = text.replace(key, masked(key))
-        return text[:200]
-
-    def _classify(self, exc: Exception, attempts: int) -> ChatError:
+    # -- telling failures apart ---------------------------------------------------------------
+    def _classify(self, exc: Exception, attempts: int, *, sent_tools: bool = False) -> ChatError:
         o = self._openai
         tries = f" after {attempts} tries" if attempts > 1 else ""
+        host = self._host
         if isinstance(exc, o.APITimeoutError):
             t = self.settings.request_timeout
             return ChatError(
                 "timeout",
-                f"The model server at {self._host} did not answer within {t:g}s{tries}.",
+                f"The model server at {host} did not answer within {t:g}s{tries}.",
                 attempts=attempts,
             )
-        if isinstance(exc, o.APIConnectionError):
-            cause = exc.__cause__ or exc.__context__
-            why = f" ({_short(cause)})" if cause is not None else ""
+        if isinstance(exc, o.APIConnectionError) or se.is_transport_error(exc):
+            cause = (exc.__cause__ or exc.__context__) if isinstance(exc, o.APIError) else exc
+            why = f" ({self._why(cause)})" if cause is not None else ""
             return ChatError(
                 "connection",
-                f"Cannot reach the model server at {self._host}{why}{tries}.",
+                f"Cannot reach the model server at {host}{why}{tries}.",
                 attempts=attempts,
             )
-        if isinstance(exc, o.APIStatusError):
-            status = exc.status_code
-            if status in (401, 403):
-                return ChatError(
-                    "auth",
-                    f"The model server refused the API key (HTTP {status}); "
-                    "check OPENAI_API_KEY or your .env file.",
-                    status=status,
-                    attempts=attempts,
-                )
-            if status == 429:
-                err = ChatError(
-                    "rate_limit",
-                    f"The model server is rate limiting requests (HTTP 429){tries}; "
-                    "try again later.",
-                    status=status,
-                    attempts=attempts,
-                )
-                err.retry_after = self._retry_after(exc)
-                return err
-            if status >= 500:
-                err = ChatError(
-                    "server",
-                    f"The model server failed (HTTP {status}){tries}.",
-                    status=status,
-                    attempts=attempts,
-                )
-                err.retry_after = self._retry_after(exc)
-                return err
+        if isinstance(exc, MalformedAnswer):
             return ChatError(
-                "bad_request",
-                f"The model server rejected the request (HTTP {status}): "
-                f"{self._server_message(exc)}",
+                "bad_response",
+                f"The model server at {host} answered with something that is not a chat "
+                f"completion ({exc}).",
+                attempts=attempts,
+            )
+        if not isinstance(exc, o.APIError | se.ReportedError):
+            # Our own reading failed on a shape we did not foresee: the same request would
+            # fail the same way, so it is final, and the Python text is not the user's business.
+            return ChatError(
+                "bad_response",
+                f"The model server at {host} sent an answer in a shape this app cannot read.",
+                attempts=attempts,
+            )
+        status = self._status(exc)
+        shown = self._scrub(se.exception_text(exc)[0]) or "no details"
+        if status in (401, 403):
+            return ChatError(
+                "auth",
+                f"The model server refused the API key (HTTP {status}); "
+                "check OPENAI_API_KEY or your .env file.",
                 status=status,
                 attempts=attempts,
             )
-        return ChatError(
-            "connection", f"Model call failed: {self._scrub(_short(exc))}", attempts=attempts
-        )
+        if sent_tools and se.refuses_tools(status, se.exception_text(exc)[1]):
+            return ChatError(
+                "bad_request",
+                f"The model server does not accept tools (HTTP {status}: {_one_line(shown, 120)}); "
+                "use --tools auto or off.",
+                status=status,
+                attempts=attempts,
+            )
+        where = "" if isinstance(exc, o.APIStatusError) else " during the answer"
+        if status == 429:
+            err = ChatError(
+                "rate_limit",
+                f"The model server is rate limiting requests (HTTP 429){tries}; try again later.",
+                status=status,
+                attempts=attempts,
+            )
+        elif status == 408:
+            err = ChatError(
+                "timeout",
+                f"The model server timed out (HTTP 408){tries}.",
+                status=status,
+                attempts=attempts,
+            )
+        elif se.transient(status):
+            err = ChatError(
+                "server",
+                f"The model server failed (HTTP {status}){where}{tries}.",
+                status=status,
+                attempts=attempts,
+            )
+        else:
+            code = f"HTTP {status}" if status else "an error"
+            return ChatError(
+                "bad_request",
+                f"The model server rejected the request ({code}){where}: {_one_line(shown)}",
+                status=status,
+                attempts=attempts,
+            )
+        err.retry_after = self._retry_after(exc)
+        return err
+
+    def _why(self, cause: BaseException) -> str:
+        """A transport error's own words, scrubbed (they can quote the Authorization header)."""
+        text = str(cause) or cause.__class__.__name__
+        return _one_line(self._scrub(text), 160)
 
     def _retry_after(self, exc: Exception) -> float | None:
         response = getattr(exc, "response", None)
@@ -274,13 +305,12 @@ class OpenAIChatClient:
         o = self._openai
         if isinstance(exc, o.APITimeoutError):
             why = "the server stopped sending"
-        elif isinstance(exc, o.APIConnectionError):
+        elif isinstance(exc, o.APIConnectionError) or se.is_transport_error(exc):
             why = "connection lost"
+        elif isinstance(exc, o.APIError | se.ReportedError):
+            why = "the server reported an error: " + _one_line(
+                self._scrub(se.exception_text(exc)[0]), 120
+            )
         else:
-            why = self._scrub(_short(exc))
+            why = "the server sent data this app cannot read"
         return ChatError("stream_cut", f"The answer was cut off midway ({why}).")
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or exc.__class__.__name__
-    return text[:160]

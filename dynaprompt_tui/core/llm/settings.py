@@ -20,6 +20,8 @@ class ModelSettings(Protocol):
     @property
     def tools(self) -> str: ...  # auto | on | off
     @property
+    def max_tokens(self) -> int | None: ...  # the answer's length limit; 0 or None: not sent
+    @property
     def request_timeout(self) -> float: ...
     @property
     def max_retries(self) -> int: ...
