@@ -1,4 +1,4 @@
-"""The offline demo bot: real instructions in its text, parsed by the real instruction parser."""
+"""The offline demo bot: real instructions in its text, read as the app reads any bot reply."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from dynaprompt_tui.core.conversation.instructions import (
     CancelInstruction,
     ListInstruction,
     ScheduleInstruction,
-    parse_message,
 )
+from dynaprompt_tui.core.conversation.replies import parse_reply
 from dynaprompt_tui.core.llm.demo import HELP, DemoChatClient, reply_for
 from dynaprompt_tui.core.llm.events import ChatClient, Done, TextDelta
 from dynaprompt_tui.core.models import Party
+from tests.core.scripted import bubbles, conversation
 
 
 def instructions(text: str) -> list[Any]:
-    return list(parse_message(reply_for(text)).instructions)
+    return list(parse_reply(reply_for(text)).instructions)
 
 
 async def run(client: ChatClient, text: str) -> list[Any]:
@@ -26,7 +27,7 @@ async def run(client: ChatClient, text: str) -> list[Any]:
 
 def test_remind_in_one_minute() -> None:
     reply = reply_for("remind me to stretch in 1 minute")
-    parsed = parse_message(reply)
+    parsed = parse_reply(reply)
     assert parsed.visible.strip()  # some visible text before the instruction
     [ins] = parsed.instructions
     assert ins == ScheduleInstruction(
@@ -65,16 +66,16 @@ def test_list_and_cancel() -> None:
 
 def test_help_has_no_instructions() -> None:
     assert reply_for("hello") == HELP
-    assert not parse_message(HELP).instructions
+    assert not parse_reply(HELP).instructions
     assert "demo" in reply_for("tell me a joke").lower()
     assert not instructions("tell me a joke")
 
 
 def test_scheduled_turn_is_answered() -> None:
     text = reply_for("[scheduled by you, every day at 8am] Teach me one Spanish word.")
-    assert "Spanish word" in text and not parse_message(text).instructions
+    assert "Spanish word" in text and not parse_reply(text).instructions
     other = reply_for("[scheduled] Summarise my day")
-    assert "Summarise my day" in other and not parse_message(other).instructions
+    assert "Summarise my day" in other and not parse_reply(other).instructions
 
 
 async def test_streams_word_by_word() -> None:
@@ -104,9 +105,39 @@ def test_reminder_speaks_to_the_user() -> None:
 
 def test_app_notes_get_a_short_ack_without_instructions() -> None:
     text = reply_for("[app note]\nyour dps line failed: unknown recipient")
-    assert text.startswith("Noted") and not parse_message(text).instructions
+    assert text.startswith("Noted") and not parse_reply(text).instructions
 
 
 def test_real_scheduled_header_format() -> None:
     text = reply_for("[scheduled message, set by you for Tue 25 Nov 08:00]\nTeach me Spanish")
     assert "Spanish word" in text
+
+
+README_EXAMPLE = """Going for a run.
+dps user in 45 minutes
+Stretch, then drink water.
+dps chatbot tomorrow evening
+Ask me how the run went and suggest tomorrow's distance."""
+
+
+async def test_the_readme_example_in_demo_mode_makes_each_schedule_once(tmp_path) -> None:
+    """The demo bot used to quote the message back, which ran every instruction twice."""
+    conv = conversation(tmp_path, DemoChatClient(), demo=True)
+    await conv.send(README_EXAMPLE)
+    assert sorted((s.created_by, s.recipient, s.time_prompt) for s in conv.pending()) == [
+        (Party.USER, Party.CHATBOT, "tomorrow evening"),
+        (Party.USER, Party.USER, "in 45 minutes"),
+    ]
+    [bubble] = bubbles(conv)
+    assert "Going for a run" in bubble and "dps" not in bubble.split("You can also")[0]
+    await conv.stop()
+
+
+def test_the_demo_neither_quotes_nor_acts_on_the_users_own_instructions() -> None:
+    reply = reply_for("remind me in 5 minutes\ndps u in 5 minutes\nstretch")
+    assert [type(i) for i in parse_reply(reply).instructions] == [ScheduleInstruction]
+    assert parse_reply(reply_for("dpl\nanything else?")).instructions == ()
+    quoted = reply_for("hello there\ndps user in 1 hour\nstretch")
+    assert "dps" not in quoted.split("You can also")[0] and not parse_reply(quoted).instructions
+    scheduled = reply_for("[scheduled message]\ndps user in 5 minutes\nx")
+    assert not parse_reply(scheduled).instructions

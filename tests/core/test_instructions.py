@@ -15,9 +15,10 @@ from dynaprompt_tui.core.conversation.instructions import (
     ScheduleInstruction,
     UnknownIdError,
     UnknownRecipientError,
-    VisibleStream,
     parse_message,
 )
+from dynaprompt_tui.core.conversation.replies import parse_reply, strip_think
+from dynaprompt_tui.core.conversation.reply_stream import ThinkFilter, VisibleStream
 from dynaprompt_tui.core.models import Party
 
 
@@ -128,8 +129,18 @@ def test_any_text_parses_without_raising(text):
         st.sampled_from(
             [
                 "dps u in 5 minutes",
+                "**dps user in 5 minutes**",
+                "- `dps chatbot tomorrow at 9am` Ask me",
+                "### dps",
+                "⏰ dps user in 1 hour",
+                "dps me in 5",
+                "DPS Oslo",
                 "dpl",
                 "dpd ab12",
+                "dpd zz",
+                "You can type this yourself:",
+                "> dps user in 5 minutes",
+                "    dps user in 5 minutes",
                 "hello",
                 "```",
                 "  ~~~ py",
@@ -138,26 +149,31 @@ def test_any_text_parses_without_raising(text):
                 "dp",
                 " dps",
                 "text dps",
+                "- ",
+                "1.",
                 "\n",
                 "",
+                "   ",
                 "x",
             ]
         ),
         max_size=12,
     ),
+    st.sampled_from(["", "<think>dps user in 1 minute\nplan</think>\n", "  <thinking>x"]),
     st.integers(min_value=1, max_value=7),
 )
-def test_stream_filter_matches_the_parsed_visible_prefix_for_any_chunking(parts, step):
-    text = "\n".join(parts)
+def test_stream_shows_exactly_what_the_finished_reply_shows_for_any_chunking(parts, think, step):
+    text = think + "\n".join(parts)
     stream = VisibleStream()
     shown = "".join(stream.feed(text[i : i + step]) for i in range(0, len(text), step))
     shown += stream.finish()
-    whole = VisibleStream()
-    assert shown == whole.feed(text) + whole.finish()
-    assert text.startswith(shown)
-    parsed = parse_message(text)
-    first = parsed.instructions[0].line if parsed.instructions else None
-    if first is None:
-        assert shown == text
-    else:
-        assert shown == "".join(line + "\n" for line in text.split("\n")[: first - 1])
+    assert shown == parse_reply(text).visible
+
+
+@given(st.text(alphabet="<>/thinkgx\n d", max_size=30), st.integers(min_value=1, max_value=5))
+def test_think_filter_matches_strip_think(text, step):
+    if "</think" in text.lower() and "<think" not in text.lower():
+        return  # (a closing tag alone is only dropped from the finished reply)
+    f = ThinkFilter()
+    out = "".join(f.feed(text[i : i + step]) for i in range(0, len(text), step)) + f.finish()
+    assert out == strip_think(text)

@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dynaprompt_tui.core.llm.prompt import TOOL_NAMES, TOOLS, build_system_prompt
+from dynaprompt_tui.core.conversation.instructions import (
+    CancelInstruction,
+    ListInstruction,
+    ScheduleInstruction,
+)
+from dynaprompt_tui.core.conversation.replies import parse_reply
+from dynaprompt_tui.core.llm.prompt import PROTOCOL, TOOL_NAMES, TOOLS, build_system_prompt
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,7 +39,7 @@ def sched(id: str, **kw) -> Schedule:
 
 def test_protocol_and_time() -> None:
     p = build_system_prompt(NOW, [], None)
-    for needle in ("dps", "dpd", "dpl", "dpd all", "user", "chatbot", "`u`", "`c`"):
+    for needle in ("dps", "dpd", "dpl", "dpd all", "user", "chatbot"):
         assert needle in p
     for phrase in ("in 20 minutes", "tomorrow at 9am", "every weekday at 8am", "15th March at 2pm"):
         assert phrase in p
@@ -88,3 +94,54 @@ def test_tool_schemas() -> None:
     cs = by["cancel_schedules"]["parameters"]
     assert cs["properties"]["ids"]["type"] == "array"
     assert by["list_schedules"]["parameters"]["properties"] == {}
+
+
+def test_written_for_a_small_model() -> None:
+    """Plain-line rule, lowercase, nothing after the message, a safe way to show the syntax,
+    and no placeholder a small model would copy literally."""
+    p = build_system_prompt(NOW, [], None)
+    for needle in (
+        "no Markdown, no bullets",
+        "no code block",
+        "lowercase",
+        "Write nothing after the last message",
+        "A blank line ends it",
+        "A code block is never run",
+    ):
+        assert needle in p, needle
+    assert "<" not in PROTOCOL and "recipient" not in PROTOCOL
+    assert len(PROTOCOL) < 3000  # short: a 7B model follows a short prompt better
+
+
+def test_tools_or_text_never_both() -> None:
+    assert "never both" in build_system_prompt(NOW, [], None, tools=True)
+    assert "never both" not in build_system_prompt(NOW, [], None)
+    by = {t["function"]["name"]: t["function"]["description"] for t in TOOLS}
+    assert "never both" in by["schedule_message"] and "never both" in by["cancel_schedules"]
+
+
+def _examples() -> list[str]:
+    """The example replies the prompt teaches (each after 'Reply:')."""
+    parts = PROTOCOL.split("Reply:\n")[1:]
+    return [part.split("\n\nExample")[0] for part in parts]
+
+
+def test_the_prompts_examples_are_read_as_the_prompt_says() -> None:
+    """The prompt and the parser agree: every example runs exactly what it shows."""
+    first, second, third = (parse_reply(e) for e in _examples())
+    assert [type(i) for i in first.instructions] == [ScheduleInstruction, ScheduleInstruction]
+    a, b = first.instructions
+    assert (a.recipient, a.time_prompt, a.prompt) == (
+        Party.USER,
+        "in 20 minutes",
+        "Time to stretch!",
+    )
+    assert (b.recipient, b.time_prompt) == (Party.CHATBOT, "every weekday at 8am")
+    assert first.visible == "Sure! I'll remind you to stretch."
+    assert second.instructions == (CancelInstruction(("3f2a",), False, 3, "dpd 3f2a"),)
+    assert [type(i) for i in third.instructions] == [ListInstruction]
+    assert second.visible and third.visible
+    # The syntax snippet at the top reads as one schedule too.
+    snippet = PROTOCOL.split("very next line:\n\n")[1].split("\n\nRules")[0]
+    [ins] = parse_reply(snippet).instructions
+    assert isinstance(ins, ScheduleInstruction) and ins.prompt == "Time to stretch!"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -45,6 +45,26 @@ def show(transcript: Transcript, result: ActionResult, *, to_bot: bool) -> Messa
     if result.schedule is not None:
         meta["schedule_id"] = result.schedule.id
     return transcript.notice(result.card, result.text, to_bot=to_bot, **meta)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".!?")
+
+
+def same_request(s: Schedule, ins: ScheduleInstruction, first_fire: datetime | None) -> bool:
+    """Whether `ins` asks for the schedule `s` again: same recipient and message (up to case,
+    spacing and a final full stop) and the same time prompt, or a time prompt that names the
+    same first fire within a minute ("in 20 minutes" / "in 20 mins"): a repeat, not a new
+    request."""
+    if s.recipient is not ins.recipient or _norm(s.prompt) != _norm(ins.prompt):
+        return False
+    if _norm(s.time_prompt) == _norm(ins.time_prompt):
+        return True
+    return (
+        first_fire is not None
+        and s.next_fire is not None
+        and abs((first_fire - s.next_fire).total_seconds()) < 60
+    )
 
 
 def _who(by: Party) -> str:
@@ -90,7 +110,11 @@ class Actions:
 
     # -- dps ---------------------------------------------------------------------------------
 
-    def schedule(self, ins: ScheduleInstruction, *, by: Party) -> ActionResult:
+    def schedule(
+        self, ins: ScheduleInstruction, *, by: Party, made: Sequence[Schedule] = ()
+    ) -> ActionResult:
+        """`made`: schedules made earlier in the same turn; asking for one of them again
+        returns it (card "duplicate", shown to nobody) instead of making a second."""
         now = self._now()
         try:
             when = parse_when(ins.time_prompt, now)
@@ -98,6 +122,17 @@ class Actions:
             cls = PastTimeError if getattr(e, "past", False) else BadTimeError
             error = cls(f"couldn't read the time '{fmt.preview(ins.time_prompt, 40)}': {e}")
             return ActionResult(False, "error", str(error), data={"code": error.code})
+        if made:
+            fires = when.next_fires(now, 1)
+            for s in made:
+                if same_request(s, ins, fires[0] if fires else None):
+                    return ActionResult(
+                        True,
+                        "duplicate",
+                        f"already scheduled as {s.id} in this turn; not created again",
+                        s,
+                        {"id": s.id, "duplicate": True},
+                    )
         approved = True
         if by is Party.CHATBOT:
             g = self.guardrails

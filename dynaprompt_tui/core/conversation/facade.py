@@ -74,7 +74,11 @@ class Conversation:
         client (built at the first model call: `openai` is slow to import)."""
         if chat_client is None:
             chat_client = make_chat_client(settings, lazy=True)
-        return cls(Store(settings.db_path), chat_client, settings, clock=clock, listener=listener)
+        conversation = cls(
+            Store(settings.db_path), chat_client, settings, clock=clock, listener=listener
+        )
+        conversation.recover_interrupted()
+        return conversation
 
     @property
     def listener(self) -> ConversationListener:
@@ -139,7 +143,12 @@ class Conversation:
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        self.recover_interrupted()
         self.engine.start()
+
+    def recover_interrupted(self) -> list[Message]:
+        """Mark replies a crash left half-written, each with a Retry (see `Transcript`)."""
+        return self.transcript.recover_interrupted()
 
     async def stop(self) -> None:
         if "engine" in self.__dict__:  # else it never ran
@@ -190,10 +199,12 @@ class Conversation:
         self.add(Role.USER, text)
         self.turns.user_spoke()
         parsed = parse_message(text)
-        for result in self.actions.run(parsed.instructions, by=Party.USER):
+        results = self.actions.run(parsed.instructions, by=Party.USER)
+        for result in results:
             show(self.transcript, result, to_bot=False)
         if parsed.visible.strip():
-            await self.turns.reply()
+            # A bot that quotes the message back must not make its schedules a second time.
+            await self.turns.reply(seen=[r.schedule for r in results if r.schedule is not None])
 
     async def retry(self, message_id: int) -> None:
         """Retry the model call behind a failed turn (an error message offering Retry)."""

@@ -5,6 +5,9 @@ instruction. A `dps` prompt runs until the next instruction line or the end of t
 before the first instruction, and text after a `dpd`/`dpl` line, is the visible text. Lines inside
 a fenced code block are never instructions, so a bot can show the syntax without running it.
 Nothing in here raises on any input: problems become `InvalidInstruction` items.
+
+This is the grammar of the user's own messages (and of tool-call arguments); the chatbot's
+replies are read by the more careful rules of `replies.py`, which reuses the line readers here.
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ from dynaprompt_tui.core.models import Party
 
 _START = re.compile(r"^[ \t]*(dps|dpd|dpl)(?=\s|$)", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_FENCE_MARKS = ("```", "~~~")  # what _FENCE matches after the indent
-_LINES = re.compile(r"(\n)")
 _ID = re.compile(r"^[0-9a-f]{1,32}$")  # short ids are hex
 
 RECIPIENTS = {
@@ -124,7 +125,7 @@ def parse_message(text: str) -> ParsedMessage:
     def close() -> None:
         nonlocal head, body
         if head is not None:
-            instructions.append(_schedule(head[1], "\n".join(body), head[0]))
+            instructions.append(read_schedule(head[1], "\n".join(body), head[0]))
         head, body = None, []
 
     for number, line in enumerate(lines, start=1):
@@ -134,9 +135,9 @@ def parse_message(text: str) -> ParsedMessage:
             if keyword == "dps":
                 head = (number, line)
             elif keyword == "dpd":
-                instructions.append(_cancel(line, number))
+                instructions.append(read_cancel(line, number))
             else:
-                instructions.append(_list(line, number))
+                instructions.append(read_list(line, number))
             continue
         if _FENCE.match(line):
             in_fence = not in_fence
@@ -150,7 +151,8 @@ def _words_after_keyword(line: str) -> str:
     return line[m.end() :].strip() if m else ""
 
 
-def _schedule(line: str, body: str, number: int) -> Instruction:
+def read_schedule(line: str, body: str, number: int) -> Instruction:
+    """A `dps` line and its message; `line` starts with the keyword (after spaces)."""
     raw = line.strip() + ("\n" + body if body else "")
     rest = _words_after_keyword(line)
     if not rest:
@@ -192,7 +194,8 @@ def _schedule(line: str, body: str, number: int) -> Instruction:
     return ScheduleInstruction(recipient, time_prompt, prompt, number, raw)
 
 
-def _cancel(line: str, number: int) -> Instruction:
+def read_cancel(line: str, number: int) -> Instruction:
+    """A `dpd` line."""
     raw = line.strip()
     words = [w.strip(",;").lower() for w in _words_after_keyword(line).replace(",", " ").split()]
     words = [w.lstrip("#") for w in words if w]
@@ -217,7 +220,8 @@ def _cancel(line: str, number: int) -> Instruction:
     return CancelInstruction(tuple(dict.fromkeys(words)), False, number, raw)
 
 
-def _list(line: str, number: int) -> Instruction:
+def read_list(line: str, number: int) -> Instruction:
+    """A `dpl` line."""
     extra = _words_after_keyword(line)
     if extra:
         return InvalidInstruction(
@@ -231,71 +235,3 @@ def _list(line: str, number: int) -> Instruction:
 def _quote(s: str, limit: int = 40) -> str:
     s = "".join(ch if ch.isprintable() else "?" for ch in s)
     return repr(s if len(s) <= limit else s[: limit - 1] + "…")
-
-
-class VisibleStream:
-    """Filters a streamed reply so that only its visible text is shown while it streams.
-
-    Everything from the first instruction line on is held back (it is carried out, not shown);
-    the start of a line that could still become an instruction is held until it is decided.
-    """
-
-    def __init__(self) -> None:
-        # Linear in the reply's length: a decided line is passed through, not kept.
-        self._held = ""  # the current line while it may still be an instruction
-        self._decided = False  # the current line is known not to be an instruction
-        self._lead = ""  # up to 3 characters of the line after its indent: a fence?
-        self._fence: bool | None = None  # the current line opens/closes a fence (once known)
-        self._in_fence = False
-        self.stopped = False  # an instruction line has started: nothing more is visible
-
-    def feed(self, delta: str) -> str:
-        out: list[str] = []
-        for piece in _LINES.split(delta):
-            if self.stopped:
-                break
-            if piece == "\n":
-                out.append(self._end_line())
-            elif piece:
-                self._probe_fence(piece)
-                if self._decided:
-                    out.append(piece)
-                    continue
-                self._held += piece
-                if not self._could_start(self._held):
-                    self._decided = True
-                    out.append(self._held)
-                    self._held = ""
-        return "".join(out)
-
-    def _probe_fence(self, piece: str) -> None:
-        if self._fence is not None:
-            return
-        self._lead = (self._lead + (piece if self._lead else piece.lstrip(" \t")))[:3]
-        if len(self._lead) == 3:
-            self._fence = self._lead in _FENCE_MARKS
-
-    def _reset_line(self) -> str:
-        held = self._held
-        self._held, self._decided, self._lead, self._fence = "", False, "", None
-        return held
-
-    def _end_line(self) -> str:
-        if not self._decided and not self._in_fence and _START.match(self._held):
-            self.stopped = True
-            return ""
-        if self._fence:  # (a line shorter than 3 characters after its indent is no fence)
-            self._in_fence = not self._in_fence
-        return self._reset_line() + "\n"
-
-    def _could_start(self, partial: str) -> bool:
-        """Whether an unfinished line may still turn out to be an instruction line."""
-        if self._in_fence:
-            return False
-        s = partial.lstrip(" \t").lower()
-        return any(k.startswith(s) for k in ("dps", "dpd", "dpl")) or bool(_START.match(partial))
-
-    def finish(self) -> str:
-        if self.stopped or (not self._decided and not self._in_fence and _START.match(self._held)):
-            return ""
-        return self._reset_line()

@@ -1,5 +1,6 @@
 """The chat as it is written: adds and changes messages in the store and tells the listener, so
-every collaborator that writes to the chat does it the same way (and none needs the facade)."""
+every collaborator that writes to the chat does it the same way (and none needs the facade); it
+also repairs, at start-up, a bot reply that a crash left half-written."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dynaprompt_tui.core.clock import Clock
 from dynaprompt_tui.core.models import Message, Role
+from dynaprompt_tui.core.storage.owners import owner_alive
 from dynaprompt_tui.core.storage.store import Store
 
 if TYPE_CHECKING:  # (annotations only: the engine is off the app's first frame)
     from dynaprompt_tui.core.scheduling.engine import Delivery
+
+
+RECOVERY_WINDOW = 20  # newest messages searched for an interrupted reply (one turn at a time)
 
 
 class ConversationListener(Protocol):
@@ -78,3 +83,30 @@ class Transcript:
     def notice(self, card: str, text: str, *, to_bot: bool = False, **meta: Any) -> Message:
         """An app card (scheduled, cancelled, error, limit...); `to_bot`: the model sees it."""
         return self.add(Role.NOTICE, text, meta={"card": card, "to_bot": to_bot, **meta})
+
+    def recover_interrupted(self) -> list[Message]:
+        """Bot replies left `streaming` by a crash or a kill (their writer's process is gone):
+        each is marked interrupted, its text so far kept, and followed by an error offering
+        Retry. Returns the errors."""
+        errors = []
+        before: Message | None = None
+        for m in self.store.messages(limit=RECOVERY_WINDOW):
+            before, previous = m, before
+            writer = m.meta.get("writer")
+            if (
+                m.role is Role.ASSISTANT
+                and m.meta.get("streaming")
+                # Another window on the same database may be writing it right now.
+                and (writer is None or not owner_alive(str(writer)))
+            ):
+                # A scheduled turn's retry counts against its schedule, as the first try did.
+                sid = previous.schedule_id if previous and previous.role is Role.USER else None
+                self.change(m.id, meta={"streaming": False, "partial": True, "interrupted": True})
+                errors.append(
+                    self.add(
+                        Role.ERROR,
+                        "the bot's reply was interrupted (the app stopped while it was writing)",
+                        meta={"retryable": True, "schedule_id": sid, "kind": "interrupted"},
+                    )
+                )
+        return errors

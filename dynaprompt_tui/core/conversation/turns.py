@@ -1,7 +1,10 @@
 """One chatbot turn: build the context, stream the reply, run its instructions and tool calls.
 
 Failures never escape: a failed call leaves the partial text (marked) and a retryable error in the
-chat, and a failed scheduled turn counts against its schedule (three in a row pause it).
+chat, and a failed scheduled turn counts against its schedule (three in a row pause it). The same
+schedule asked for twice in a turn (in text and by a tool, by a repeated tool call, or by quoting
+the user's message) is created once. Every model request the bot makes on its own (a scheduled
+turn, its tool rounds, a self-correction) counts against the daily limit.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -19,14 +23,18 @@ from dynaprompt_tui.core.conversation.instructions import (
     Instruction,
     InvalidInstruction,
     ScheduleInstruction,
-    VisibleStream,
     parse_message,
+)
+from dynaprompt_tui.core.conversation.streamed_reply import (
+    CUT_REASONS,
+    Finished,
+    StreamedReply,
 )
 from dynaprompt_tui.core.conversation.transcript import Transcript
 from dynaprompt_tui.core.llm.context import MAX_MESSAGES, build_context
-from dynaprompt_tui.core.llm.events import ChatClient, ChatError, Done, TextDelta, ToolCall
+from dynaprompt_tui.core.llm.events import ChatClient, ChatError, ToolCall
 from dynaprompt_tui.core.llm.prompt import TOOLS, build_system_prompt
-from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.core.models import Party, Role, Schedule
 from dynaprompt_tui.core.scheduling.guardrails import (
     Guardrails,
     check_bot_turn,
@@ -77,17 +85,27 @@ class Turns:
     def _calls_key(self) -> str:
         return f"scheduled_calls:{self._now().date().isoformat()}"
 
-    async def reply(self, *, scheduled: str | None = None, correction: bool = False) -> bool:
+    async def reply(
+        self,
+        *,
+        scheduled: str | None = None,
+        correction: bool = False,
+        seen: Iterable[Schedule] = (),
+    ) -> bool:
         """Ask the bot for a turn; False when the model call failed (the chat says why).
 
-        `scheduled`: the id of the schedule whose delivery triggered it.
+        `scheduled`: the id of the schedule whose delivery triggered it. `seen`: schedules made
+        just before it (by the user's message), which the bot's repeating them must not double.
         """
+        created = list(seen)
         try:
             async with self._lock:
-                ok, told = await self._turn(scheduled=scheduled, correction=correction)
+                ok, told = await self._turn(
+                    scheduled=scheduled, correction=correction, created=created
+                )
             if told and not correction:
                 # Tell the bot once, so it can correct itself; its next mistakes are only shown.
-                await self.reply(correction=True)
+                await self.reply(correction=True, seen=created)
             return ok
         except asyncio.CancelledError:
             raise
@@ -96,25 +114,36 @@ class Turns:
             self.transcript.add(Role.ERROR, f"internal error during the bot's turn: {e}")
             return False
 
-    def _guard(self, *, unprompted: bool, scheduled: str | None) -> str | None:
-        store, g = self.store, self.guardrails
+    def _guard_turn(self, *, unprompted: bool) -> str | None:
+        """The turns-in-a-row limit (a turn the user did not ask for counts)."""
         if not unprompted:
             return None
-        streak = int(store.get_meta(STREAK_KEY, 0) or 0)
-        limit = check_bot_turn(streak, g.max_bot_turns_in_a_row)
-        if limit is None and scheduled:
-            calls = int(store.get_meta(self._calls_key(), 0) or 0)
-            limit = check_daily_calls(calls, g.max_scheduled_model_calls_per_day)
-            if limit is None:
-                store.set_meta(self._calls_key(), calls + 1)
+        streak = int(self.store.get_meta(STREAK_KEY, 0) or 0)
+        limit = check_bot_turn(streak, self.guardrails.max_bot_turns_in_a_row)
         if limit is None:
-            store.set_meta(STREAK_KEY, streak + 1)
+            self.store.set_meta(STREAK_KEY, streak + 1)
         return limit
 
-    async def _turn(self, *, scheduled: str | None, correction: bool) -> tuple[bool, bool]:
+    def _count_requests(self, n: int, *, unprompted: bool) -> str | None:
+        """Count `n` model requests against the daily limit; the limit's sentence when it is
+        reached (nothing is counted then). The user's own turns are not counted."""
+        if not unprompted:
+            return None
+        calls = int(self.store.get_meta(self._calls_key(), 0) or 0)
+        limit = check_daily_calls(calls, self.guardrails.max_scheduled_model_calls_per_day)
+        if limit is None:
+            self.store.set_meta(self._calls_key(), calls + n)
+        return limit
+
+    async def _turn(
+        self, *, scheduled: str | None, correction: bool, created: list[Schedule]
+    ) -> tuple[bool, bool]:
         """One turn: (the call succeeded, the bot's instructions had errors to tell it about)."""
         transcript = self.transcript
-        limit = self._guard(unprompted=bool(scheduled) or correction, scheduled=scheduled)
+        unprompted = bool(scheduled) or correction
+        limit = self._guard_turn(unprompted=unprompted) or self._count_requests(
+            1, unprompted=unprompted
+        )
         if limit:
             transcript.notice("limit", f"the chatbot did not answer: {limit}", to_bot=False)
             return True, False
@@ -127,16 +156,21 @@ class Turns:
         )
         messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
         messages += build_context(self.store.messages(limit=MAX_MESSAGES * 2), now)
-        reply = _Reply(transcript, self.client)
+        reply = StreamedReply(transcript, self.client)
         results: list[ActionResult] = []
+        tool_calls = 0
         try:
-            for _ in range(MAX_TOOL_ROUNDS):
-                calls = await reply.stream_round(messages, TOOLS if use_tools else None)
-                if not calls:
+            for round_number in range(MAX_TOOL_ROUNDS):
+                if round_number and (limit := self._count_requests(1, unprompted=unprompted)):
+                    transcript.notice("limit", f"the chatbot stopped: {limit}", to_bot=False)
                     break
+                calls, cut = await reply.stream_round(messages, TOOLS if use_tools else None)
+                if not calls or cut:  # a cut round's calls may be cut too: none is run
+                    break
+                tool_calls += len(calls)
                 messages.append(_assistant_tool_message(reply.round_raw, calls))
                 for call in calls:
-                    result = self._run_tool(call)
+                    result = self._run_tool(call, created)
                     results.append(result)
                     messages.append(
                         {
@@ -146,6 +180,8 @@ class Turns:
                         }
                     )
         except ChatError as e:
+            if e.attempts > 1:  # the client's own retries were requests too
+                self._count_requests(e.attempts - 1, unprompted=unprompted)
             reply.fail(e)
             transcript.add(
                 Role.ERROR,
@@ -153,13 +189,60 @@ class Turns:
                 meta={"retryable": True, "schedule_id": scheduled, "kind": e.kind},
             )
             return False, False
-        instructions = reply.finish()
-        results += self.actions.run(instructions, by=Party.CHATBOT)
+        except Exception as e:  # a bug: the reply must not say "writing..." forever
+            reply.fail(ChatError("stream_cut", f"internal error: {e}"))
+            raise
+        done = reply.finish(tool_calls=tool_calls)
+        results += self._run_text(done.instructions, created)
         for r in results:
-            show(transcript, r, to_bot=not r.ok)
-        return True, any(not r.ok for r in results)
+            if r.card != "duplicate":
+                show(transcript, r, to_bot=not r.ok)
+        return self._tell_outcome(done, results, scheduled), any(not r.ok for r in results)
 
-    def _run_tool(self, call: ToolCall) -> ActionResult:
+    def _tell_outcome(
+        self, done: Finished, results: list[ActionResult], scheduled: str | None
+    ) -> bool:
+        """Notices about the reply as a whole; False when it brought nothing (an empty reply)."""
+        transcript = self.transcript
+        if done.cut:
+            # A truncated "dps ... Time to str" must not become a schedule: none is carried out.
+            note = f"{CUT_REASONS[done.cut]}: nothing it asked to schedule was carried out"
+            transcript.notice("note", note, to_bot=False)
+        if done.examples and not any(r.schedule is not None for r in results):
+            transcript.notice(
+                "note",
+                "the reply shows a dps/dpd/dpl line as an example (in a code block, a quote, "
+                "or introduced as something to type): examples are not carried out",
+                to_bot=False,
+            )
+        if done.empty and not results:
+            transcript.add(
+                Role.ERROR,
+                "the model sent an empty reply",
+                meta={"retryable": True, "schedule_id": scheduled, "kind": "empty"},
+            )
+            return False
+        return True
+
+    def _schedule(self, ins: ScheduleInstruction, created: list[Schedule]) -> ActionResult:
+        """The bot's schedule, unless the same one was already made in this turn."""
+        result = self.actions.schedule(ins, by=Party.CHATBOT, made=created)
+        if result.schedule is not None and result.card != "duplicate":
+            created.append(result.schedule)
+        return result
+
+    def _run_text(
+        self, instructions: Iterable[Instruction], created: list[Schedule]
+    ) -> list[ActionResult]:
+        out: list[ActionResult] = []
+        for ins in instructions:
+            if isinstance(ins, ScheduleInstruction):
+                out.append(self._schedule(ins, created))
+            else:
+                out += self.actions.run([ins], by=Party.CHATBOT)
+        return out
+
+    def _run_tool(self, call: ToolCall, created: list[Schedule]) -> ActionResult:
         a = self.actions
         args = call.arguments
         if call.error:
@@ -172,7 +255,7 @@ class Turns:
                 return ActionResult(False, "error", "schedule_message: malformed arguments")
             if isinstance(ins[0], InvalidInstruction):
                 return ActionResult(False, "error", f"schedule_message: {ins[0].error}")
-            return a.schedule(ins[0], by=Party.CHATBOT)
+            return self._schedule(ins[0], created)
         if call.name == "cancel_schedules":
             ids = args.get("ids") or []
             if isinstance(ids, str):
@@ -204,84 +287,3 @@ def _assistant_tool_message(text: str, calls: list[ToolCall]) -> dict[str, Any]:
             for k in calls
         ],
     }
-
-
-class _Reply:
-    """The bot message being streamed: created on its first visible text, finished once."""
-
-    def __init__(self, transcript: Transcript, client: ChatClient) -> None:
-        self.transcript = transcript
-        self.client = client
-        self.message: Message | None = None
-        self.raw_rounds: list[str] = []
-        # Parts, joined on demand: `+=` on an attribute copies the whole string every token.
-        self._round: list[str] = []
-        self._shown: list[str] = []
-
-    @property
-    def round_raw(self) -> str:
-        return "".join(self._round)
-
-    @property
-    def shown(self) -> str:
-        return "".join(self._shown)
-
-    def _emit(self, text: str) -> None:
-        if not text:
-            return
-        if self.message is None:
-            self.message = self.transcript.add(Role.ASSISTANT, "", meta={"streaming": True})
-        self._shown.append(text)
-        self.transcript.delta(self.message.id, text)
-
-    async def stream_round(
-        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
-    ) -> list[ToolCall]:
-        visible = VisibleStream()
-        self._round = []
-        calls: list[ToolCall] = []
-        sep_pending = any(self._shown)  # rounds are separated only if this one shows text
-        async for event in self.client.stream(messages, tools=tools):
-            if isinstance(event, TextDelta):
-                self._round.append(event.text)
-                out = visible.feed(event.text)
-                if out and sep_pending:
-                    out, sep_pending = "\n\n" + out, False
-                self._emit(out)
-            elif isinstance(event, ToolCall):
-                calls.append(event)
-            elif isinstance(event, Done):
-                pass
-        tail = visible.finish()
-        if tail and sep_pending:
-            tail = "\n\n" + tail
-        self._emit(tail)
-        self.raw_rounds.append(self.round_raw)
-        return calls
-
-    def fail(self, e: ChatError) -> None:
-        self.raw_rounds.append(self.round_raw)
-        if self.message is not None:
-            self.transcript.change(
-                self.message.id,
-                content=self.shown,
-                meta={"streaming": False, "partial": True, "error": e.message},
-            )
-
-    def finish(self) -> tuple[Instruction, ...]:
-        """Final content: the visible text of every round, instructions taken out."""
-        parsed_rounds = [parse_message(r) for r in self.raw_rounds]
-        visible = "\n\n".join(p.visible for p in parsed_rounds if p.visible.strip())
-        raw = "\n\n".join(r for r in self.raw_rounds if r.strip())
-        has_instructions = any(p.instructions for p in parsed_rounds)
-        meta: dict[str, Any] = {"streaming": False}
-        if has_instructions:
-            meta["raw"] = raw
-        if self.message is None and visible:
-            self.message = self.transcript.add(Role.ASSISTANT, visible, meta=meta)
-        elif self.message is not None:
-            self.transcript.change(self.message.id, content=visible, meta=meta)
-        elif has_instructions:
-            # Instructions only: keep them in the bot's memory without an empty bubble.
-            self.message = self.transcript.record(Role.ASSISTANT, "", meta=meta | {"hidden": True})
-        return tuple(i for p in parsed_rounds for i in p.instructions)

@@ -88,14 +88,29 @@ def _scheduled_answer(prompt: str, count: int) -> str:
             f"Example: *{example}*\n\n(demo bot: a real model would pick a fresh word each time)"
         )
     return (
-        f"⏰ Scheduled prompt received: “{_tidy(prompt) or '(empty)'}”.\n\n"
+        f"⏰ Scheduled prompt received: “{' '.join(_tidy(prompt).split()) or '(empty)'}”.\n\n"
         "(demo bot: a real model would answer it now; I can only acknowledge it)"
     )
+
+
+_INSTRUCTION_LINE = re.compile(r"^[ \t]*dp[sdl](?:\s|$)", re.IGNORECASE | re.MULTILINE)
+
+
+def _before_instructions(text: str) -> str:
+    """The user's words before their own dps/dpd/dpl lines: the app carries those out; the
+    demo must not read them as a request of its own, nor quote them back (its reply would run
+    them a second time)."""
+    m = _INSTRUCTION_LINE.search(text)
+    return text[: m.start()] if m else text
 
 
 def reply_for(text: str, *, turn: int = 0) -> str:
     """The demo's whole answer (visible text plus instructions) to one user message."""
     raw = text.strip()
+    if not raw.lower().startswith("[") and _INSTRUCTION_LINE.search(raw):
+        raw = _before_instructions(raw).strip()
+        if not raw:
+            return "Got it: your instructions are carried out above. (demo bot)"
     low = raw.lower()
     if low.startswith("[scheduled"):
         # A scheduled turn: "[scheduled …] prompt" or "[scheduled …]\nprompt".
@@ -173,7 +188,9 @@ def reply_for(text: str, *, turn: int = 0) -> str:
     if re.match(r"^(hi|hello|hey|help|\?|what can you do)", low):
         return HELP
     return (
-        f"You said: “{_tidy(raw)[:200]}”. I'm only the demo bot, so I can't really chat — "
+        # On one line: a quote can never put a line of the user's at the start of one of mine.
+        f"You said: “{' '.join(_tidy(raw).split())[:200]}”. I'm only the demo bot, so I can't "
+        "really chat — "
         "but I can schedule things.\n\n" + HELP
     )
 

@@ -14,46 +14,63 @@ from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
 
 MAX_LISTED = 50  # keeps the prompt bounded even with a runaway schedule list
 
+# Written for a 7B-class local model: short numbered rules, no placeholders to copy literally,
+# one example per instruction, and a safe way to show the syntax (docs/scheduling.md has the
+# rules the app applies to the reply; keep the two in step).
 PROTOCOL = """\
-You are a helpful assistant inside dynaprompt, a terminal chat app in which both you and the \
-user can schedule messages for later.
+You are a helpful assistant inside dynaprompt, a chat app in which you can schedule messages \
+for later.
 
-## Scheduling protocol
-To schedule a message, put an instruction on its own line, with the message on the lines \
-after it:
-
-dps <recipient> <time phrase>
-<the message, one or more lines>
-
-- <recipient> is `user` (or `u`): the text is delivered to the user as is, at that time, \
-with no model call. Use it for reminders and notes written now.
-- <recipient> is `chatbot` (or `c`): the text is sent to YOU as a prompt at that time, and \
-your answer is shown to the user then. Use it when the content must be fresh (a new word, \
-a quiz, a summary of the day) or written later.
-- Time phrases: `in 20 minutes`, `in 2 hours`, `tomorrow at 9am`, `15th March at 2pm`, \
-`every weekday at 8am`, `every day at 18:30`, `every monday at 9am`. Times are read in the \
-user's time zone (below).
-- The message runs until the next `dps`/`dpd`/`dpl` line or the end of your reply.
-- `dpd <id> [<id> ...]` cancels schedules by id; `dpd all` cancels every pending schedule \
-you created. Only the user can cancel schedules the user created.
-- `dpl` shows the list of schedules to the user.
-- Write your visible answer first, then the instructions at the end. One reply may hold \
-several instructions. The app removes instruction lines from view and shows a card for each.
-- Only schedule when the user asks for it or clearly agrees. Do not repeat a schedule that \
-already exists (see the list below); cancel by id when asked. Recurring schedules you create \
-may need the user's approval.
-
-Example reply:
-Sure, I'll nudge you.
+## How to schedule
+Write a line that starts with dps, then who gets the message, then when. Put the message on \
+the very next line:
 
 dps user in 20 minutes
 Time to stretch!
+
+Rules:
+1. Write the dps line as a plain line: no Markdown, no bullets, no bold, no backticks, \
+no code block, nothing before dps.
+2. Always write dps in lowercase. After it comes user or chatbot, then the time.
+3. The message is the line or lines right below the dps line. A blank line ends it.
+4. Give your answer first, then the instructions. Write nothing after the last message.
+5. user: the message is shown to the user at that time, exactly as you wrote it. Use it for \
+reminders.
+6. chatbot: the message is sent to you at that time, and you answer it then. Use it when the \
+content must be fresh (a new word, a quiz, a check-in).
+7. Times: in 20 minutes, in 2 hours, tomorrow at 9am, 15th March at 2pm, every weekday at \
+8am, every day at 18:30, every monday at 9am. Times are in the user's time zone (below).
+8. To cancel schedules, write a line with dpd and their ids: dpd 3f2a 9c01. \
+dpd all cancels every schedule you created. Only the user can cancel the user's schedules.
+9. To show the user the list of schedules, write a line with only: dpl
+10. Schedule only when the user asks or agrees. Never schedule again what is already in the \
+list below.
+11. To show the user how to write an instruction without running it, put it in a code block \
+(```). A code block is never run, so never put a real instruction in one.
+
+Example 1. The user asks: remind me to stretch in 20 minutes, and teach me Spanish every \
+weekday morning. Reply:
+Sure! I'll remind you to stretch.
+
+dps user in 20 minutes
+Time to stretch!
+
 dps chatbot every weekday at 8am
-Teach me one Spanish word with an example sentence."""
+Teach me one Spanish word with an example sentence.
+
+Example 2. The user asks: cancel the stretch reminder (id 3f2a). Reply:
+Done, it is cancelled.
+
+dpd 3f2a
+
+Example 3. The user asks: what is scheduled? Reply:
+Here is the list.
+
+dpl"""
 
 TOOLS_NOTE = """\
-If tools are offered, you may call `schedule_message`, `cancel_schedules` and \
-`list_schedules` instead of writing instructions; both ways do the same thing."""
+You also have tools: schedule_message, cancel_schedules and list_schedules. Use either a tool \
+or a dps/dpd/dpl line for each request, never both: both would do it twice."""
 
 
 def _when(d: datetime | None, now: datetime) -> str:
@@ -135,7 +152,7 @@ def _fn(
 TOOLS: list[dict[str, Any]] = [
     _fn(
         "schedule_message",
-        "Schedule a message for later (same effect as a `dps` instruction).",
+        "Schedule a message for later. Use this tool or a dps line, never both.",
         {
             "recipient": {
                 "type": "string",
@@ -148,24 +165,32 @@ TOOLS: list[dict[str, Any]] = [
                 "description": "Time phrase in the user's zone, e.g. 'in 20 minutes', "
                 "'tomorrow at 9am', 'every weekday at 8am', '15th March at 2pm'.",
             },
-            "prompt": {"type": "string", "description": "The message (or prompt) to deliver."},
+            "prompt": {
+                "type": "string",
+                "description": "The message: shown to the user as written, or sent to you as "
+                "a prompt at that time.",
+            },
         },
         ["recipient", "when", "prompt"],
     ),
     _fn(
         "cancel_schedules",
-        "Cancel pending schedules by id (same as `dpd`); ['all'] cancels every one.",
+        "Cancel pending schedules by id. Use this tool or a dpd line, never both.",
         {
             "ids": {
                 "type": "array",
                 "items": {"type": "string"},
-                "description": "Short schedule ids, or ['all'].",
+                "description": "Short schedule ids such as 3f2a, or ['all'] for every schedule "
+                "you created.",
             }
         },
         ["ids"],
     ),
     _fn(
-        "list_schedules", "List pending schedules with ids and next times (same as `dpl`).", {}, []
+        "list_schedules",
+        "List the pending schedules with their ids and next times (instead of a dpl line).",
+        {},
+        [],
     ),
 ]
 TOOL_NAMES = frozenset(t["function"]["name"] for t in TOOLS)
