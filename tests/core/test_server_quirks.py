@@ -438,13 +438,19 @@ async def test_conversation_survives_llama_cpp_tool_refusal(
     )
     openai_server.reply("Happy to help.")
     await conversation.send("hello")
-    contents = [m.content for m in conversation.messages(limit=50)]
+    messages = conversation.messages(limit=50)
+    contents = [m.content for m in messages]
     assert "Happy to help." in contents
     assert not any("failed" in c for c in contents)
+    # The user is told once, in the chat, that the server refused tools; the bot is not.
+    notes = [m for m in messages if m.meta.get("card") == "note"]
+    assert len(notes) == 1 and "tool" in notes[0].content and not notes[0].meta["to_bot"]
     assert len(openai_server.requests) == 2 and "tools" not in openai_server.last_body
     openai_server.reply("Again.")
     await conversation.send("and again")
     assert "tools" not in openai_server.last_body
+    notes = [m for m in conversation.messages(limit=50) if m.meta.get("card") == "note"]
+    assert len(notes) == 1  # remembered for the session: no second notice
 
 
 async def test_conversation_schedules_ollama_parallel_calls_once_each(

@@ -12,7 +12,14 @@ from dynaprompt_tui.core.conversation.instructions import Instruction
 from dynaprompt_tui.core.conversation.replies import ParsedReply, parse_reply, strip_think
 from dynaprompt_tui.core.conversation.reply_stream import VisibleStream
 from dynaprompt_tui.core.conversation.transcript import Transcript
-from dynaprompt_tui.core.llm.events import ChatClient, ChatError, Done, TextDelta, ToolCall
+from dynaprompt_tui.core.llm.events import (
+    ChatClient,
+    ChatError,
+    Done,
+    Notice,
+    TextDelta,
+    ToolCall,
+)
 from dynaprompt_tui.core.models import Message, Role
 from dynaprompt_tui.core.storage.owners import default_owner
 
@@ -100,7 +107,11 @@ class StreamedReply:
             elif isinstance(event, Done):
                 # No finish reason (vLLM, some proxies) is a complete reply, as "stop" is.
                 cut = event.finish_reason if event.finish_reason in CUT_REASONS else None
-            # Any other event (a notice a newer client sends) is not this class's business.
+            elif isinstance(event, Notice):
+                # How the answer was obtained (e.g. tools refused, plain-text instructions
+                # instead): the user's business, not the bot's.
+                self.transcript.notice("note", event.text, to_bot=False)
+            # Any other event a newer client sends is not this class's business.
         tail = visible.finish()
         if tail and sep_pending:
             tail = "\n\n" + tail
