@@ -148,7 +148,8 @@ async def main_async(tokens: int, rounds: int, target: float) -> int:
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"{tokens} tokens, {rounds} rounds, median of each:")
     for k, t in med.items():
-        print(f"  {k:<20} {t * 1000:8.1f} ms  {tokens / t:10.0f} tokens/s")
+        spread = f"[{min(times[k]) * 1000:.0f}-{max(times[k]) * 1000:.0f} ms]"
+        print(f"  {k:<20} {t * 1000:8.1f} ms  {tokens / t:10.0f} tokens/s  {spread}")
     ok = True
     for name in ("OpenAIChatClient", "Conversation.send"):
         ratio = med[name] / med["raw SDK"]
@@ -161,7 +162,7 @@ async def main_async(tokens: int, rounds: int, target: float) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tokens", type=int, default=20_000)
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--target", type=float, default=1.1)
     a = ap.parse_args()
     return asyncio.run(main_async(a.tokens, a.rounds, a.target))

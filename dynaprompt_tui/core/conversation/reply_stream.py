@@ -59,8 +59,11 @@ class VisibleStream:
     def __init__(self) -> None:
         self._think = ThinkFilter()
         self._reader = ReplyReader()
-        self._line = ""  # the current line so far
-        self._shown = 0  # how much of it has been let through
+        # The current line so far, in pieces: joined only while it is undecided, so a long
+        # line (or one of whitespace) costs linear time, not a copy per token.
+        self._parts: list[str] = []
+        self._blank = True  # the current line is whitespace so far
+        self._shown = False  # the current line is being let through as it comes
         self._started = False  # some text was shown (blank lines before it are not)
         self._owed = ""  # the line break(s) owed before the next text (one blank line at most)
 
@@ -73,10 +76,16 @@ class VisibleStream:
             if piece == "\n":
                 out.append(self._end_line())
             elif piece:
-                self._line += piece
-                if self._shown or self._safe():
-                    out.append(self._text(self._line[self._shown :]))
-                    self._shown = len(self._line)
+                self._parts.append(piece)
+                if self._shown:
+                    out.append(piece)  # the line is shown: the rest of it follows as it comes
+                elif not self._blank or piece.strip():
+                    self._blank = False
+                    line = "".join(self._parts)
+                    self._parts = [line]
+                    if self._safe(line):
+                        out.append(self._text(line))
+                        self._shown = True
         return "".join(out)
 
     def _text(self, text: str) -> str:
@@ -85,23 +94,24 @@ class VisibleStream:
         self._started, self._owed = True, ""
         return out
 
-    def _safe(self) -> bool:
-        """Whether the current, unfinished line will be shown whatever comes next."""
+    def _safe(self, line: str) -> bool:
+        """Whether the current, unfinished (and not blank) line will be shown whatever comes
+        next. (A blank line is laid out when it ends.)"""
         reader = self._reader
-        if reader.in_body or not self._line.strip():
-            return False  # (a blank line is laid out when it ends)
-        return reader.in_fence or not could_be_instruction(self._line)
+        if reader.in_body:
+            return False
+        return reader.in_fence or not could_be_instruction(line)
 
     def _end_line(self) -> str:
-        line, shown = self._line, self._shown
-        self._line, self._shown = "", 0
+        line, shown = "".join(self._parts), self._shown
+        self._parts, self._blank, self._shown = [], True, False
         if not self._reader.line(line):
             return ""
         if not line.strip():
             if self._started:
                 self._owed = "\n\n"
             return ""
-        out = line[shown:] if shown else self._text(line)
+        out = "" if shown else self._text(line)
         self._owed = "\n"
         return out
 
