@@ -550,3 +550,16 @@ def test_assembler_ignores_junk_fragments() -> None:
     a.add("zero", 5, 7, None)  # wrong types everywhere: nothing to keep
     a.add(True, None, None, "")
     assert a.calls() == []
+
+
+async def test_the_daily_limit_counts_a_retried_request_that_then_succeeded(
+    conversation: Any, openai_server: OpenAIServer
+) -> None:
+    """A scheduled turn whose first request failed (503) and whose retry answered made two
+    requests, and the daily limit counts two."""
+    openai_server.replay_http(503, '{"error":{"message":"overloaded"}}')
+    openai_server.reply("Your word of the day: hola.")
+    assert await conversation.turns.reply(scheduled="ab12")
+    assert len(openai_server.requests) == 2
+    day = conversation.now().date().isoformat()
+    assert conversation.store.get_meta(f"scheduled_calls:{day}") == 2

@@ -124,16 +124,30 @@ class Turns:
             self.store.set_meta(STREAK_KEY, streak + 1)
         return limit
 
-    def _count_requests(self, n: int, *, unprompted: bool) -> str | None:
+    def _count_requests(self, n: int, *, unprompted: bool, force: bool = False) -> str | None:
         """Count `n` model requests against the daily limit; the limit's sentence when it is
-        reached (nothing is counted then). The user's own turns are not counted."""
+        reached (nothing is counted then, unless `force`: requests already made count). The
+        user's own turns are not counted."""
         if not unprompted:
             return None
         calls = int(self.store.get_meta(self._calls_key(), 0) or 0)
         limit = check_daily_calls(calls, self.guardrails.max_scheduled_model_calls_per_day)
-        if limit is None:
+        if limit is None or force:
             self.store.set_meta(self._calls_key(), calls + n)
         return limit
+
+    def _requests_sent(self) -> int | None:
+        """The client's count of HTTP requests, where it keeps one (the OpenAI client does)."""
+        n = getattr(self.client, "requests", None)
+        return n if isinstance(n, int) else None
+
+    def _count_retries(self, sent: int | None, attempts: int, *, unprompted: bool) -> None:
+        """Count the requests a round made beyond the one counted before it: the client's
+        retries and fallbacks (from its own count, else from the error's `attempts`)."""
+        now = self._requests_sent()
+        made = now - sent if sent is not None and now is not None else attempts
+        if made > 1:
+            self._count_requests(made - 1, unprompted=unprompted, force=True)
 
     async def _turn(
         self, *, scheduled: str | None, correction: bool, created: list[Schedule]
@@ -159,12 +173,15 @@ class Turns:
         reply = StreamedReply(transcript, self.client)
         results: list[ActionResult] = []
         tool_calls = 0
+        sent: int | None = None
         try:
             for round_number in range(MAX_TOOL_ROUNDS):
                 if round_number and (limit := self._count_requests(1, unprompted=unprompted)):
                     transcript.notice("limit", f"the chatbot stopped: {limit}", to_bot=False)
                     break
+                sent = self._requests_sent()
                 calls, cut = await reply.stream_round(messages, TOOLS if use_tools else None)
+                self._count_retries(sent, 1, unprompted=unprompted)
                 if not calls or cut:  # a cut round's calls may be cut too: none is run
                     break
                 tool_calls += len(calls)
@@ -180,8 +197,7 @@ class Turns:
                         }
                     )
         except ChatError as e:
-            if e.attempts > 1:  # the client's own retries were requests too
-                self._count_requests(e.attempts - 1, unprompted=unprompted)
+            self._count_retries(sent, e.attempts, unprompted=unprompted)
             reply.fail(e)
             transcript.add(
                 Role.ERROR,
