@@ -1,0 +1,2 @@
+"""Reaching the user outside the window: desktop notifications, ntfy and webhooks, with quiet
+hours."""
