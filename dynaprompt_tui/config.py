@@ -19,6 +19,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
 
     [keys]          # binding id -> key, e.g. schedules = "ctrl+o"
     [guardrails]    # see Guardrails below
+    [notify]        # desktop, ntfy_url, ntfy_token, webhook_url, quiet_hours: docs/notifications.md
 
 The API key never leaves this module unmasked except to the HTTP client: use ``masked()``.
 """
@@ -35,9 +36,10 @@ from zoneinfo import ZoneInfo
 
 # Defined in the core, which reads them; re-exported here, where settings are made.
 from dynaprompt_tui.core.llm.secrets import display_url, key_problem, masked, url_problem
+from dynaprompt_tui.core.notify.settings import NotifyConfig, read_notify_table
 from dynaprompt_tui.core.scheduling.guardrails import Guardrails
 from dynaprompt_tui.envfile import read_env_file
-from dynaprompt_tui.local_zone import is_zone, local_zone_name
+from dynaprompt_tui.local_zone import local_zone_name, zone_name
 
 APP_NAME = "dynaprompt-tui"
 TOOLS_MODES = ("auto", "on", "off")
@@ -86,6 +88,7 @@ class _Fields(NamedTuple):
     bell: bool = True
     keys: Mapping[str, str] = MappingProxyType({})
     guardrails: Guardrails = Guardrails()
+    notify: NotifyConfig = NotifyConfig()  # its repr shows no token and no topic
     request_timeout: float = 60.0
     max_retries: int = 3
     max_tokens: int = 1024  # sent with every request (a looping model stops); 0: not sent
@@ -183,9 +186,10 @@ def _path(name: str, v: Any, base: Path) -> Path:
 
 def _zone(v: Any) -> str:
     name = _str("tz", v).strip()
-    if not is_zone(name):
+    canonical = zone_name(name)  # "utc" is UTC: the case does not matter where unambiguous
+    if canonical is None:
         raise ConfigError(f"Unknown time zone {name!r}: use an IANA name such as Europe/Paris")
-    return name
+    return canonical
 
 
 def _guardrails(v: Any) -> Guardrails:
@@ -260,6 +264,11 @@ def _convert(name: str, v: Any, base: Path) -> Any:
             return _keys(v)
         case "guardrails":
             return v if isinstance(v, Guardrails) else _guardrails(v)
+        case "notify":
+            try:
+                return v if isinstance(v, NotifyConfig) else read_notify_table(v)
+            except ValueError as e:  # one line, with no token and no URL path in it
+                raise ConfigError(str(e)) from None
     raise ConfigError(f"Unknown setting '{name}'")
 
 

@@ -28,9 +28,13 @@ OFF_FIRST_FRAME: dict[str, str] = {
     "dynaprompt_tui.tui.screens.confirm": "a dialog: on first use",
     "dynaprompt_tui.tui.screens.edit": "a dialog: on first use",
     "dynaprompt_tui.tui.screens.help": "the help screen (Markdown): on first use",
+    "dynaprompt_tui.tui.screens.run_history": "a dialog: on first use",
     "dynaprompt_tui.tui.widgets.bot_message": "Markdown replies: after the first frame",
     "dynaprompt_tui.tui.widgets.button_message": "approval/retry cards: on the first one",
     "dynaprompt_tui.tui.widgets.draft_preview": "the preview line: on the first draft with dps",
+    "desktop_notifier": "desktop notifications (and dbus-fast): on the first one sent",
+    "urllib.request": "ntfy and webhook posts: in a thread, on the first one sent",
+    "urllib.error": "ntfy and webhook posts: in a thread, on the first one sent",
 }
 
 # Kept off the command line's own start-up: `--help`, `--version` and the subcommands answer
@@ -41,4 +45,5 @@ OFF_COMMAND_LINE: dict[str, str] = {
     "dynaprompt_tui.cli.commands": "a subcommand's module (and the core it uses) when it runs",
     "dynaprompt_tui.cli.startup": "the GC pause belongs to starting the app",
     "platformdirs": "asked only when no database or config path is given (Textual loads it too)",
+    "dynaprompt_tui.core.storage.errors": "read only when the app could not open its database",
 }

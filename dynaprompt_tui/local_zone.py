@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 
 def local_zone_name(
@@ -46,6 +47,24 @@ def _zone_in_path(path: str) -> str:
     if key[:1] in (["posix"], ["right"]):  # the same zones, other leap-second handling
         key = key[1:]
     return "/".join(key)
+
+
+def zone_name(name: str) -> str | None:
+    """`name` as the IANA spells it ("utc" -> "UTC", "europe/paris" -> "Europe/Paris"), or None
+    when no zone has that name whatever the case, or several do."""
+    if is_zone(name):
+        return name
+    matches = _by_lower().get(name.lower(), ())
+    return matches[0] if len(matches) == 1 else None
+
+
+@functools.cache
+def _by_lower() -> dict[str, tuple[str, ...]]:
+    """Every zone name by its lower case (read once, and only when a name is not exact)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for zone in sorted(available_timezones()):
+        found[zone.lower()] = (*found.get(zone.lower(), ()), zone)
+    return found
 
 
 def is_zone(name: str) -> bool:

@@ -1,5 +1,5 @@
 """Command line: `dynaprompt-tui [options]` runs the app; its subcommands script it (schedule,
-parse, ask, export, completion; see docs/cli.md).
+parse, ask, export, serve, service, completion; see docs/cli.md).
 
 Only argparse is imported until the arguments are understood, so `--help` and `--version` answer
 without loading Textual, the core or the OpenAI client; a subcommand loads its own module (under
@@ -75,11 +75,18 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return export.run(args, settings)
 
 
+def _service(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.cli.commands import service
+
+    return service.run(args, settings)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "schedule": _schedule,
     "parse": _parse,
     "ask": _ask,
     "export": _export,
+    "service": _service,
 }
 
 
@@ -92,6 +99,10 @@ def _run_command(args: argparse.Namespace) -> int:
             from dynaprompt_tui.cli.commands import completion
 
             return completion.run(args)
+        if args.command == "serve":  # reads its settings itself: a bad one goes to its log
+            from dynaprompt_tui.cli.commands import serve
+
+            return serve.run(args)
         try:
             settings = _settings(args)
         except ConfigError as e:
@@ -141,7 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(e), USAGE)
     except Exception as e:  # e.g. an unusable database file: one line, no traceback
         startup.resume()
-        _fail(f"{e.__class__.__name__}: {e}", RUNTIME)
+        from dynaprompt_tui.core.storage.errors import StoreError
+
+        # The store's errors are written for the user; a bug's class name helps a report.
+        _fail(str(e) if isinstance(e, StoreError) else f"{e.__class__.__name__}: {e}", RUNTIME)
     try:
         app.run()
     finally:

@@ -131,6 +131,43 @@ def _schedule_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
         _add_common(sub, sub=True)
 
 
+def _service_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
+    group = subs.add_parser(
+        "service",
+        help="install, start, stop the background service; its status and log",
+        description="The background service (systemd user unit, launchd agent) that delivers "
+        "while no window is open. See docs/service.md.",
+    )
+    _add_common(group, sub=True)
+    actions = group.add_subparsers(
+        dest="action",
+        metavar="{install,uninstall,start,stop,status,logs}",
+        parser_class=_Parser,
+    )
+    actions.required = True
+    actions.add_parser("install", help="run the service at login, with these options, and now")
+    actions.add_parser("uninstall", help="stop the service and remove it from login")
+    actions.add_parser("start", help="start the installed service")
+    actions.add_parser("stop", help="stop the service (until the next login)")
+    actions.add_parser("status", help="running or not, since when, the last and next fire")
+    logs = actions.add_parser("logs", help="the service's recent log")
+    logs.add_argument(
+        "-n", "--lines", type=_lines, default=50, metavar="N", help="how many lines (default 50)"
+    )
+    for sub in actions.choices.values():
+        _add_common(sub, sub=True)
+
+
+def _lines(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -142,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _add_common(parser, sub=False)
     subs = parser.add_subparsers(
-        dest="command", metavar="{schedule,parse,ask,export,completion}", parser_class=_Parser
+        dest="command",
+        metavar="{schedule,parse,ask,export,serve,service,completion}",
+        parser_class=_Parser,
     )
 
     _schedule_commands(subs)
@@ -169,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("md", "json"), default="md")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     _add_common(export, sub=True)
+
+    serve = subs.add_parser(
+        "serve",
+        help="run the scheduler with no window (the background service runs this)",
+        description="Fire schedules and answer those to the chatbot until SIGTERM or Ctrl-C; "
+        "logs to the user state dir. See docs/service.md.",
+    )
+    _add_common(serve, sub=True)
+    _service_commands(subs)
 
     completion = subs.add_parser(
         "completion",

@@ -60,6 +60,14 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
+# What a schedule does with fires it missed, in a list or the sidebar; the default says nothing.
+MISSED_SHORT = {
+    MissedPolicy.ONCE: "",
+    MissedPolicy.SKIP: "skips missed",
+    MissedPolicy.EACH: "sends each missed",
+}
+
+
 def schedule_line(s: Schedule, now: datetime) -> str:
     """One line for a list: `3f2a · to you · by you · every day at 09:00 · next … · “prompt”`."""
     parts = [s.id, f"to {party_to(s.recipient)}", f"by {party_by(s.created_by)}"]
@@ -71,6 +79,8 @@ def schedule_line(s: Schedule, now: datetime) -> str:
         parts.append("paused")
     if not s.approved:
         parts.append("awaiting approval")
+    if missed := MISSED_SHORT[s.on_missed]:
+        parts.append(missed)
     parts.append(f"“{preview(s.prompt, 40)}”")
     return " · ".join(parts)
 

@@ -30,6 +30,25 @@ class ScheduleState(StrEnum):
     FAILED = "failed"
 
 
+class MissedPolicy(StrEnum):
+    """What a fire found late does (the app or the service was down when it was due)."""
+
+    ONCE = "once"  # deliver it once, late; missed repeats of a rule coalesced into it (default)
+    SKIP = "skip"  # deliver nothing late: wait for the next fire on time
+    EACH = "each"  # deliver each missed fire, late, one message each (up to a cap)
+
+
+class Outcome(StrEnum):
+    """A fire as its run history shows it."""
+
+    CLAIMED = "claimed"  # being delivered right now (or its deliverer died: it is taken over)
+    DELIVERED = "delivered"  # on time
+    LATE = "late"  # delivered, late
+    SKIPPED = "skipped"  # not delivered: the schedule skips missed fires, or changed meanwhile
+    FAILED = "failed"  # the delivery or, for the chatbot, the model call failed
+    BLOCKED = "blocked"  # delivered, but a guardrail kept the chatbot from answering
+
+
 class Role(StrEnum):
     """How a chat message is shown and what the model sees of it."""
 
@@ -69,6 +88,7 @@ class Schedule(NamedTuple):
     failures: int = 0  # consecutive failed deliveries; three pause the schedule
     approved: bool = True  # bot-created recurring schedules wait for the user's approval
     last_error: str | None = None
+    on_missed: MissedPolicy = MissedPolicy.ONCE
 
 
 class Fire(NamedTuple):
@@ -77,10 +97,13 @@ class Fire(NamedTuple):
     id: int
     schedule_id: str
     due_at: datetime
-    status: str  # claimed | delivered | failed
+    status: str  # the claim: claimed | delivered (done, a skipped fire too) | failed
     claimed_at: datetime
     delivered_at: datetime | None = None
     message_id: int | None = None
     late: bool = False
     error: str | None = None
     owner: str | None = None  # "host:pid:tag" of the claimer, so a dead claimer can be detected
+    outcome: Outcome | None = None  # for the run history (None: a claim not yet decided)
+    model: str | None = None  # to the chatbot: the model call's result, ok | failed | blocked
+    missed: int = 0  # later fires that had also passed, coalesced into (or skipped with) this one

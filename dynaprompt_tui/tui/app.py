@@ -4,18 +4,24 @@ core's `Conversation`. The handlers live on the screen (screens/main.py)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from platformdirs import user_downloads_path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.conversation.facade import Conversation
+from dynaprompt_tui.tui import keys
 from dynaprompt_tui.tui.commands import DynapromptCommands
+from dynaprompt_tui.tui.notifications import TerminalNotifications
 from dynaprompt_tui.tui.screens.main import MainScreen
+from dynaprompt_tui.tui.sync import LiveSync
 
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
@@ -61,8 +67,8 @@ class DynapromptApp(App[None]):
         self.on_first_frame = on_first_frame
         # Set before compose, so the header is born with it (not re-rendered after mounting).
         self.sub_title = f"{conversation.label} · {settings.tz}"
-        if settings.keys:
-            self.set_keymap(dict(settings.keys))
+        if settings.keys:  # entries that would take a key in use are left out (and said)
+            self.set_keymap(keys.usable(settings.keys))
 
     def get_default_screen(self) -> MainScreen:
         self.main_screen = MainScreen(
@@ -74,7 +80,42 @@ class DynapromptApp(App[None]):
             start_engine=self.start_engine,
             on_first_frame=self.on_first_frame,
         )
+        # Told while the terminal is not focused (after the screen set its listener).
+        self.notifications = TerminalNotifications(self, self.settings, self.clock, self.zone)
+        self.notifications.attach(self.conversation)
+        # What other processes write shows here too (its point taken before the history is read).
+        self.live_sync = LiveSync(self.conversation, self.main_screen)
         return self.main_screen
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.live_sync.start)
+
+    def action_schedule_history(self) -> None:
+        """The selected schedule's run history (h in the sidebar)."""
+        s = self.main_screen.sidebar.selected
+        if s is None or self.screen is not self.main_screen:
+            return
+        # A dialog: loaded on first use, off the start-up path.
+        from dynaprompt_tui.tui.screens.run_history import RunHistoryScreen
+
+        self.push_screen(
+            RunHistoryScreen(s, self.conversation.store.fires, self.zone, self.clock.now)
+        )
+
+    def on_app_focus(self) -> None:
+        self.notifications.focused()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's Screenshot: into Downloads if there is one (Textual's choice, which
+        fails without it), else the working directory, else the data directory. Textual's
+        toast says where it went."""
+        if path is None:
+            downloads = user_downloads_path()
+            places = [downloads, Path.cwd(), self.settings.db_path.parent]
+            path = str(next((p for p in places if _writable(p)), Path.cwd()))
+        return super().deliver_screenshot(filename, path, time_format)
 
     def on_resize(self, event: events.Resize) -> None:
         # Here, not on the screen: the main screen follows also while a dialog is on top.
@@ -83,6 +124,12 @@ class DynapromptApp(App[None]):
     async def on_unmount(self) -> None:
         with contextlib.suppress(Exception):  # quitting must never fail
             await self.conversation.stop()
+        with contextlib.suppress(Exception):
+            await self.notifications.aclose()
+
+
+def _writable(directory: Path) -> bool:
+    return directory.is_dir() and os.access(directory, os.W_OK)
 
 
 def make_app(

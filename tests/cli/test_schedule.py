@@ -13,6 +13,7 @@ from dynaprompt_tui.core.storage.store import Store
 from tests.cli.conftest import Cli
 
 SCHEDULE_KEYS = {
+    "on_missed",
     "id",
     "conversation",
     "to",
@@ -150,9 +151,33 @@ def test_history_lists_the_fires(cli: Cli) -> None:
     assert f["status"] == "delivered" and f["late"] is True and f["error"] is None
     due, delivered = (datetime.fromisoformat(f[k]) for k in ("due", "delivered"))
     assert delivered - due == timedelta(minutes=10)
+    assert (f["outcome"], f["model"], f["missed"]) == ("late", None, 0)
     plain = cli("schedule", "history", sid)
     assert plain.code == 0
     assert "· delivered " in plain.out and "(late)" in plain.out
+
+
+def test_add_with_a_missed_clause_and_a_skipped_fire_in_the_history(cli: Cli) -> None:
+    s = add(cli, "every 2 hours (skip if missed)", "stand up")
+    assert (s["on_missed"], s["when"]) == ("skip", "every 2 hours")
+    from dynaprompt_tui.core.scheduling.book import ScheduleBook
+    from dynaprompt_tui.core.storage import FireSkippedError
+
+    store = Store(cli.db)
+    try:
+        schedule = store.get_schedule(s["id"])
+        assert schedule.next_fire is not None
+        late = schedule.next_fire + timedelta(hours=5)  # two more fires passed meanwhile
+        fire = store.claim(schedule, now=late, owner="test")
+        assert fire is not None
+        with pytest.raises(FireSkippedError):
+            ScheduleBook(store).deliver(fire, now=late, late_after=timedelta(seconds=90))
+    finally:
+        store.close()
+    [f] = cli("schedule", "history", s["id"], "--json").json()["fires"]
+    assert (f["outcome"], f["missed"], f["message_id"]) == ("skipped", 2, None)
+    plain = cli("schedule", "history", s["id"])
+    assert "· skipped · 2 more missed (skipped)" in plain.out
 
 
 @pytest.mark.parametrize(

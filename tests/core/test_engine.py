@@ -48,13 +48,18 @@ class Recorder:
         return [d.message.content for d in self.got]
 
 
+ALONE = {"renew_every": 1e9, "lease_time": timedelta(days=36500), "watch_every": 1e9}
+
+
 @pytest.fixture
 async def running():
     """Start an engine on demand and always stop it."""
     engines: list[Engine] = []
 
     async def start(store, clock, rec, **kw) -> Engine:
-        eng = Engine(store, clock, rec, **kw)
+        # The sleeps asserted here are the due times: a lease renewal timer longer than them
+        # (the lease itself is tested in test_lease.py).
+        eng = Engine(store, clock, rec, **(ALONE | kw))
         engines.append(eng)
         eng.start()
         await asyncio.wait_for(eng.idle.wait(), timeout=10)

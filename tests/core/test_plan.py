@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from dynaprompt_tui.core.models import Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import MissedPolicy, Party, Role, Schedule, ScheduleState
 from dynaprompt_tui.core.scheduling import transitions as tr
 from dynaprompt_tui.core.scheduling.plan import (
+    EACH_CAP,
     MISSED_CAP,
     DeliveryPlan,
     delivered_role,
@@ -101,6 +102,72 @@ def test_plan_delivery(
 ) -> None:
     plan = plan_delivery(sched(when, next_fire=due), due, now, LATE)
     assert plan == DeliveryPlan(Role.REMINDER, late, missed, state, nxt)
+
+
+ONCE, SKIP, EACH = MissedPolicy.ONCE, MissedPolicy.SKIP, MissedPolicy.EACH
+
+# id: (policy, rule, due, now, expected: deliver, late, missed, skipped, state, next fire)
+# fmt: off
+POLICIES = {
+    "skip: a one-off on time is delivered":
+        (SKIP, once(T0, H), T0 + H, T0 + H + LATE, True, False, 0, 0, FIRED, None),
+    "skip: a one-off found late is not, and is done":
+        (SKIP, once(T0, H), T0 + H, T0 + H + LATE + S, False, True, 0, 0, FIRED, None),
+    "skip: daily late, the next not passed: skipped, goes on":
+        (SKIP, daily(T0), D6, D6 + 12 * H, False, True, 0, 0, PENDING, D6 + D),
+    "skip: down 5 days: all skipped, on from now":
+        (SKIP, daily(T0), D6 + D, D6 + 5 * D + 2 * H, False, True, 0, 4, PENDING, D6 + 6 * D),
+    "skip: on time, a later fire already passed: this one delivered, that one skipped":
+        (SKIP, every(60), T0 + M, T0 + 2 * M, True, False, 0, 1, PENDING, T0 + 3 * M),
+    "once (the default): down 5 days: one late delivery for 5":
+        (ONCE, daily(T0), D6 + D, D6 + 5 * D + 2 * H, True, True, 4, 0, PENDING, D6 + 6 * D),
+    "each: down 5 days: delivered, goes on at the first missed one":
+        (EACH, daily(T0), D6 + D, D6 + 5 * D + 2 * H, True, True, 0, 0, PENDING, D6 + 2 * D),
+    "each: the last missed one goes on at the next fire":
+        (EACH, daily(T0), D6 + 5 * D, D6 + 5 * D + 2 * H, True, True, 0, 0, PENDING, D6 + 6 * D),
+    "each: beyond the cap, the oldest coalesced into the first":
+        (EACH, every(60), T0 + M, T0 + (EACH_CAP + 10) * M, True, True, 10, 0, PENDING,
+         T0 + 12 * M),
+    "each: a one-off is just late":
+        (EACH, once(T0, H), T0 + H, T0 + 9 * H, True, True, 0, 0, FIRED, None),
+    "each: count reached while down: the remaining fires, then done":
+        (EACH, every(60, count=3), T0 + M, T0 + 10 * M, True, True, 0, 0, PENDING, T0 + 2 * M),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("policy", "when", "due", "now", "deliver", "late", "missed", "skipped", "state", "nxt"),
+    POLICIES.values(),
+    ids=POLICIES.keys(),
+)
+def test_missed_fires_policy(
+    policy: MissedPolicy,
+    when: When,
+    due: datetime,
+    now: datetime,
+    deliver: bool,
+    late: bool,
+    missed: int,
+    skipped: int,
+    state: ScheduleState,
+    nxt: datetime | None,
+) -> None:
+    plan = plan_delivery(sched(when, next_fire=due, on_missed=policy), due, now, LATE)
+    assert plan == DeliveryPlan(Role.REMINDER, late, missed, state, nxt, deliver, skipped)
+
+
+def test_each_delivers_every_missed_fire_one_by_one() -> None:
+    """Following the plans of EACH from the first missed fire: one delivery per fire, late,
+    then the rule goes on after now."""
+    when, now = daily(T0), D6 + 3 * D + 2 * H
+    s, delivered = sched(when, next_fire=D6, on_missed=EACH), []
+    while s.next_fire is not None and s.next_fire <= now:
+        plan = plan_delivery(s, s.next_fire, now, LATE)
+        delivered.append((s.next_fire, plan.late, plan.missed))
+        s = s._replace(next_fire=plan.next_fire)
+    assert delivered == [(D6 + k * D, True, 0) for k in range(4)]
+    assert s.next_fire == D6 + 4 * D
 
 
 @pytest.mark.parametrize(

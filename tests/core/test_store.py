@@ -16,7 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dynaprompt_tui.core.clock import FakeClock
-from dynaprompt_tui.core.models import Fire, Message, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import (
+    Fire,
+    Message,
+    MissedPolicy,
+    Outcome,
+    Party,
+    Role,
+    Schedule,
+    ScheduleState,
+)
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.scheduling.engine import Engine
 from dynaprompt_tui.core.scheduling.plan import DeliveryPlan
@@ -95,7 +104,8 @@ async def test_database_written_before_the_split_opens_and_works(tmp_path):
     [(key, value)] = raw.execute("SELECT key, value FROM meta").fetchall()
     raw.close()
     store = Store(path)
-    assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 1  # nothing to migrate
+    # Schema 1, migrated by the later steps (append-only: step 1 is what it was).
+    assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert len(store.messages(limit=100)) == n_messages == store.message_count()
     assert store.get_meta(key) == json.loads(value)
     by_prompt = {s.prompt: s for s in store.schedules(states=list(ScheduleState))}
@@ -111,6 +121,9 @@ async def test_database_written_before_the_split_opens_and_works(tmp_path):
     [fire] = store.fires()
     reminder = store.get_message(fire.message_id)
     assert fire.status == "delivered" and reminder.role == Role.REMINDER
+    assert fire.outcome == (Outcome.LATE if fire.late else Outcome.DELIVERED)  # from the row
+    assert fire.model is None and fire.missed == 0
+    assert all(s.on_missed == MissedPolicy.ONCE for s in by_prompt.values())  # as before
     assert reminder.schedule_id == fire.schedule_id == by_prompt["Stretch your legs."].id
     assert by_prompt["Stretch your legs."].fire_count == 1
     # It goes on working: approve the bot's rule, then deliver the next morning's fires.

@@ -340,7 +340,7 @@ async def test_bot_recurring_schedule_needs_approval_button(app) -> None:
         # The answered card keeps its place and text, says so, and has no buttons any more.
         (card,) = [i for i in items(app) if i.message.meta.get("card") == "approval"]
         assert card.id == cards[0].id and not card.query("Button")
-        assert "(approved" in text_of(card).splitlines()[0]
+        assert "approved by you" in text_of(card).splitlines()[0]
 
 
 async def test_reject_button(app) -> None:

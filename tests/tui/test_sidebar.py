@@ -78,7 +78,8 @@ async def test_relative_labels_tick() -> None:
     app = SidebarApp()
     async with app.run_test(size=(60, 20)) as pilot:
         lst = app.query_one(ScheduleSidebar)
-        lst.set_schedules(schedules(3))
+        # (The first is pending here: a paused one says "paused", not when.)
+        lst.set_schedules([s._replace(state=ScheduleState.PENDING) for s in schedules(3)])
         await pilot.pause()
         assert "in 1 min" in lst.render_line(3).text
         app.clock.advance(45)

@@ -12,6 +12,7 @@ from typing import Any
 from dynaprompt_tui.cli.errors import RUNTIME, USAGE, CliError
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.conversation import Conversation
+from dynaprompt_tui.core.storage.errors import DatabaseUnusableError
 from dynaprompt_tui.core.storage.store import StoreError
 
 # There is one conversation per database until conversations exist (issue 14); then a
@@ -27,6 +28,8 @@ def open_conversation(settings: Settings, *, create: bool) -> Conversation:
         raise CliError(f"no conversation at {path} (check --db / DYNAPROMPT_DB)", RUNTIME)
     try:
         return Conversation.open(settings)
+    except DatabaseUnusableError as e:  # says the path and what to do already
+        raise CliError(str(e), RUNTIME) from None
     except (sqlite3.Error, OSError, StoreError) as e:
         raise CliError(f"cannot open the database {path}: {_reason(e)}", RUNTIME) from None
 

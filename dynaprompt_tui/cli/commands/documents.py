@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from dynaprompt_tui.cli.commands.common import DEFAULT_CONVERSATION
+from dynaprompt_tui.core.conversation.runs import outcome_of
 from dynaprompt_tui.core.models import Fire, Schedule, ScheduleState
 from dynaprompt_tui.core.timephrases import When
 
@@ -40,6 +41,7 @@ def schedule(s: Schedule, zone: tzinfo) -> dict[str, Any]:
         "fire_count": s.fire_count,
         "failures": s.failures,
         "last_error": s.last_error,
+        "on_missed": s.on_missed.value,  # once | skip | each
     }
 
 
@@ -51,6 +53,9 @@ def fire(f: Fire, zone: tzinfo) -> dict[str, Any]:
         "late": f.late,
         "error": f.error,
         "message_id": f.message_id,
+        "outcome": outcome_of(f).value,  # delivered | late | skipped | failed | blocked | claimed
+        "model": f.model,  # to the chatbot: ok | failed | blocked; null otherwise
+        "missed": f.missed,  # later fires coalesced into this one (or skipped with it)
     }
 
 

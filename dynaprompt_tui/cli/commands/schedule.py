@@ -25,6 +25,7 @@ from dynaprompt_tui.core import formatting as fmt
 from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.conversation.actions import show
 from dynaprompt_tui.core.conversation.instructions import RECIPIENTS, ScheduleInstruction
+from dynaprompt_tui.core.conversation.runs import run_line
 from dynaprompt_tui.core.models import Fire, Party, Schedule, ScheduleState
 from dynaprompt_tui.core.storage.store import StoreError
 
@@ -158,16 +159,7 @@ def history(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _fire_line(f: Fire, conversation: Conversation) -> str:
-    """`due 2026-03-05 09:00 · delivered 09:02 (late) ` or the error of a failed one."""
-
-    def stamp(t: Any) -> str:
-        return str(t.astimezone(conversation.tz).strftime("%Y-%m-%d %H:%M"))
-
-    parts = [f"due {stamp(f.due_at)}"]
-    if f.status == "delivered" and f.delivered_at is not None:
-        parts.append(f"delivered {stamp(f.delivered_at)}" + (" (late)" if f.late else ""))
-    else:
-        parts.append(f.status)
-    if f.error:
-        parts.append(f"error: {f.error}")
-    return " · ".join(parts)
+    """`due 2026-03-05 09:00 · delivered 2026-03-05 09:02 (late) · the chatbot answered`, or
+    what else happened to the fire (skipped, failed, blocked by a guardrail) and why."""
+    line = run_line(f, conversation.tz)
+    return f"due {line.due} · {line.text}"

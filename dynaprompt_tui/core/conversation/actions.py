@@ -20,11 +20,18 @@ from dynaprompt_tui.core.conversation.instructions import (
     ScheduleInstruction,
     UnknownIdError,
 )
+from dynaprompt_tui.core.conversation.missed import WORDS as MISSED_WORDS
+from dynaprompt_tui.core.conversation.missed import split_missed
 from dynaprompt_tui.core.conversation.transcript import Transcript
-from dynaprompt_tui.core.models import Message, Party, Schedule, ScheduleState
+from dynaprompt_tui.core.models import Message, MissedPolicy, Party, Schedule, ScheduleState
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
-from dynaprompt_tui.core.scheduling.guardrails import Guardrails, check_bot_schedule
-from dynaprompt_tui.core.storage.store import Store, StoreError, UnknownScheduleError
+from dynaprompt_tui.core.scheduling.guardrails import Guardrails, check_bot_schedule, pending_limit
+from dynaprompt_tui.core.storage.store import (
+    PendingLimitError,
+    Store,
+    StoreError,
+    UnknownScheduleError,
+)
 from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
 
@@ -116,6 +123,8 @@ class Actions:
         """`made`: schedules made earlier in the same turn; asking for one of them again
         returns it (card "duplicate", shown to nobody) instead of making a second."""
         now = self._now()
+        time_prompt, on_missed = split_missed(ins.time_prompt)
+        ins = ins._replace(time_prompt=time_prompt)
         try:
             when = parse_when(ins.time_prompt, now)
         except TimePhraseError as e:
@@ -156,12 +165,20 @@ class Actions:
                 prompt=ins.prompt,
                 now=self.clock.now(),
                 approved=approved,
+                on_missed=on_missed or MissedPolicy.ONCE,
+                # Checked again inside the insert: another process may have added meanwhile.
+                max_pending=self.guardrails.max_bot_pending if by is Party.CHATBOT else None,
             )
+        except PendingLimitError as e:
+            limit = pending_limit(e.pending, e.limit)
+            return ActionResult(False, "limit", f"not scheduled: {limit}")
         except StoreError as e:
             return ActionResult(False, "error", str(e))
         self.schedules_changed()
         assert s.next_fire is not None
         then = f", then {when.description}" if when.recurring else ""
+        if on_missed is not None and on_missed is not MissedPolicy.ONCE:
+            then += f" · {MISSED_WORDS[on_missed]}"
         text = (
             f"{_who(by)} scheduled a message to {fmt.party_to(s.recipient)} · "
             f"{fmt.when_both(s.next_fire, now)}{then} · id {s.id}"

@@ -14,6 +14,8 @@ from dynaprompt_tui.core.conversation.instructions import (
     ScheduleInstruction,
     parse_message,
 )
+from dynaprompt_tui.core.conversation.missed import WORDS as MISSED_WORDS
+from dynaprompt_tui.core.conversation.missed import split_missed
 from dynaprompt_tui.core.storage.store import Store, UnknownScheduleError
 from dynaprompt_tui.core.timephrases.parse import TimePhraseError, parse_when
 
@@ -50,6 +52,8 @@ def preview(text: str, now: datetime, store: Store) -> list[Preview]:
 
 
 def _preview_schedule(ins: ScheduleInstruction, now: datetime) -> Preview:
+    time_prompt, on_missed = split_missed(ins.time_prompt)
+    ins = ins._replace(time_prompt=time_prompt)
     try:
         when = parse_when(ins.time_prompt, now)
     except TimePhraseError as e:
@@ -58,6 +62,8 @@ def _preview_schedule(ins: ScheduleInstruction, now: datetime) -> Preview:
     if first is None:
         return Preview(False, f"'{ins.time_prompt}' would never fire")
     then = f", then {when.description}" if when.recurring else ""
+    if on_missed is not None:
+        then += f" · {MISSED_WORDS[on_missed]}"
     return Preview(True, f"to {fmt.party_to(ins.recipient)}, {fmt.when_both(first, now)}{then}")
 
 
@@ -79,6 +85,7 @@ def check_edit(time_prompt: str, prompt: str, now: datetime) -> EditCheck:
     """Valid, with the next three fire times in words, or the reason it is not."""
     if not prompt.strip():
         return EditCheck(False, "the message is empty: write what should be sent", "", ())
+    time_prompt, _ = split_missed(time_prompt)  # (the dialog has its own choice too)
     try:
         when = parse_when(time_prompt, now)
     except TimePhraseError as e:

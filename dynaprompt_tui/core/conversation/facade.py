@@ -12,17 +12,18 @@ import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.clock import Clock, SystemClock
 from dynaprompt_tui.core.conversation.export import all_messages, export_file_name, export_text
+from dynaprompt_tui.core.conversation.missed import split_missed
 from dynaprompt_tui.core.conversation.schedule_view import ScheduleView, describe
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, Transcript
 from dynaprompt_tui.core.llm.factory import make_chat_client
-from dynaprompt_tui.core.models import Message, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import Message, MissedPolicy, Party, Role, Schedule, ScheduleState
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.storage.store import Store, StoreError
 
@@ -269,6 +270,7 @@ class Conversation:
         return result.schedule
 
     async def edit(self, schedule_id: str, *, time_prompt: str, prompt: str) -> Schedule:
+        time_prompt, on_missed = split_missed(time_prompt)  # "(skip if missed)" at its end
         check = self.check_edit(time_prompt, prompt)
         if not check.ok:
             raise StoreError(check.error or "invalid")
@@ -285,8 +287,13 @@ class Conversation:
             when=when,
             prompt=prompt,
         )
+        if on_missed is not None:
+            s = self.book.set_missed_policy(s.id, on_missed, now=self.clock.now())
         self.schedules_changed()
         return s
+
+    async def set_missed_policy(self, schedule_id: str, policy: MissedPolicy) -> Schedule:
+        return self._apply(partial(self.book.set_missed_policy, policy=policy), schedule_id)
 
     def _apply(self, change: Callable[..., Schedule], schedule_id: str) -> Schedule:
         """One state change of a schedule, then wake the engine and tell the UI."""
@@ -346,9 +353,11 @@ class Conversation:
         self.listener.on_message(d.message)
         self.listener.on_schedules_changed()
         self.listener.on_delivery(d)
-        if d.schedule.recipient is Party.CHATBOT and not await self.turns.reply(
-            scheduled=d.schedule.id
-        ):
+        if d.schedule.recipient is not Party.CHATBOT:
+            return
+        ok = await self.turns.reply(scheduled=d.schedule.id)
+        self.turns.record_run(d.fire.id, d.schedule.id, ok=ok)  # (the run history)
+        if not ok:
             self.change(d.message.id, meta={"failed": True})  # kept, marked, retryable
             s = self.store.get_schedule(d.schedule.id)
             if s.failures + 1 >= 3:

@@ -75,9 +75,22 @@ class Turns:
         self.tools = tools  # auto | on | off
         self.system_prompt = system_prompt
         self._lock = asyncio.Lock()  # one model turn at a time keeps the history in order
+        # Scheduled turns a guardrail kept from running, by schedule id: the facade takes the
+        # entry to record the fire as blocked in the run history.
+        self.blocked: dict[str, str] = {}
 
     def _now(self) -> datetime:
         return self.clock.now().astimezone(self.zone)
+
+    def record_run(self, fire_id: int, schedule_id: str, *, ok: bool) -> None:
+        """Record in the fire's run history how the turn it started went: ok, failed, or
+        blocked by a guardrail (the chat has said it already; a failed write is only logged)."""
+        blocked = self.blocked.pop(schedule_id, None)
+        result = "blocked" if blocked else "ok" if ok else "failed"
+        try:
+            self.store.record_model(fire_id, result, error=blocked)
+        except Exception:
+            log.exception("recording the model call of fire %s failed", fire_id)
 
     def user_spoke(self) -> None:
         self.store.set_meta(STREAK_KEY, 0)
@@ -160,6 +173,8 @@ class Turns:
         )
         if limit:
             transcript.notice("limit", f"the chatbot did not answer: {limit}", to_bot=False)
+            if scheduled:
+                self.blocked[scheduled] = limit
             return True, False
         now = self._now()
         use_tools = (

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from dynaprompt_tui.core.models import Fire, Message, Party, Schedule
+from dynaprompt_tui.core.models import Fire, Message, MissedPolicy, Party, Schedule
 from dynaprompt_tui.core.scheduling import transitions
 from dynaprompt_tui.core.scheduling.plan import DeliveryPlan, plan_delivery
 from dynaprompt_tui.core.storage import Store, StoreError
@@ -36,8 +36,11 @@ class ScheduleBook:
         prompt: str,
         now: datetime,
         approved: bool = True,
+        max_pending: int | None = None,
+        on_missed: MissedPolicy = MissedPolicy.ONCE,
     ) -> Schedule:
-        """A new pending schedule; StoreError if the rule would never fire."""
+        """A new pending schedule; StoreError if the rule would never fire, PendingLimitError
+        if `created_by` has `max_pending` pending already (checked in the insert's transaction)."""
         next_fire = when.next_fire(now)
         if next_fire is None:
             raise StoreError(f"'{time_prompt}' is already past: it would never fire")
@@ -53,6 +56,8 @@ class ScheduleBook:
             next_fire=next_fire,
             now=now,
             approved=approved,
+            max_pending=max_pending,
+            on_missed=on_missed,
         )
 
     def cancel(self, schedule_id: str, *, now: datetime) -> Schedule:
@@ -84,6 +89,13 @@ class ScheduleBook:
             transitions.edited, now=now, time_prompt=time_prompt, when=when, prompt=prompt
         )
         return self.store.change_schedule(schedule_id, change, now=now)
+
+    def set_missed_policy(
+        self, schedule_id: str, policy: MissedPolicy, *, now: datetime
+    ) -> Schedule:
+        return self.store.change_schedule(
+            schedule_id, partial(transitions.missed_policy, policy=policy), now=now
+        )
 
     def record_failure(self, schedule_id: str, *, now: datetime, error: str) -> Schedule:
         """A delivery (or the turn it started) failed; three in a row pause the schedule."""

@@ -5,6 +5,11 @@ No polling: while idle the loop is parked in `clock.sleep`, woken by the due tim
 while a laptop is suspended; re-reading the wall clock every `max_sleep` seconds bounds how late a
 fire due during suspend can be after resume.
 
+Several processes may each run an engine on one database (windows, the background service):
+only the holder of the lease (lease.py) claims and delivers from `run`; the others wait on a
+timer of a few seconds and try again, so a holder that dies is replaced within the lease time.
+`fire_due` (one explicit pass) does not ask for the lease; exactly-once never rests on it.
+
 The engine finds and claims what is due through the store; what a delivery, or a failed one,
 does to a schedule is the ScheduleBook's (plan.py and transitions.py decide, the store saves).
 """
@@ -22,6 +27,7 @@ from typing import NamedTuple
 from dynaprompt_tui.core.clock import Clock
 from dynaprompt_tui.core.models import Fire, Message, Schedule
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
+from dynaprompt_tui.core.scheduling.lease import LEASE_TIME, RENEW_EVERY, RETRY_EVERY, Lease
 from dynaprompt_tui.core.storage import ClaimLostError, Store
 from dynaprompt_tui.core.storage.owners import default_owner
 
@@ -32,6 +38,7 @@ log = logging.getLogger(__name__)
 _RETRY_DELAY = 1.0
 _STOP_GRACE = 0.5  # how long stop() lets running on_delivery callbacks finish
 _ERROR_DELAY = 5.0  # after an unexpected error in a pass (database locked for 5 s, disk full)
+WATCH_EVERY = 1.0  # the holder looks this often whether another process changed the schedules
 
 
 class Delivery(NamedTuple):
@@ -57,6 +64,11 @@ class Engine:
         max_sleep: float = 30.0,
         late_after: timedelta = timedelta(seconds=90),
         lease: timedelta = timedelta(seconds=60),
+        role: str = "app",
+        lease_time: timedelta = LEASE_TIME,
+        renew_every: float = RENEW_EVERY,
+        retry_every: float = RETRY_EVERY,
+        watch_every: float = WATCH_EVERY,
     ) -> None:
         self.store = store
         self.book = ScheduleBook(store)  # what a delivery or a failure does to a schedule
@@ -65,7 +77,12 @@ class Engine:
         self.owner = owner or default_owner()
         self.max_sleep = max_sleep
         self.late_after = late_after
-        self.lease = lease
+        self.lease = lease  # how long a claim may stay undelivered before another takes it over
+        # The right to deliver from run(): "app" or "service" (what `service status` shows).
+        self.leadership = Lease(store, self.owner, role=role, duration=lease_time)
+        self.renew_every = renew_every
+        self.retry_every = retry_every
+        self.watch_every = watch_every
         self._wake = asyncio.Event()
         # Set while parked in clock.sleep; tests clear it, move the clock and await it.
         self.idle = asyncio.Event()
@@ -111,12 +128,50 @@ class Engine:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
+    @property
+    def role(self) -> str:
+        return self.leadership.role
+
+    @role.setter
+    def role(self, role: str) -> None:
+        self.leadership.role = role
+
+    @property
+    def delivering(self) -> bool:
+        """Whether this engine holds the lease (as of its last try)."""
+        return self.leadership.held
+
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
+        try:
+            await self._run()
+        finally:
+            with contextlib.suppress(Exception):  # (the lease expires anyway)
+                await asyncio.to_thread(self.leadership.release)
+
+    async def _hold_lease(self) -> bool:
+        before = self.leadership.held
+        try:
+            held = await asyncio.to_thread(self.leadership.acquire, self.clock.now())
+        except Exception as e:  # database locked past the busy timeout, disk full: try later
+            log.warning("could not take the engine lease: %s", e)
+            self.leadership.held = held = False
+        if held != before:
+            log.info("%s", "delivering from this process" if held else "another process delivers")
+        return held
+
+    async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()  # a wake() during the pass below makes the sleep return at once
+            if not await self._hold_lease():
+                # Another process delivers: no claims from here; try again on a slow timer.
+                await self._park(self.retry_every)
+                continue
             progressed = True
+            version = -1  # (unknown: the pass failed)
             try:
+                # Read before the pass, so a commit made during it ends the sleep after it.
+                version = await asyncio.to_thread(self.store.data_version)
                 deliveries, stuck = await self._pass(wait_callbacks=False)
                 progressed = bool(deliveries) or not stuck
                 delay = await asyncio.to_thread(self._delay)
@@ -129,11 +184,35 @@ class Engine:
                 break
             if delay <= 0:
                 continue
-            self.idle.set()
+            await self._park_watching(min(delay, self.max_sleep, self.renew_every), version)
+
+    async def _park_watching(self, seconds: float, version: int) -> None:
+        """The holder's sleep: every `watch_every` seconds one cheap read of whether another
+        process committed (a schedule added from another window or the shell), which ends it
+        early so that schedule fires on time; `wake()` covers this process's own changes."""
+        if version < 0:  # the pass failed: its error delay, unwatched
+            await self._park(seconds)
+            return
+        deadline = self.clock.now() + timedelta(seconds=seconds)
+        while not self._stopping and not self._wake.is_set():
+            left = (deadline - self.clock.now()).total_seconds()
+            if left <= 0:
+                return
+            await self._park(min(left, self.watch_every))
+            if self._wake.is_set() or left <= self.watch_every:
+                return
             try:
-                await self.clock.sleep(min(delay, self.max_sleep), self._wake)
-            finally:
-                self.idle.clear()
+                if await asyncio.to_thread(self.store.data_version) != version:
+                    return
+            except Exception:  # (a locked or vanished file: the pass will say what)
+                return
+
+    async def _park(self, seconds: float) -> None:
+        self.idle.set()
+        try:
+            await self.clock.sleep(seconds, self._wake)
+        finally:
+            self.idle.clear()
 
     def _delay(self) -> float:
         nxt = self.store.next_due()

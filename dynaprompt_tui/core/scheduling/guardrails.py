@@ -34,10 +34,7 @@ def check_bot_schedule(
     max_days_ahead: int,
 ) -> str | None:
     if bot_pending >= max_bot_pending:
-        return (
-            f"the chatbot already has {bot_pending} pending schedules (limit {max_bot_pending}); "
-            "cancel some with dpd first"
-        )
+        return pending_limit(bot_pending, max_bot_pending)
     fires = when.next_fires(now, 3)
     if when.recurring:
         gaps = [(b - a) for a, b in itertools.pairwise(fires)]
@@ -49,6 +46,14 @@ def check_bot_schedule(
     if fires and fires[0] - now > timedelta(days=max_days_ahead):
         return f"the chatbot may not schedule more than {max_days_ahead} days ahead"
     return None
+
+
+def pending_limit(bot_pending: int, max_bot_pending: int) -> str:
+    """The sentence for the pending cap (also when the store finds it reached at insert)."""
+    return (
+        f"the chatbot already has {bot_pending} pending schedules (limit {max_bot_pending}); "
+        "cancel some with dpd first"
+    )
 
 
 def check_bot_turn(streak: int, max_in_a_row: int) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dynaprompt_tui.core.models import Schedule, ScheduleState
+from dynaprompt_tui.core.models import MissedPolicy, Schedule, ScheduleState
 from dynaprompt_tui.core.scheduling.plan import rule_of
 from dynaprompt_tui.core.storage import StoreError
 
@@ -121,3 +121,12 @@ def failed(s: Schedule, *, error: str) -> Schedule:
 def succeeded(s: Schedule) -> Schedule:
     """A delivery went through: the run of failures ends (last_error stays, for the record)."""
     return s._replace(failures=0) if s.failures else s
+
+
+def missed_policy(s: Schedule, *, policy: MissedPolicy) -> Schedule:
+    """What the schedule's fires found late do from now on (see plan.py)."""
+    if s.on_missed == policy:
+        return s
+    if s.state not in (ScheduleState.PENDING, ScheduleState.PAUSED):
+        raise not_active(s)
+    return s._replace(on_missed=MissedPolicy(policy))

@@ -14,7 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from dynaprompt_tui.core.models import Fire, Message, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import (
+    Fire,
+    Message,
+    MissedPolicy,
+    Outcome,
+    Party,
+    Role,
+    Schedule,
+    ScheduleState,
+)
 
 
 def ts(d: datetime) -> str:
@@ -88,11 +97,12 @@ _SCHEDULE_STEPS = _steps(
         "created_at": _iso,
         "recurring": bool,
         "approved": bool,
+        "on_missed": MissedPolicy,
     },
 )
 _FIRE_STEPS = _steps(
     Fire._fields,
-    {"due_at": _iso, "claimed_at": _iso, "delivered_at": _iso, "late": bool},
+    {"due_at": _iso, "claimed_at": _iso, "delivered_at": _iso, "late": bool, "outcome": Outcome},
 )
 
 
@@ -121,6 +131,7 @@ _SCHEDULE_ENCODERS: dict[str, Convert] = {
     "created_at": ts,
     "recurring": int,
     "approved": int,
+    "on_missed": lambda p: MissedPolicy(p).value,
 }
 _steps(Schedule._fields, _SCHEDULE_ENCODERS)  # (checks the names)
 

@@ -7,9 +7,29 @@ class StoreError(Exception):
     """A request the store cannot carry out; the message is fit to show the user."""
 
 
+class DatabaseUnusableError(StoreError):
+    """The database file cannot be opened or written; the message says which path, what is
+    wrong with it and what to do, on one line (connection.unusable)."""
+
+
 class UnknownScheduleError(StoreError):
     """No schedule has this id (or it is a prefix shared by several)."""
 
 
 class ClaimLostError(StoreError):
     """`deliver` was handed a fire that is no longer ours to deliver (taken over, or abandoned)."""
+
+
+class FireSkippedError(ClaimLostError):
+    """`deliver` skipped the fire, as its schedule's missed-fires policy says (on_missed=skip):
+    the fire is recorded as skipped and the schedule moved on; no message was written."""
+
+
+class PendingLimitError(StoreError):
+    """A new schedule would exceed its creator's cap on pending schedules (checked in the
+    insert's transaction, so the cap holds across processes)."""
+
+    def __init__(self, pending: int, limit: int) -> None:
+        super().__init__(f"{pending} pending schedules already (limit {limit})")
+        self.pending = pending
+        self.limit = limit

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from dynaprompt_tui.core.models import Fire, Message, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import Fire, Message, Outcome, Role, Schedule, ScheduleState
 from dynaprompt_tui.core.storage import messages, schedules
 from dynaprompt_tui.core.storage.codec import (
     FIRE_COLUMNS,
@@ -42,6 +42,10 @@ class PlannedDelivery(Protocol):
     def state(self) -> ScheduleState: ...  # the schedule's state afterwards
     @property
     def next_fire(self) -> datetime | None: ...
+    @property
+    def deliver(self) -> bool: ...  # False: skipped, no message written
+    @property
+    def skipped(self) -> int: ...  # later fires skipped with this one
 
 
 def _get(c: sqlite3.Connection, fire_id: int) -> Fire:
@@ -64,15 +68,16 @@ def claim(c: sqlite3.Connection, schedule: Schedule, *, now: datetime, owner: st
     ).fetchone()
     if existing is None:
         cur = c.execute(
-            "INSERT INTO fires (schedule_id, due_at, status, owner, claimed_at)"
-            " VALUES (?, ?, 'claimed', ?, ?)",
+            "INSERT INTO fires (schedule_id, due_at, status, owner, claimed_at, outcome)"
+            " VALUES (?, ?, 'claimed', ?, ?, 'claimed')",
             (schedule.id, ts(due), owner, ts(now)),
         )
         fire_id = cur.lastrowid or 0
     elif existing[1] == "failed":  # an abandoned attempt: try again
         fire_id = existing[0]
         c.execute(
-            "UPDATE fires SET status = 'claimed', owner = ?, claimed_at = ? WHERE id = ?",
+            "UPDATE fires SET status = 'claimed', owner = ?, claimed_at = ?, outcome = 'claimed'"
+            " WHERE id = ?",
             (owner, ts(now), fire_id),
         )
     else:
@@ -93,8 +98,8 @@ def take_over(c: sqlite3.Connection, fire: Fire, *, now: datetime, owner: str) -
 def release(c: sqlite3.Connection, fire: Fire, *, error: str) -> None:
     """Give up a claim we cannot deliver; the fire may be claimed again later."""
     c.execute(
-        "UPDATE fires SET status = 'failed', error = ? WHERE id = ? AND status = 'claimed'"
-        " AND owner = ?",
+        "UPDATE fires SET status = 'failed', outcome = 'failed', error = ? WHERE id = ?"
+        " AND status = 'claimed' AND owner = ?",
         (error, fire.id, fire.owner),
     )
 
@@ -116,7 +121,8 @@ def claimed_schedule(c: sqlite3.Connection, fire: Fire) -> Schedule | None:
     ).fetchone()
     if row is None or row[_STATE] != ScheduleState.PENDING.value or row[_NEXT_FIRE] != f[2]:
         c.execute(
-            "UPDATE fires SET status = 'failed', error = ? WHERE id = ?", (ABANDONED, fire.id)
+            "UPDATE fires SET status = 'failed', outcome = 'skipped', error = ? WHERE id = ?",
+            (ABANDONED, fire.id),
         )
         return None
     return decode_schedule(row)
@@ -129,29 +135,40 @@ def deliver(
     *,
     now: datetime,
     plan: Callable[[Schedule], PlannedDelivery],
-) -> tuple[Message, Schedule]:
-    """Write the delivery `plan(schedule)` decides: the message, the fire delivered, the
-    schedule's next state; `schedule` as `claimed_schedule` read it in this transaction."""
+) -> tuple[Message | None, Schedule]:
+    """Write the delivery `plan(schedule)` decides: the message (None when the plan skips the
+    fire), the fire done with its outcome, the schedule's next state; `schedule` as
+    `claimed_schedule` read it in this transaction."""
     s = schedule
     p = plan(s)
-    meta: dict[str, Any] = {"fire_id": fire.id}
-    if p.missed:
-        meta["missed"] = p.missed
-    msg = messages.insert(
-        c,
-        p.role,
-        s.prompt,
-        now=now,
-        schedule_id=s.id,
-        scheduled_by=s.created_by,
-        due_at=fire.due_at,
-        late=p.late,
-        meta=meta,
-    )
+    msg: Message | None = None
+    if p.deliver:
+        meta: dict[str, Any] = {"fire_id": fire.id}
+        if p.missed:
+            meta["missed"] = p.missed
+        msg = messages.insert(
+            c,
+            p.role,
+            s.prompt,
+            now=now,
+            schedule_id=s.id,
+            scheduled_by=s.created_by,
+            due_at=fire.due_at,
+            late=p.late,
+            meta=meta,
+        )
+    outcome = Outcome.SKIPPED if msg is None else Outcome.LATE if p.late else Outcome.DELIVERED
     c.execute(
         "UPDATE fires SET status = 'delivered', delivered_at = ?, message_id = ?, late = ?,"
-        " error = NULL WHERE id = ?",
-        (ts(now), msg.id, int(p.late), fire.id),
+        " error = NULL, outcome = ?, missed = ? WHERE id = ?",
+        (
+            ts(now),
+            None if msg is None else msg.id,
+            int(p.late),
+            outcome.value,
+            p.missed + p.skipped,
+            fire.id,
+        ),
     )
     schedules.set_columns(
         c,
@@ -159,9 +176,23 @@ def deliver(
         now,
         state=ScheduleState(p.state).value,
         next_fire=ts_opt(p.next_fire),
-        fire_count=s.fire_count + 1,
+        fire_count=s.fire_count + (msg is not None),
     )
     return msg, schedules.resolve(c, s.id)
+
+
+MODEL_RESULTS = {"ok": None, "failed": Outcome.FAILED, "blocked": Outcome.BLOCKED}
+
+
+def record_model(c: sqlite3.Connection, fire_id: int, result: str, error: str | None) -> None:
+    """The result of the model call a delivered fire started (ok | failed | blocked by a
+    guardrail); a failed or blocked call becomes the fire's outcome."""
+    outcome = MODEL_RESULTS[result]
+    c.execute(
+        "UPDATE fires SET model = ?, outcome = coalesce(?, outcome), error = coalesce(?, error)"
+        " WHERE id = ?",
+        (result, None if outcome is None else outcome.value, error, fire_id),
+    )
 
 
 def stale_claims(c: sqlite3.Connection, *, now: datetime, lease: timedelta) -> list[Fire]:

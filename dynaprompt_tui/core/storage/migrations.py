@@ -87,6 +87,29 @@ def m001_initial(c: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_missed_policy_and_run_history(c: sqlite3.Connection) -> None:
+    """Per schedule, what a fire found late does (once: today's behaviour); per fire, what the
+    run history shows: its outcome, the model call's result, the fires coalesced into it."""
+    c.execute(
+        "ALTER TABLE schedules ADD COLUMN on_missed TEXT NOT NULL DEFAULT 'once'"
+        " CHECK (on_missed IN ('once', 'skip', 'each'))"
+    )
+    c.execute(
+        "ALTER TABLE fires ADD COLUMN outcome TEXT CHECK (outcome IN"
+        " ('claimed', 'delivered', 'late', 'skipped', 'failed', 'blocked'))"
+    )
+    c.execute(
+        "ALTER TABLE fires ADD COLUMN model TEXT CHECK (model IN ('ok', 'failed', 'blocked'))"
+    )
+    c.execute("ALTER TABLE fires ADD COLUMN missed INTEGER NOT NULL DEFAULT 0")
+    # The fires of earlier releases: their outcome read from what they recorded.
+    c.execute(
+        "UPDATE fires SET outcome = CASE WHEN status = 'failed' THEN 'failed'"
+        " WHEN status = 'claimed' THEN 'claimed' WHEN late THEN 'late' ELSE 'delivered' END"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

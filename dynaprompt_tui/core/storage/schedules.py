@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
+from dynaprompt_tui.core.models import MissedPolicy, Party, Schedule, ScheduleState
 from dynaprompt_tui.core.storage.codec import (
     SCHEDULE_COLUMNS,
     decode_schedule,
@@ -58,13 +58,15 @@ def insert(
     next_fire: datetime,
     now: datetime,
     approved: bool = True,
+    on_missed: MissedPolicy = MissedPolicy.ONCE,
 ) -> Schedule:
     """A new pending schedule with a fresh short id."""
     sid = _new_id(c)
     c.execute(
         "INSERT INTO schedules (id, created_by, recipient, time_prompt, rule, tz, prompt, state,"
         " next_fire, created_at, updated_at, recurring, description, fire_count, failures,"
-        " approved, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, NULL)",
+        " approved, last_error, on_missed)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, NULL, ?)",
         (
             sid,
             Party(created_by).value,
@@ -80,6 +82,7 @@ def insert(
             int(recurring),
             description,
             int(approved),
+            MissedPolicy(on_missed).value,
         ),
     )
     return resolve(c, sid)

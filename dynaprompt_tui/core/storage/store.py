@@ -14,25 +14,45 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from dynaprompt_tui.core.models import Fire, Message, Party, Role, Schedule, ScheduleState
-from dynaprompt_tui.core.storage import fires, messages, schedules
+from dynaprompt_tui.core.models import (
+    Fire,
+    Message,
+    MissedPolicy,
+    Party,
+    Role,
+    Schedule,
+    ScheduleState,
+)
+from dynaprompt_tui.core.storage import changes, fires, messages, schedules
 from dynaprompt_tui.core.storage import meta as key_values
-from dynaprompt_tui.core.storage.connection import Database
-from dynaprompt_tui.core.storage.errors import ClaimLostError, StoreError, UnknownScheduleError
+from dynaprompt_tui.core.storage.changes import Changes, SyncPoint
+from dynaprompt_tui.core.storage.connection import Database, explained
+from dynaprompt_tui.core.storage.errors import (
+    ClaimLostError,
+    FireSkippedError,
+    PendingLimitError,
+    StoreError,
+    UnknownScheduleError,
+)
 from dynaprompt_tui.core.storage.fires import PlannedDelivery
 from dynaprompt_tui.core.storage.migrations import migrate
 from dynaprompt_tui.core.storage.owners import default_owner
 
 __all__ = [
+    "Changes",
     "ClaimLostError",
+    "FireSkippedError",
+    "PendingLimitError",
     "PlannedDelivery",
     "Store",
     "StoreError",
+    "SyncPoint",
     "UnknownScheduleError",
     "default_owner",
 ]
 
 _ACTIVE = schedules.ACTIVE
+MINE_KEPT = 4096  # ids of the messages this store wrote, remembered for changes_since
 
 
 class Store:
@@ -42,8 +62,20 @@ class Store:
         self.path = Path(path).expanduser()
         self._db = Database(self.path)
         self._conn = self._db.conn  # for tests and benchmarks that set pragmas or read raw rows
-        with self._db.transaction() as c:  # inside the lock: another process may be migrating
+        # The messages this store wrote or changed: what its own listeners show already, left
+        # out of what changes_since reports (another process's writes).
+        self._mine: set[int] = set()
+        self._untold = False  # a schedule changed here that no listener was told of (a skip)
+        # Inside the lock: another process may be migrating. (A full disk shows first here.)
+        with explained(self.path), self._db.transaction() as c:
             migrate(c, self.path)
+
+    def _remember(self, message_id: int) -> None:
+        """A message this store wrote or changed (kept bounded: the oldest are forgotten, as a
+        window never looks that far back)."""
+        self._mine.add(message_id)
+        if len(self._mine) > MINE_KEPT:
+            self._mine = set(sorted(self._mine)[MINE_KEPT // 2 :])
 
     def close(self) -> None:
         self._db.close()
@@ -63,7 +95,7 @@ class Store:
         meta: Mapping[str, Any] | None = None,
     ) -> Message:
         with self._db.transaction() as c:
-            return messages.insert(
+            message = messages.insert(
                 c,
                 role,
                 content,
@@ -74,6 +106,8 @@ class Store:
                 late=late,
                 meta=meta,
             )
+            self._remember(message.id)
+            return message
 
     def update_message(
         self,
@@ -84,6 +118,7 @@ class Store:
     ) -> Message:
         """Replace the content (if given) and merge `meta` into the message's meta."""
         with self._db.transaction() as c:
+            self._remember(message_id)
             return messages.update(c, message_id, content=content, meta=meta)
 
     def get_message(self, message_id: int) -> Message:
@@ -115,9 +150,19 @@ class Store:
         next_fire: datetime,
         now: datetime,
         approved: bool = True,
+        max_pending: int | None = None,
+        on_missed: MissedPolicy = MissedPolicy.ONCE,
     ) -> Schedule:
-        """Save a new pending schedule; its rule already read (ScheduleBook.add_schedule)."""
+        """Save a new pending schedule; its rule already read (ScheduleBook.add_schedule).
+
+        `max_pending`: PendingLimitError if `created_by` already has that many pending or
+        paused schedules, counted inside the insert's transaction, so the cap holds across
+        processes (two windows adding at once)."""
         with self._db.transaction() as c:
+            if max_pending is not None:
+                pending = schedules.count(c, created_by=created_by, states=_ACTIVE)
+                if pending >= max_pending:
+                    raise PendingLimitError(pending, max_pending)
             return schedules.insert(
                 c,
                 created_by=created_by,
@@ -131,6 +176,7 @@ class Store:
                 next_fire=next_fire,
                 now=now,
                 approved=approved,
+                on_missed=on_missed,
             )
 
     def get_schedule(self, schedule_id: str) -> Schedule:
@@ -207,14 +253,28 @@ class Store:
         """Deliver a fire we claimed: the message, the fire and the schedule as `plan` decides
         (called on the schedule as read in this transaction), all in one transaction.
 
-        Raises ClaimLostError if the claim is no longer ours, or if the schedule was paused,
+        Raises FireSkippedError (a ClaimLostError) when the plan skips the fire (a late fire of
+        a schedule that skips missed fires: the skip is saved, no message written), and
+        ClaimLostError if the claim is no longer ours, or if the schedule was paused,
         cancelled or edited since the claim (the fire is then marked failed).
         """
         with self._db.transaction() as c:
             schedule = fires.claimed_schedule(c, fire)
             if schedule is not None:
-                return fires.deliver(c, fire, schedule, now=now, plan=plan)
+                message, after = fires.deliver(c, fire, schedule, now=now, plan=plan)
+                if message is not None:
+                    self._remember(message.id)
+                    return message, after
+        if schedule is not None:  # (raised once the skip is committed)
+            self._untold = True
+            raise FireSkippedError(f"fire {fire.id} of schedule {fire.schedule_id}: skipped")
         raise ClaimLostError(f"fire {fire.id} of schedule {fire.schedule_id}: {fires.ABANDONED}")
+
+    def record_model(self, fire_id: int, result: str, *, error: str | None = None) -> None:
+        """For the run history: the model call a delivered fire started: ok | failed | blocked
+        (a guardrail kept the chatbot from answering)."""
+        with self._db.transaction() as c:
+            fires.record_model(c, fire_id, result, error)
 
     def stale_claims(self, *, now: datetime, lease: timedelta) -> list[Fire]:
         """Claims nobody will deliver: the claimer died (same host) or held it past the lease."""
@@ -235,3 +295,42 @@ class Store:
     def set_meta(self, key: str, value: Any) -> None:
         with self._db.transaction() as c:
             key_values.put(c, key, value)
+
+    def update_meta(self, key: str, change: Callable[[Any], Any]) -> Any:
+        """Read `key`, write `change(value)` in the same transaction, return what is stored.
+        `change` returning its argument itself writes nothing (the engine's lease uses this)."""
+        with self._db.transaction() as c:
+            before = key_values.get(c, key)
+            after = change(before)
+            if after is not before:
+                key_values.put(c, key, after)
+            return after
+
+    # -- other processes' writes (live sync) --------------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (the delivering engine watches it, so a
+        schedule added by another process fires on time)."""
+        with self._db.reading() as c:
+            return changes.data_version(c)
+
+    def sync_point(
+        self, last_message_id: int | None = None, *, schedules: bool = True
+    ) -> SyncPoint:
+        """Where a reader is now (see changes_since); `last_message_id`: the newest message it
+        shows, if it read them earlier (messages after it are then reported as added);
+        `schedules=False`: cheaper (no scan), the first change then refreshes the schedules."""
+        with self._db.reading() as c:
+            return changes.point(c, last_message_id, schedules=schedules)
+
+    def changes_since(self, point: SyncPoint, *, wait: bool = False) -> Changes | None:
+        """What other connections (processes) wrote since `point`: None when nothing (one
+        `PRAGMA data_version`, cheap enough for a timer) or, without `wait`, when this store is
+        busy in another thread (ask again later: a timer on the UI thread never blocks)."""
+        if not self._db.lock.acquire(blocking=wait):
+            return None
+        try:
+            look, self._untold = self._untold, False
+            return changes.since(self._db.conn, point, self._mine, look=look)
+        finally:
+            self._db.lock.release()

@@ -11,9 +11,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from dynaprompt_tui.core.models import Party, Schedule
+from dynaprompt_tui.core.conversation.missed import split_missed
+from dynaprompt_tui.core.models import MissedPolicy, Party, Schedule
 from dynaprompt_tui.tui.screens.dialog import DialogScreen
 from dynaprompt_tui.tui.widgets.safe import clean
+
+MISSED_CHOICES = (  # what the radio buttons say (docs/scheduling.md, "Missed fires")
+    (MissedPolicy.ONCE, "deliver once"),
+    (MissedPolicy.SKIP, "skip"),
+    (MissedPolicy.EACH, "deliver each"),
+)
 
 
 class ScheduleEdit(NamedTuple):
@@ -23,6 +30,7 @@ class ScheduleEdit(NamedTuple):
     recipient: Party
     time_prompt: str
     prompt: str
+    on_missed: MissedPolicy = MissedPolicy.ONCE  # what its fires found late do
 
 
 def check_text(check: Any) -> tuple[bool, str]:
@@ -96,6 +104,11 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
             yield Static("", id="check", markup=False)
             yield Label("Message", markup=False)
             yield TextArea(s.prompt if s else "", id="prompt", soft_wrap=True, compact=True)
+            yield Label("If missed (nothing was running when it was due)", markup=False)
+            policy = s.on_missed if s else MissedPolicy.ONCE
+            with RadioSet(id="on-missed"):
+                for value, label in MISSED_CHOICES:
+                    yield RadioButton(label, value=value == policy, id=f"missed-{value}")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
@@ -110,6 +123,12 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
             self.query_one("#prompt", TextArea).text,
         )
 
+    def on_missed(self) -> MissedPolicy:
+        pressed = self.query_one("#on-missed", RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return MissedPolicy.ONCE
+        return MissedPolicy(pressed.id.removeprefix("missed-"))
+
     def recipient(self) -> Party:
         if self.schedule is not None:
             return self.schedule.recipient
@@ -120,6 +139,8 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
     @on(TextArea.Changed)
     def validate(self) -> None:
         time_prompt, prompt = self.values()
+        if (named := split_missed(time_prompt)[1]) is not None:  # "(skip if missed)" typed
+            self.query_one(f"#missed-{named}", RadioButton).value = True
         if not time_prompt.strip() and not prompt.strip():
             self._show(False, "Write when (e.g. tomorrow at 9am) and the message.", hint=True)
             return
@@ -149,7 +170,11 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
             return
         time_prompt, prompt = self.values()
         sid = self.schedule.id if self.schedule else None
-        self.dismiss(ScheduleEdit(sid, self.recipient(), time_prompt.strip(), prompt.strip()))
+        self.dismiss(
+            ScheduleEdit(
+                sid, self.recipient(), time_prompt.strip(), prompt.strip(), self.on_missed()
+            )
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_dismiss_none(self) -> None:

@@ -36,6 +36,20 @@ def help_markdown(keys: list[tuple[str, str]]) -> str:
     return f"# dynaprompt\n\n## Keys\n\n{rows}\n\n{SYNTAX}\nPress escape to close."
 
 
+class HelpScroll(VerticalScroll):
+    """The help's text, focused so the keys scroll it: the arrows, PageUp/PageDown, Home/End
+    (VerticalScroll's), and the pager's j/k, space and g/G."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", show=False),
+        Binding("k", "scroll_up", show=False),
+        Binding("space", "page_down", show=False),
+        Binding("shift+space,b", "page_up", show=False),
+        Binding("g", "scroll_home", show=False),
+        Binding("G", "scroll_end", show=False),
+    ]
+
+
 class HelpScreen(DialogScreen[None]):
     DEFAULT_CSS = """
     #help {
@@ -47,6 +61,7 @@ class HelpScreen(DialogScreen[None]):
         padding: 0 1;
     }
     """
+    AUTO_FOCUS = "#help"  # not the app's "#composer", which this screen does not have
     BINDINGS = [Binding("escape,q,question_mark,f1", "app.pop_screen", "Close")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
@@ -54,5 +69,5 @@ class HelpScreen(DialogScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        with HelpScroll(id="help"):
             yield Markdown(help_markdown(self.keys))

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widget import MountError
+from textual.widget import MountError, Widget
 from textual.widgets import Footer, Header, TextArea
 
-from dynaprompt_tui.core.models import Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import Role, Schedule
 from dynaprompt_tui.tui import keys, toasts
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.history import PAGE, screenful
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 NARROW = 100  # terminals narrower than this get a slimmer sidebar
+TINY = 50  # narrower still, the sidebar steps aside: the input needs the width
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
 
@@ -71,10 +72,24 @@ class MainScreen(Screen[None]):
         self._all_schedules_later = False  # the sidebar starts with only those it shows
         conversation.listener = ev.Bridge(self)  # the core's events come here as messages
         self.dialogs = ScheduleDialogs(self, conversation, self._guard)
+        self._tiny = width < TINY
+        self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
     def fit_width(self, width: int) -> None:
-        """Follow the terminal's width (also while a dialog is on top of this screen)."""
+        """Follow the terminal's width (also while a dialog is on top of this screen). Focus
+        stays where the user put it: a letter meant for the input must never become a
+        sidebar command."""
         self.set_class(width < NARROW, "-narrow")
+        if (width < TINY) != self._tiny:
+            self._tiny = width < TINY
+            if self._sidebar_wanted:
+                self._show_sidebar(not self._tiny)
+        self.call_after_refresh(self._keep_focus, self.focused)
+
+    def _keep_focus(self, before: Widget | None) -> None:
+        if before is None or self.focused is before or self.app.screen is not self:
+            return
+        (before if before.display else self.composer).focus(scroll_visible=False)
 
     @property
     def chat(self) -> ChatView:
@@ -126,16 +141,18 @@ class MainScreen(Screen[None]):
             counts=counts,
             id="sidebar",
         )
-        composer = Composer(id="composer", placeholder=PLACEHOLDER)
+        composer = Composer(id="composer", placeholder=PLACEHOLDER, can_send=self._sendable)
         # Up-arrow recall works across restarts: what the user typed before.
         composer.sent = [m.content for m in history if m.role == Role.USER and not m.schedule_id]
         yield composer
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._tiny:  # no room for the sidebar
+            self._show_sidebar(False)
         self.call_after_refresh(self._after_first_frame)
-        warnings = [*self.settings.warnings, *keys.unknown_ids(self.settings.keys)]
-        for warning in warnings:
+        mine = self.settings.keys
+        for warning in [*self.settings.warnings, *keys.unknown_ids(mine), *keys.conflicts(mine)]:
             self.notify(clean(warning), severity="warning", markup=False)
 
     async def _after_first_frame(self) -> None:
@@ -178,6 +195,8 @@ class MainScreen(Screen[None]):
     # -- the core's events -----------------------------------------------------------------
     @on(ev.MessageAdded)
     async def _message_added(self, event: ev.MessageAdded) -> None:
+        if event.message.role in (Role.ASSISTANT, Role.ERROR):  # the reply's first words
+            await self.chat.thinking(False)
         await self._guard(self.chat.add(event.message), "Showing a message")
 
     @on(ev.MessageDelta)
@@ -210,18 +229,40 @@ class MainScreen(Screen[None]):
         self.query("#preview").set(display=False)
         self.chat.anchor()  # sending returns the view to the bottom
         # No lock here: the core runs one model turn at a time, and the message shows at once.
-        self.run_worker(self._guard(self.conversation.send(event.text), "Sending"), group="send")
+        self.run_worker(self._awaiting_reply(self.conversation.send(event.text), "Sending"))
+
+    async def _awaiting_reply(self, work: Awaitable[Any], what: str) -> None:
+        """Run a call that makes the bot answer, with "thinking…" until its answer begins."""
+        await self.chat.thinking(True)
+        try:
+            await self._guard(work, what)
+        finally:
+            await self.chat.thinking(False)
 
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self, event: TextArea.Changed) -> None:
+        self._show_preview(event.text_area.text)
+
+    @on(Composer.Refused)
+    def _refused(self, event: Composer.Refused) -> None:
+        self._show_preview(event.text, refused=True)
+
+    def _preview(self, text: str) -> list[tuple[bool, str]]:
         try:
-            lines = [(p.ok, p.text) for p in self.conversation.preview(event.text_area.text)]
+            return [(p.ok, p.text) for p in self.conversation.preview(text)]
         except Exception as e:  # shown in the preview line, not as a toast per keystroke
-            lines = [(False, f"preview failed: {e}")]
-        if not lines:
+            return [(False, f"preview failed: {e}")]
+
+    def _sendable(self, text: str) -> bool:
+        """Not while an instruction fails: its good lines would be carried out now and again
+        once it is fixed. (A preview that itself failed does not hold the message back.)"""
+        return all(ok or why.startswith("preview failed") for ok, why in self._preview(text))
+
+    def _show_preview(self, text: str, *, refused: bool = False) -> None:
+        if not (lines := self._preview(text)):
             self.query("#preview").set(display=False)
         elif (preview := self.preview_line()) is not None:
-            preview.show(lines)
+            preview.show(lines, refused=refused)
 
     def preview_line(self) -> DraftPreview | None:
         """The line under the input that previews a draft's instructions, made on first use (a
@@ -250,8 +291,9 @@ class MainScreen(Screen[None]):
     @on(MessageItem.ActionRequested)
     async def _message_action(self, event: MessageItem.ActionRequested) -> None:
         c, m = self.conversation, event.message
-        if event.action == "retry":
-            self.run_worker(self._guard(c.retry(m.id), "Retry"))
+        if event.action == "retry":  # its answer comes at the bottom: follow it there
+            self.chat.anchor()
+            self.run_worker(self._awaiting_reply(c.retry(m.id), "Retry"))
             return
         schedule_id = m.meta.get("schedule_id")
         if not schedule_id:
@@ -276,26 +318,18 @@ class MainScreen(Screen[None]):
 
     @on(ScheduleSidebar.ApproveRequested)
     async def _approve(self, event: ScheduleSidebar.ApproveRequested) -> None:
-        s = event.schedule
-        if s.approved:
-            self.notify(f"{s.id} does not need approval", markup=False)
-        elif await self._guard(self.conversation.approve(s.id), "Approving"):
-            self.notify(f"Approved {s.id}", markup=False)
+        await self.dialogs.approve(event.schedule)
 
     @on(ScheduleSidebar.PauseToggleRequested)
     async def _pause_toggle(self, event: ScheduleSidebar.PauseToggleRequested) -> None:
-        await self.toggle_pause(event.schedule)
-
-    async def toggle_pause(self, s: Schedule) -> None:
-        if s.state == ScheduleState.PAUSED:
-            if await self._guard(self.conversation.resume(s.id), "Resuming"):
-                self.notify(f"Resumed {s.id}", markup=False)
-        elif await self._guard(self.conversation.pause(s.id), "Pausing"):
-            self.notify(f"Paused {s.id}", markup=False)
+        await self.dialogs.toggle_pause(event.schedule)
 
     # -- actions (keys and the command palette) --------------------------------------------
     async def action_focus(self, selector: str) -> None:
         if selector == "schedules":
+            if self._no_room():
+                return
+            self._sidebar_wanted = True
             self._show_sidebar(True)
             self.sidebar.focus()
         elif selector == "chat":
@@ -304,12 +338,18 @@ class MainScreen(Screen[None]):
             self.composer.focus()
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.sidebar
-        self._show_sidebar(not sidebar.display)
-        if not sidebar.display and self.focused is sidebar:
-            self.composer.focus()
+        if not self._no_room():
+            self._sidebar_wanted = not self.sidebar.display
+            self._show_sidebar(self._sidebar_wanted)
+
+    def _no_room(self) -> bool:
+        if self._tiny:
+            self.notify("Too narrow for the schedules: widen the terminal", markup=False)
+        return self._tiny
 
     def _show_sidebar(self, show: bool) -> None:
+        if not show and self.focused is self.sidebar:
+            self.composer.focus()  # not the chat's keys either: the input
         self.sidebar.display = show
         self.set_class(not show, "-no-sidebar")  # the grid's second column goes too
 
@@ -330,7 +370,7 @@ class MainScreen(Screen[None]):
 
     async def action_pause_schedule(self) -> None:
         if (s := self.sidebar.selected) is not None:
-            await self.toggle_pause(s)
+            await self.dialogs.toggle_pause(s)
 
     def action_cancel_all(self) -> None:
         counts = self._try(self.conversation.pending_counts, "Loading schedules", (0, 0))
@@ -343,7 +383,7 @@ class MainScreen(Screen[None]):
         # Markdown: loaded on first use, off the start-up path.
         from dynaprompt_tui.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(keys.help_keys(self.settings.keys)))
+        self.app.push_screen(HelpScreen(keys.help_keys(keys.usable(self.settings.keys))))
 
     def action_export(self, fmt: str = "md") -> None:
         try:

@@ -1,11 +1,13 @@
 """The schedule dialogs the main screen opens (new or edit, confirm a cancel, confirm cancelling
-all) and what the core is asked once the user answers. The dialogs load on first use."""
+all) and what the core is asked once the user answers (also for the keys that ask no question:
+pause, resume, approve). The dialogs load on first use."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from dynaprompt_tui.core.models import ScheduleState
 from dynaprompt_tui.tui import toasts
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -35,21 +37,41 @@ class ScheduleDialogs:
         async def done(result: ScheduleEdit | None) -> None:
             if result is None:
                 return
-            if result.schedule_id is None:
-                work = c.create(
-                    recipient=result.recipient, time_prompt=result.time_prompt, prompt=result.prompt
-                )
-                await self.guard(work, "Creating the schedule")
-            else:
-                work = c.edit(
-                    result.schedule_id, time_prompt=result.time_prompt, prompt=result.prompt
-                )
-                await self.guard(work, "Saving the schedule")
 
+            async def save(r: ScheduleEdit) -> None:
+                if r.schedule_id is None:
+                    s = await c.create(
+                        recipient=r.recipient, time_prompt=r.time_prompt, prompt=r.prompt
+                    )
+                else:
+                    s = await c.edit(r.schedule_id, time_prompt=r.time_prompt, prompt=r.prompt)
+                if s.on_missed != r.on_missed:  # the dialog's choice of what missed fires do
+                    await c.set_missed_policy(s.id, r.on_missed)
+
+            new = result.schedule_id is None
+            await self.guard(
+                save(result), "Creating the schedule" if new else "Saving the schedule"
+            )
+
+        if self._covered():
+            return
         # A dialog: loaded on first use, off the start-up path.
         from dynaprompt_tui.tui.screens.edit import ScheduleEditScreen
 
         self.owner.app.push_screen(ScheduleEditScreen(c.check_edit, schedule), done)
+
+    async def approve(self, s: Schedule) -> None:
+        if s.approved:
+            self.owner.notify(f"{s.id} does not need approval", markup=False)
+        elif await self.guard(self.conversation.approve(s.id), "Approving"):
+            self.owner.notify(f"Approved {s.id}", markup=False)
+
+    async def toggle_pause(self, s: Schedule) -> None:
+        if s.state == ScheduleState.PAUSED:
+            if await self.guard(self.conversation.resume(s.id), "Resuming"):
+                self.owner.notify(f"Resumed {s.id}", markup=False)
+        elif await self.guard(self.conversation.pause(s.id), "Pausing"):
+            self.owner.notify(f"Paused {s.id}", markup=False)
 
     def cancel(self, schedule: Schedule) -> None:
         """Asks, then cancels `schedule`."""
@@ -78,7 +100,13 @@ class ScheduleDialogs:
     def _confirm(
         self, question: str, yes: str, answered: Callable[[bool | None], Awaitable[None]]
     ) -> None:
+        if self._covered():
+            return
         # A dialog: loaded on first use, off the start-up path.
         from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
 
         self.owner.app.push_screen(ConfirmScreen(question, yes=yes, no="Keep"), answered)
+
+    def _covered(self) -> bool:
+        """A dialog is already open: a second key press must not stack another on it."""
+        return self.owner.app.screen is not self.owner

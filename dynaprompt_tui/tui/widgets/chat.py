@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -132,7 +133,7 @@ class ChatView(VerticalScroll, can_focus=True):
         await self.query("#welcome").remove()
         if self._oldest_id is None:
             self._oldest_id = message.id
-        await self._mount(item)
+        await self._mount(item, before=self._thinking_line())  # "thinking…" stays last
         return item
 
     @property
@@ -192,6 +193,23 @@ class ChatView(VerticalScroll, can_focus=True):
         if not self.history_exhausted and not self.loading_older and self._oldest_id is not None:
             self.loading_older = True
             self.post_message(self.OlderWanted(self._oldest_id))
+
+    async def thinking(self, on: bool) -> None:
+        """A "thinking…" line under the messages while a reply is awaited: a down server can
+        take seconds to fail, and the chat must not look idle meanwhile."""
+        shown = self.query("#thinking")
+        if not on:
+            await shown.remove()
+        elif not shown:
+            line = Static("bot is thinking…", id="thinking", markup=False)
+            # The last child, so a chat that follows the latest message shows it too.
+            with contextlib.suppress(MountError):  # (Textual refuses once the user has quit)
+                await self.mount(line)
+
+    def _thinking_line(self) -> Widget | None:
+        for line in self.query("#thinking"):
+            return line
+        return None
 
     @property
     def count(self) -> int:

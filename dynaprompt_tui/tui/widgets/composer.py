@@ -3,10 +3,12 @@ under it is draft_preview.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
 from textual.message import Message as TMessage
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 
@@ -14,6 +16,7 @@ class Composer(TextArea):
     """A TextArea where Enter sends and ctrl+j (or shift+enter) inserts a newline.
 
     Up on an empty composer recalls the last sent message. Pasted text keeps its newlines.
+    `can_send(text)` False keeps the text and posts `Refused` instead of `Submitted`.
     """
 
     class Submitted(TMessage):
@@ -22,7 +25,14 @@ class Composer(TextArea):
             self.composer = composer
             self.text = text
 
-    def __init__(self, **kwargs: Any) -> None:
+    class Refused(TMessage):
+        """Enter on a draft that `can_send` refuses: the text stays, to be fixed."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, *, can_send: Callable[[str], bool] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("tab_behavior", "focus")
         kwargs.setdefault("show_line_numbers", False)
@@ -30,6 +40,14 @@ class Composer(TextArea):
         super().__init__(**kwargs)
         self.sent: list[str] = []
         self._recall_index: int | None = None
+        self.can_send = can_send
+
+    def render_line(self, y: int) -> Strip:
+        # Squeezed to no width for a frame while the terminal shrinks: TextArea would wrap
+        # its placeholder to width 0 and raise.
+        if self.content_size.width <= 0:
+            return Strip.blank(self.size.width)
+        return super().render_line(y)
 
     def on_key(self, event: events.Key) -> None:
         # prevent_default() keeps TextArea's own key handler (a base class's) from also
@@ -77,6 +95,9 @@ class Composer(TextArea):
     def submit(self) -> None:
         text = self.text
         if not text.strip():
+            return
+        if self.can_send is not None and not self.can_send(text):
+            self.post_message(self.Refused(text))
             return
         if not self.sent or self.sent[-1] != text:
             self.sent.append(text)

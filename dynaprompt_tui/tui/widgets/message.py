@@ -48,6 +48,17 @@ _CARD_LABEL = {
 }
 
 
+WAITING = " · waiting for your approval"  # how the core's approval card ends while it asks
+
+
+def body(message: Message) -> str:
+    """The text a message shows. An answered approval card no longer says it is waiting: the
+    core wrote that when it asked, and the header now says the answer."""
+    if message.meta.get("card") == "approval" and message.meta.get("outcome"):
+        return message.content.removesuffix(WAITING)
+    return message.content
+
+
 def _by(party: Party | None) -> str:
     return "you" if party == Party.USER else "bot"
 
@@ -98,7 +109,10 @@ class MessageItem(Widget):
     def header(self) -> Content:
         m = self.message
         label = _ROLE_LABEL.get(m.role, m.role.value)
-        if m.role == Role.NOTICE and m.meta.get("card"):
+        outcome = m.meta.get("outcome")
+        if m.role == Role.NOTICE and m.meta.get("card") == "approval" and outcome:
+            label, outcome = f"{outcome} by you", None  # "approved by you", not "needs…"
+        elif m.role == Role.NOTICE and m.meta.get("card"):
             label = _CARD_LABEL.get(m.meta["card"], str(m.meta["card"]))
         # (A notice is muted as a whole, by its CSS.)
         parts: list[Content | tuple[str, str] | str] = [
@@ -110,8 +124,8 @@ class MessageItem(Widget):
             parts += ["  ", (badge, "$text-accent on $accent-muted")]
             if m.late:
                 parts += [" ", (" late ", "bold $text-error on $error-muted")]
-        if m.meta.get("outcome"):
-            parts += ["  ", (f"({m.meta['outcome']})", "italic $text-muted")]
+        if outcome:
+            parts += ["  ", (f"({outcome})", "italic $text-muted")]
         if m.meta.get("partial"):
             parts += ["  ", ("(partial)", "italic $text-muted")]
         older = self.today is not None and m.created_at.astimezone(self.tz).date() != self.today
@@ -122,7 +136,7 @@ class MessageItem(Widget):
 
     def text(self) -> Content:
         """Header and text as one block, the text shown literally."""
-        return Content("\n").join([self.header(), literal(self.message.content)])
+        return Content("\n").join([self.header(), literal(body(self.message))])
 
     async def replace(self, message: Message) -> None:
         """Show the new state of the message (stream ended, approved, failed…)."""

@@ -25,7 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from dynaprompt_tui.core.formatting import when_rel
+from dynaprompt_tui.core.formatting import MISSED_SHORT, when_rel
 from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
 from dynaprompt_tui.tui.widgets.safe import clean, local_time
 
@@ -60,6 +60,8 @@ def make_row(schedule: Schedule, view: Any, tz: tzinfo) -> Row:
     recurrence = getattr(view, "recurrence", None) or (
         (schedule.description or schedule.time_prompt) if schedule.recurring else "once"
     )
+    if missed := MISSED_SHORT[schedule.on_missed]:  # the default (once, late) says nothing
+        recurrence += f" · {missed}"
     absolute = getattr(view, "next_abs", None) or local_time(schedule.next_fire, tz, with_day=True)
     prompt = " ".join(clean(schedule.prompt).split())
     return Row(
@@ -98,7 +100,8 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         Binding("e,enter", "edit", "Edit", id="schedules.edit"),
         Binding("p", "pause", "Pause/resume", id="schedules.pause"),
         Binding("n", "new", "New", id="schedules.new", show=False),
-        Binding("a", "approve", "Approve", id="schedules.approve", show=False),
+        Binding("a", "approve", "Approve", id="schedules.approve"),  # shown when it applies
+        Binding("h", "app.schedule_history", "History", id="schedules.history", show=False),
         Binding("escape", "screen.focus('composer')", show=False),
         Binding("question_mark", "screen.help", show=False),
     ]
@@ -224,6 +227,8 @@ class ScheduleSidebar(ScrollView, can_focus=True):
                 state += " · needs approval"
             return [("  " + row.recurrence + state, "sidebar--when")]
         if sub == 2:
+            if row.paused:  # no "in 17 h": it will not fire until resumed
+                return [("  paused · p resumes it", "sidebar--muted")]
             return [
                 ("  " + row.absolute + " · ", "sidebar--muted"),
                 (self.relative_text(row), "sidebar--relative"),
@@ -296,8 +301,15 @@ class ScheduleSidebar(ScrollView, can_focus=True):
             self._shown_relatives = shown
             self.refresh()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The approve key is offered (in the footer) only for a schedule awaiting approval."""
+        if action == "approve":
+            return self.selected is not None and not self.selected.approved
+        return True
+
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
+        self.refresh_bindings()  # the selected schedule decides whether approve is offered
         if self.schedules:
             top, bottom = new * ROW, new * ROW + ROW - 1
             if top < self.scroll_offset.y:

@@ -1,0 +1,111 @@
+"""Live sync (issue 13): a window shows what other processes wrote while it runs: a message a
+service delivered, a bot reply it streamed, a schedule added from the command line. The real app
+under Pilot; the other writers are real subprocesses on the same SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from typing import Any
+
+from dynaprompt_tui.tui.widgets.chat import ChatView
+from tests.tui.helpers import SIZE, text_of
+
+WRITER = """
+import sys
+from datetime import UTC, datetime
+from dynaprompt_tui.core.models import Party, Role
+from dynaprompt_tui.core.storage import Store
+
+store = Store(sys.argv[1])
+now = datetime.now(UTC)
+step = sys.argv[2]
+if step == "deliver":
+    store.add_message(Role.REMINDER, "Water the plants.", now=now, schedule_id=None)
+elif step == "stream":
+    m = store.add_message(Role.ASSISTANT, "Hel", now=now, meta={"streaming": True})
+    print(m.id)
+elif step == "finish":
+    store.update_message(int(sys.argv[3]), content="Hello from the service!",
+                         meta={"streaming": False})
+store.close()
+"""
+
+
+def write(db: Any, *args: str) -> str:
+    """Another process writes to the database."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(WRITER), str(db), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.strip()
+
+
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait (polling) until `condition()` holds."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < timeout, "never shown"
+        await pilot.pause(0.02)
+
+
+def chat_texts(app: Any) -> list[str]:
+    return [text_of(item) for item in app.screen.query_one(ChatView)._items.values()]
+
+
+async def test_messages_and_replies_written_by_another_process_show(app, settings):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await asyncio.to_thread(write, settings.db_path, "deliver")
+        # (How soon: benchmarks/bench_sync.py measures it; here only that it shows.)
+        await until(pilot, lambda: any("Water the plants." in t for t in chat_texts(app)))
+        message_id = await asyncio.to_thread(write, settings.db_path, "stream")
+        await until(pilot, lambda: app.screen.chat.item(int(message_id)) is not None)
+        await asyncio.to_thread(write, settings.db_path, "finish", message_id)
+        await until(pilot, lambda: any("Hello from the service!" in t for t in chat_texts(app)))
+        # Each once: the window's own sync point leaves nothing to show twice.
+        texts = chat_texts(app)
+        assert sum("Water the plants." in t for t in texts) == 1
+        assert sum("Hello from the service!" in t for t in texts) == 1
+
+
+async def test_a_schedule_added_from_the_command_line_shows_in_the_sidebar(app, settings):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAPROMPT_"))}
+    env["DYNAPROMPT_TZ"] = "Europe/London"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sidebar = app.screen.sidebar
+        assert sidebar.schedules == []
+        command = [sys.executable, "-m", "dynaprompt_tui", "schedule", "add", "--to", "user"]
+        command += ["in 2 hours", "Call Sam.", "--db", str(settings.db_path)]
+        await asyncio.to_thread(
+            subprocess.run, command, env=env, check=True, capture_output=True, timeout=60
+        )
+        await until(pilot, lambda: [s.prompt for s in sidebar.schedules] == ["Call Sam."])
+        # The command line's card shows in the chat too.
+        await until(
+            pilot, lambda: any("Call Sam" in t or "scheduled" in t for t in chat_texts(app))
+        )
+
+
+async def test_the_windows_own_messages_are_not_shown_twice(app, settings):
+    from tests.tui.helpers import settle, type_text
+
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hello there")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        before = chat_texts(app)
+        await asyncio.to_thread(write, settings.db_path, "deliver")  # another process wrote
+        await until(pilot, lambda: len(chat_texts(app)) == len(before) + 1)
+        assert app.live_sync.check() is None  # nothing more to show
+        await pilot.pause()
+        assert chat_texts(app)[:-1] == before
