@@ -3,8 +3,9 @@ schedules fire, schedules to the chatbot get a model turn (guardrails, retries a
 cap apply), everything is stored in the same database. It delivers only while it holds the
 engine lease (a window may hold it instead); SIGTERM or SIGINT stop it cleanly.
 
-`run_service(settings, listener=...)` takes a `ConversationListener` for what reaches the user
-outside the window (core.notify's notifications); the service itself only logs.
+What reaches the user outside the window is core.notify's notifications, sent as the `[notify]`
+settings say while no window is focused (windows record their focus: core/notify/presence.py);
+`run_service(settings, listener=...)` puts another `ConversationListener` in their place (tests).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, SilentListener
 from dynaprompt_tui.core.formatting import preview
 from dynaprompt_tui.core.models import Message, Role
+from dynaprompt_tui.core.notify import presence
+from dynaprompt_tui.core.notify.dispatch import Notifier
+from dynaprompt_tui.core.notify.listener import NotifyingListener
 from dynaprompt_tui.service import logs
+
+APP_NAME = "dynaprompt"
 
 if TYPE_CHECKING:
     from dynaprompt_tui.core.clock import Clock
@@ -86,6 +92,21 @@ async def serve(
 ) -> None:
     """Run until `stop` is set; the conversation (its engine, its client) closed after."""
     conversation = Conversation.open(settings, clock=clock, listener=ServiceListener(listener))
+    notifier = None
+    if listener is None:  # what the user's [notify] settings ask for
+        notifier = Notifier.from_config(
+            settings.notify, clock=conversation.clock, zone=settings.zone, app_name=APP_NAME
+        )
+        store = conversation.store
+        conversation.listener = ServiceListener(
+            NotifyingListener(
+                notifier,
+                app=APP_NAME,
+                # A focused window means the user is reading the chat; a window that is open
+                # but not focused leaves it to the service, whose deliveries these are.
+                active=lambda: not presence.a_window_is_focused(store),
+            )
+        )
     conversation.engine.role = "service"
     conversation.warm_up()
     state = logs.state_path()
@@ -111,6 +132,8 @@ async def serve(
     finally:
         log.info("stopping")
         await conversation.stop()  # releases the engine lease: a window takes over at once
+        if notifier is not None:
+            await notifier.aclose(timeout=2.0)
         current = logs.read_state(state)
         if current is not None and current.get("pid") == os.getpid():
             state.unlink(missing_ok=True)

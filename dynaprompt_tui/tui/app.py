@@ -89,6 +89,10 @@ class DynapromptApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.live_sync.start)
+        # This window is open, and whether it has the focus (a terminal's focus reports, or
+        # a key pressed after one was missed, change `app_focus`).
+        self.call_after_refresh(lambda: self.notifications.record_focus(self.app_focus))
+        self.watch(self, "app_focus", self.notifications.record_focus, init=False)
 
     def action_schedule_history(self) -> None:
         """The selected schedule's run history (h in the sidebar)."""
@@ -123,6 +127,8 @@ class DynapromptApp(App[None]):
 
     async def on_unmount(self) -> None:
         with contextlib.suppress(Exception):  # quitting must never fail
+            self.notifications.leave()  # (before the store closes)
+        with contextlib.suppress(Exception):
             await self.conversation.stop()
         with contextlib.suppress(Exception):
             await self.notifications.aclose()

@@ -5,11 +5,15 @@ quiet hours held is dropped: the user is reading the chat. A channel's first fai
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
+from dynaprompt_tui.core.notify import presence
 from dynaprompt_tui.core.notify.dispatch import Notifier, channels_for
 from dynaprompt_tui.core.notify.listener import NotifyingListener
+from dynaprompt_tui.core.storage.owners import default_owner
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -17,6 +21,7 @@ if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
     from dynaprompt_tui.core.clock import Clock
     from dynaprompt_tui.core.conversation.facade import Conversation
+    from dynaprompt_tui.core.storage import Store
 
 APP_NAME = "dynaprompt"
 
@@ -32,10 +37,13 @@ class TerminalNotifications:
             on_failure=self._failed,
         )
         self._told: set[str] = set()  # channels whose failure the user has seen
+        self._store: Store | None = None
+        self._owner = default_owner()  # this window, in the database's list of windows
 
     def attach(self, conversation: Conversation) -> None:
         """Put the notifications in front of the conversation's listener (none configured:
         nothing changes)."""
+        self._store = conversation.store
         if self.notifier.channels:
             conversation.listener = NotifyingListener(
                 self.notifier, app=APP_NAME, inner=conversation.listener, active=self.away
@@ -47,6 +55,28 @@ class TerminalNotifications:
 
     def focused(self) -> None:
         self.notifier.forget_held()
+
+    def record_focus(self, focused: bool) -> None:
+        """Tell the database whether this window has the focus, so that a background service
+        notifies only while no window does (written off the event loop; never fails the app)."""
+        self._in_thread(lambda store: presence.record(store, self._owner, focused=focused))
+
+    def leave(self) -> None:
+        """This window closes: it no longer has anyone's attention."""
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                presence.forget(self._store, self._owner)
+
+    def _in_thread(self, write: Callable[[Store], None]) -> None:
+        store = self._store
+        if store is None:
+            return
+
+        def run() -> None:
+            with contextlib.suppress(Exception):  # a busy or read-only database: no record
+                write(store)
+
+        self.app.run_worker(run, thread=True, group="presence", exit_on_error=False)
 
     def _failed(self, line: str) -> None:
         channel = line.partition(" failed")[0]
