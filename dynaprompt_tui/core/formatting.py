@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
+from dynaprompt_tui.core.models import MissedPolicy, Party, Schedule, ScheduleState
 
 PREVIEW_CHARS = 60
 

@@ -80,11 +80,13 @@ class DynapromptApp(App[None]):
             start_engine=self.start_engine,
             on_first_frame=self.on_first_frame,
         )
+        window = self.conversation.listener  # the screen's Bridge
         # Told while the terminal is not focused (after the screen set its listener).
         self.notifications = TerminalNotifications(self, self.settings, self.clock, self.zone)
         self.notifications.attach(self.conversation)
-        # What other processes write shows here too (its point taken before the history is read).
-        self.live_sync = LiveSync(self.conversation, self.main_screen)
+        # What other processes write shows here too (its point taken before the history is
+        # read), in the window only: the process that wrote it notifies.
+        self.live_sync = LiveSync(self.conversation, self.main_screen, listener=window)
         return self.main_screen
 
     def on_mount(self) -> None:

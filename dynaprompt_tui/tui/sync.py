@@ -4,7 +4,8 @@ the service, a bot reply it streamed, a schedule added from a second window or t
 A slow timer asks the store whether another connection committed (`PRAGMA data_version`: one
 read of the WAL index, never blocking the UI thread) and only then reads what is new. What it
 finds goes down the path the core's own events take: the conversation's listener (the Bridge
-posts `MessageAdded`, `MessageChanged`; notifications see them too), and `schedules_changed`
+posts `MessageAdded`, `MessageChanged`; not the notifications: the process that wrote a message
+tells the user about it), and `schedules_changed`
 (the sidebar; it also wakes this process's engine). No busy loop: idle, one cheap query per
 tick (benchmarks/bench_sync.py measures the latency and the idle CPU).
 """
@@ -12,13 +13,17 @@ tick (benchmarks/bench_sync.py measures the latency and the idle CPU).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+from dynaprompt_tui.core.models import Message
+from dynaprompt_tui.tui import messages as ev
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
     from textual.timer import Timer
 
     from dynaprompt_tui.core.conversation.facade import Conversation
+    from dynaprompt_tui.core.conversation.transcript import ConversationListener
     from dynaprompt_tui.core.storage.changes import Changes, SyncPoint
 
 log = logging.getLogger(__name__)
@@ -26,13 +31,29 @@ log = logging.getLogger(__name__)
 INTERVAL = 0.5  # seconds between checks: what another process wrote shows within ~0.5 s
 
 
+class SyncedDelivery(NamedTuple):
+    """A fire another process delivered, as the delivery toast reads it (its message, late)."""
+
+    message: Message
+    late: bool
+
+
 class LiveSync:
     """Tells the conversation's listener what other processes wrote; the timer runs on
     `target` (the main screen), so it ends with it."""
 
-    def __init__(self, conversation: Conversation, target: MessagePump) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        target: MessagePump,
+        *,
+        listener: ConversationListener | None = None,
+    ) -> None:
         self.conversation = conversation
         self.target = target
+        # Where what others wrote goes: the window's own listener (the Bridge), not the
+        # notifications in front of it: a message is notified by the process that wrote it.
+        self.listener = listener
         # Taken now, before the screen reads the history: anything written after it is new.
         self.point: SyncPoint | None = self._try_point()
         self.timer: Timer | None = None
@@ -67,9 +88,11 @@ class LiveSync:
         if changes is None:
             return None
         self.point = changes.point
-        listener = self.conversation.listener  # as the core's own events go (the Bridge)
+        listener = self.listener or self.conversation.listener  # as the core's events go
         for message in changes.added:
             listener.on_message(message)
+            if message.schedule_id and "fire_id" in message.meta:  # a fire: the toast, the bell
+                self.target.post_message(ev.Delivered(SyncedDelivery(message, message.late)))
         for message in changes.changed:
             listener.on_message_changed(message)
         if changes.schedules_changed:

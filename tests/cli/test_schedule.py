@@ -160,6 +160,8 @@ def test_history_lists_the_fires(cli: Cli) -> None:
 def test_add_with_a_missed_clause_and_a_skipped_fire_in_the_history(cli: Cli) -> None:
     s = add(cli, "every 2 hours (skip if missed)", "stand up")
     assert (s["on_missed"], s["when"]) == ("skip", "every 2 hours")
+    assert "every 2 hours · next " in cli("schedule", "list").out
+    assert " · skips missed · “stand up”" in cli("schedule", "list").out
     from dynaprompt_tui.core.scheduling.book import ScheduleBook
     from dynaprompt_tui.core.storage import FireSkippedError
 

@@ -27,6 +27,9 @@ now = datetime.now(UTC)
 step = sys.argv[2]
 if step == "deliver":
     store.add_message(Role.REMINDER, "Water the plants.", now=now, schedule_id=None)
+elif step == "fire":  # a fire delivered by the service (its engine writes the fire's id)
+    store.add_message(Role.REMINDER, "Stretch!", now=now, schedule_id="ab12",
+                      scheduled_by=Party.USER, due_at=now, meta={"fire_id": 7})
 elif step == "stream":
     m = store.add_message(Role.ASSISTANT, "Hel", now=now, meta={"streaming": True})
     print(m.id)
@@ -109,3 +112,13 @@ async def test_the_windows_own_messages_are_not_shown_twice(app, settings):
         assert app.live_sync.check() is None  # nothing more to show
         await pilot.pause()
         assert chat_texts(app)[:-1] == before
+
+
+async def test_a_fire_delivered_by_another_process_toasts_and_rings(app, settings):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bells = app.bells
+        await asyncio.to_thread(write, settings.db_path, "fire")
+        await until(pilot, lambda: any("Stretch!" in t for t in chat_texts(app)))
+        await until(pilot, lambda: app.bells == bells + 1)
+        assert any("Reminder: Stretch!" in str(n.message) for n in app._notifications)

@@ -99,3 +99,34 @@ async def test_a_failing_channel_is_one_toast(
             broken.wait_for(2)
             toasts = [n.message for n in app._notifications if "HTTP 500" in n.message]
             assert len(toasts) == 1 and "tk_secret1" not in toasts[0]
+
+
+async def test_what_another_process_delivered_is_shown_but_not_notified_here(
+    build: Callable[..., DynapromptApp], settings: Settings, clock
+) -> None:
+    """A message written by another process (the service) is told by that process: this window
+    shows it (live sync) and does not notify it a second time, even while blurred."""
+    from dynaprompt_tui.core.storage import Store
+
+    with Receiver() as hook:
+        app = build(settings._replace(notify=NotifyConfig(desktop="off", webhook_url=hook.url)))
+        async with app.run_test(size=SIZE) as pilot:
+            await focus(app, pilot, False)
+            other = Store(settings.db_path)  # another process's connection
+            written = other.add_message(
+                Role.ASSISTANT, "written by the service", now=clock.now(), meta={}
+            )
+            other.close()
+            for _ in range(200):  # live sync's timer picks it up (polled, no fixed wait)
+                app.live_sync.check()
+                await pilot.pause()
+                if app.main_screen.chat.item(written.id) is not None:
+                    break
+            assert app.main_screen.chat.item(written.id) is not None
+            await app.notifications.notifier.drain()
+            assert hook.requests == []
+            await app.conversation.send("and a reply made here")  # this window's own: told
+            await settle(app, pilot)
+            await app.notifications.notifier.drain()
+            [r] = hook.wait_for(1)
+            assert b"written by the service" not in r.body
