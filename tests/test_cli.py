@@ -139,6 +139,7 @@ def test_export_markdown_and_json(tmp_path: Path) -> None:
     assert js.returncode == 0, js.stderr
     [message] = json.loads(out.read_text())
     assert message["role"] == "user" and message["content"] == "hello *there*"
+    assert out.stat().st_mode & 0o777 == 0o600  # private like the database, whatever the umask
 
 
 def test_export_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) -> None:

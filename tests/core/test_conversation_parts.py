@@ -4,6 +4,7 @@ export and cancel-all, and the shape of the subsystem: no circles, no back-refer
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -197,6 +198,12 @@ async def test_export_file_writes_a_stamped_file_in_the_users_zone(conv, tmp_pat
     path = conv.export_file("md", tmp_path)
     assert path == tmp_path / "dynaprompt-20260305-1015.md"  # London is on UTC in March
     assert path.read_text(encoding="utf-8") == conv.export("md")
+    old_umask = os.umask(0)  # the most permissive umask: the file is still the owner's only
+    try:
+        private = conv.export_file("json", tmp_path / "")
+    finally:
+        os.umask(old_umask)
+    assert private.stat().st_mode & 0o777 == 0o600
     assert conv.export_file("json", tmp_path).suffix == ".json"
     with pytest.raises(OSError):
         conv.export_file("md", tmp_path / "missing" / "dir")

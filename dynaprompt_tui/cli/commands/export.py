@@ -9,6 +9,7 @@ import sys
 from dynaprompt_tui.cli.commands.common import open_conversation
 from dynaprompt_tui.cli.errors import RUNTIME, CliError
 from dynaprompt_tui.config import Settings
+from dynaprompt_tui.core.conversation.export import write_private
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -19,8 +20,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         conversation.store.close()
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            write_private(args.output, text)
         except OSError as e:
             raise CliError(f"cannot write {args.output}: {e.strerror or e}", RUNTIME) from None
     else:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from dynaprompt_tui.core import formatting as fmt
@@ -68,3 +70,11 @@ def _message_json(m: Message) -> dict[str, Any]:
         "due_at": iso(m.due_at),
         "late": m.late,
     }
+
+
+def write_private(path: Path | str, text: str) -> None:
+    """Write an export readable by its owner only (0600), like the database it comes from: a
+    conversation is private whatever the umask says. An existing file keeps its own mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dynaprompt_tui.core.clock import Clock, SystemClock
-from dynaprompt_tui.core.conversation.export import all_messages, export_file_name, export_text
+from dynaprompt_tui.core.conversation.export import (
+    all_messages,
+    export_file_name,
+    export_text,
+    write_private,
+)
 from dynaprompt_tui.core.conversation.missed import split_missed
 from dynaprompt_tui.core.conversation.schedule_view import ScheduleView, describe
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, Transcript
@@ -380,7 +385,7 @@ class Conversation:
         user's zone) and return its path; OSError as raised by the write."""
         text = self.export(fmt)
         path = directory / export_file_name(self.now(), fmt)
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text)
         return path
 
 
