@@ -71,8 +71,16 @@ def test_help_lists_flags_and_export(tmp_path: Path) -> None:
 def test_every_subcommand_takes_the_global_options(command: str, tmp_path: Path) -> None:
     result = run(command, "--help", tmp_path=tmp_path)
     assert result.returncode == 0
-    for flag in ("--model", "--base-url", "--db", "--tz", "--config"):
+    for flag in ("--db", "--tz", "--config"):
         assert flag in result.stdout
+    # The model's options are listed where a model may be called, and taken everywhere.
+    model_shown = command in ("schedule", "ask")
+    for flag in ("--model", "--base-url"):
+        assert (flag in result.stdout) is model_shown
+    taken = run(
+        command, "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--help", tmp_path=tmp_path
+    )
+    assert taken.returncode == 0, taken.stderr
 
 
 def test_global_options_before_or_after_the_subcommand(tmp_path: Path) -> None:
@@ -160,3 +168,20 @@ def test_model_flags_reach_the_settings(tmp_path: Path) -> None:
     assert (settings.temperature, settings.tools, settings.tz) == (0.3, "off", "UTC")
     bad = run("--tools", "maybe", tmp_path=tmp_path)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_export_help_lists_what_export_uses_and_still_takes_the_global_options(
+    tmp_path: Path,
+) -> None:
+    shown = run("export", "--help", tmp_path=tmp_path)
+    assert shown.returncode == 0
+    assert "--format {md,json}    md (Markdown, the default) or json" in shown.stdout
+    for unused in ("--model", "--temperature", "--tools", "--max-tokens", "--base-url"):
+        assert unused not in shown.stdout
+    assert "--db" in shown.stdout and "--tz" in shown.stdout
+    # Scripts pass the same options to every command: accepted, not listed.
+    db = tmp_path / "none.db"
+    taken = run(
+        "export", "--model", "m", "--temperature", "0.2", "--db", str(db), tmp_path=tmp_path
+    )
+    assert taken.returncode == 1 and "no conversation at" in taken.stderr

@@ -24,41 +24,58 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE, f"{self.prog}: error: {one_line(message)} (see --help)\n")
 
 
-def _add_common(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+def _add_common(parser: argparse.ArgumentParser, *, sub: bool, model: bool = True) -> None:
+    """The global options, accepted by every command; `model=False` leaves the model's own
+    (--model, --base-url, --system-prompt, --temperature, --max-tokens, --tools, --demo) out of
+    a command's --help, where no model is called (they are still accepted: scripts pass the
+    same options to every command)."""
     # In a subcommand, unset flags must not overwrite the ones given before it.
     default = argparse.SUPPRESS if sub else None
-    parser.add_argument("--model", metavar="M", default=default, help="model name")
+
+    def shown(text: str) -> str:
+        return text if model else argparse.SUPPRESS
+
+    parser.add_argument("--model", metavar="M", default=default, help=shown("model name"))
     parser.add_argument(
-        "--base-url", metavar="URL", default=default, help="OpenAI-compatible server"
+        "--base-url", metavar="URL", default=default, help=shown("OpenAI-compatible server")
     )
     parser.add_argument("--db", metavar="PATH", default=default, help="SQLite database file")
     parser.add_argument("--tz", metavar="ZONE", default=default, help="IANA time zone")
     parser.add_argument(
-        "--system-prompt", metavar="FILE", default=default, help="file with extra system prompt"
+        "--system-prompt",
+        metavar="FILE",
+        default=default,
+        help=shown("file with extra system prompt"),
     )
     parser.add_argument(
         "--config", metavar="FILE", default=default, help="config file (TOML) to read"
     )
     parser.add_argument(
-        "--temperature", metavar="T", type=float, default=default, help="sampling temperature"
+        "--temperature",
+        metavar="T",
+        type=float,
+        default=default,
+        help=shown("sampling temperature"),
     )
     parser.add_argument(
         "--max-tokens",
         metavar="N",
         default=default,
-        help="longest answer, in tokens (0: the server decides)",
+        help=shown("longest answer, in tokens (0: the server decides)"),
     )
     parser.add_argument(
         "--tools",
         choices=("auto", "on", "off"),
         default=default,
-        help="offer the model scheduling tools (auto: fall back to text if the server refuses)",
+        help=shown(
+            "offer the model scheduling tools (auto: fall back to text if the server refuses)"
+        ),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
         default=default,
-        help="offline demo chatbot (no API key needed)",
+        help=shown("offline demo chatbot (no API key needed)"),
     )
 
 
@@ -197,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-n", type=_fires, default=5, metavar="N", help="how many fire times to show (default 5)"
     )
     _json_flag(parse)
-    _add_common(parse, sub=True)
+    _add_common(parse, sub=True, model=False)
 
     ask = subs.add_parser("ask", help="send a message as the user and print the chatbot's reply")
     ask.add_argument("prompt", metavar="PROMPT", help="the message; '-' reads it from stdin")
@@ -205,9 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(ask, sub=True)
 
     export = subs.add_parser("export", help="write the conversation as Markdown or JSON")
-    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument(
+        "--format", choices=("md", "json"), default="md", help="md (Markdown, the default) or json"
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    _add_common(export, sub=True)
+    _add_common(export, sub=True, model=False)
 
     serve = subs.add_parser(
         "serve",

@@ -149,13 +149,16 @@ def test_drafts_alone(store, clock):
     now = clock.now().astimezone(LONDON)
     [s] = user_schedules(store, clock, "dps u in 5 minutes\nwater the plants")
     assert preview("dpd all\ndpl", now, store) == [
-        Preview(True, "cancels all 1 pending schedule"),
-        Preview(True, "lists the 1 pending schedule"),
+        Preview(True, "cancels the one pending schedule"),
+        Preview(True, "lists the one pending schedule"),
     ]
     [one] = preview(f"dpd {s.id}", now, store)
     assert one == Preview(True, f"cancels {s.id} “water the plants”")
     assert preview("dpd ffff", now, store) == [Preview(False, "no schedule ffff (dpl lists them)")]
     assert preview("hello", now, store) == []
+    far = check_edit("in 100 years", "lesson", now)
+    assert not far.ok and far.error is not None
+    assert far.error.endswith(".") and "e.g. 'in 2 hours'" in far.error  # says what to write
     check = check_edit("every day at 9am", "lesson", now)
     assert check.ok and check.error is None and len(check.fires) == 3
     assert check_edit("in 1 hour", "  ", now).ok is False

@@ -47,7 +47,7 @@ def preview(text: str, now: datetime, store: Store) -> list[Preview]:
             out.append(_preview_cancel(ins, store))
         elif isinstance(ins, ListInstruction):
             n = len(store.schedules())
-            out.append(Preview(True, f"lists the {n} pending schedule{'s' * (n != 1)}"))
+            out.append(Preview(True, _lists(n)))
     return out
 
 
@@ -60,7 +60,7 @@ def _preview_schedule(ins: ScheduleInstruction, now: datetime) -> Preview:
         return Preview(False, str(e))
     first = when.next_fire(now)
     if first is None:
-        return Preview(False, f"'{ins.time_prompt}' would never fire")
+        return Preview(False, never_fires(ins.time_prompt))
     then = f", then {when.description}" if when.recurring else ""
     if on_missed is not None:
         then += f" · {MISSED_WORDS[on_missed]}"
@@ -70,7 +70,9 @@ def _preview_schedule(ins: ScheduleInstruction, now: datetime) -> Preview:
 def _preview_cancel(ins: CancelInstruction, store: Store) -> Preview:
     if ins.all:
         n = len(store.schedules())
-        return Preview(True, f"cancels all {n} pending schedule{'s' * (n != 1)}")
+        if n == 1:
+            return Preview(True, "cancels the one pending schedule")
+        return Preview(True, f"cancels all {n} pending schedules" if n else "nothing to cancel")
     words = []
     for sid in ins.ids:
         try:
@@ -92,5 +94,19 @@ def check_edit(time_prompt: str, prompt: str, now: datetime) -> EditCheck:
         return EditCheck(False, str(e), "", ())
     fires = tuple(fmt.when_both(t, now) for t in when.next_fires(now, 3))
     if not fires:
-        return EditCheck(False, f"'{time_prompt}' would never fire", when.description, ())
+        return EditCheck(False, never_fires(time_prompt), when.description, ())
     return EditCheck(True, None, when.description, fires)
+
+
+def never_fires(time_prompt: str) -> str:
+    """Why a phrase that parsed makes no schedule, and what to write instead."""
+    return (
+        f"'{time_prompt}' would never fire: it is over, or further ahead than the 8 years a "
+        "schedule looks; try a nearer time, e.g. 'in 2 hours' or 'every monday at 9am'."
+    )
+
+
+def _lists(n: int) -> str:
+    if n == 0:
+        return "lists the pending schedules (there are none)"
+    return "lists the one pending schedule" if n == 1 else f"lists the {n} pending schedules"
