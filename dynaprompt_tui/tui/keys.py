@@ -50,12 +50,9 @@ BINDING_IDS = frozenset(
 
 
 def help_keys(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(key, what it does) for the help screen: the keys as `keymap` (the [keys] table) maps them,
-    each remappable one with its id."""
-    return [
-        (keymap.get(bid, key) if bid else key, f"{what} · id `{bid}`" if bid else what)
-        for bid, key, what in KEYS
-    ]
+    """(key, what it does) for the help screen: the keys as `keymap` (the [keys] table) maps
+    them. The binding ids are for the config file, so they are in docs/keys.md, not here."""
+    return [(keymap.get(bid, key) if bid else key, what) for bid, key, what in KEYS]
 
 
 def unknown_ids(keymap: Mapping[str, str]) -> list[str]:

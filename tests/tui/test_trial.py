@@ -308,3 +308,15 @@ async def test_the_palettes_screenshot_saves_where_it_can_and_says_where(
         said = [n.message for n in app._notifications if "screenshot" in n.message.lower()]
         assert any(str(shot) in m for m in said), said
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+def test_help_lists_keys_without_binding_ids() -> None:
+    """Binding ids are for the config file (docs/keys.md); the help says what keys do, and
+    that they can be changed, with a remapped key as the user mapped it."""
+    from dynaprompt_tui.tui import keys
+    from dynaprompt_tui.tui.screens.help import help_markdown
+
+    text = help_markdown(keys.help_keys({"schedules": "ctrl+o"}))
+    assert "· id" not in text and "schedules.cancel" not in text
+    assert "`ctrl+o  ` focus the schedule sidebar" in text
+    assert "[keys]" in text

@@ -33,7 +33,8 @@ creates wait for your approval.
 
 def help_markdown(keys: list[tuple[str, str]]) -> str:
     rows = "\n".join(f"- `{key:<8}` {what}" for key, what in keys)
-    return f"# dynaprompt\n\n## Keys\n\n{rows}\n\n{SYNTAX}\nPress escape to close."
+    remap = "Keys can be changed in the config file's `[keys]` table (see docs/keys.md)."
+    return f"# dynaprompt\n\n## Keys\n\n{rows}\n\n{remap}\n\n{SYNTAX}\nPress escape to close."
 
 
 class HelpScroll(VerticalScroll):
