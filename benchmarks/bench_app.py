@@ -66,6 +66,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _verdicts import Verdicts  # noqa: E402
+
 from dynaprompt_tui.config import Settings  # noqa: E402
 from dynaprompt_tui.core.conversation import Conversation  # noqa: E402
 from dynaprompt_tui.core.llm.events import Done, TextDelta  # noqa: E402
@@ -90,16 +92,8 @@ KEY_TIMEOUT = 30.0
 KEY_GAP = 0.06
 SIZE = (120, 36)
 
-rows: list[tuple[str, str, str, str]] = []
-failed = False
-
-
-def report(measure: str, value: str, baseline: str, ok: bool | None) -> None:
-    global failed
-    verdict = "" if ok is None else ("PASS" if ok else "FAIL")
-    failed = failed or ok is False
-    rows.append((measure, value, baseline, verdict))
-    print(f"  {measure}: {value}  [{baseline}] {verdict}", flush=True)
+VERDICTS = Verdicts(echo=True, info="")
+report = VERDICTS.report
 
 
 def ms(seconds: float) -> str:
@@ -453,19 +447,11 @@ def main() -> int:
         print("keystroke latency ...", flush=True)
         asyncio.run(bench_keys(tmp))
 
-    w = [
-        max(len(r[i]) for r in [("measure", "value", "baseline", "verdict"), *rows])
-        for i in range(4)
-    ]
-    line = "  ".join(f"{{:<{n}}}" for n in w)
     print()
-    print(line.format("measure", "value", "baseline", "verdict"))
-    print(line.format(*("-" * n for n in w)))
-    for r in rows:
-        print(line.format(*r))
-    print(f"\n{len(rows)} figures in {time.perf_counter() - t_start:.0f} s; ", end="")
-    print("FAIL" if failed else "PASS")
-    return 1 if failed else 0
+    VERDICTS.print_table()
+    print(f"\n{len(VERDICTS.rows)} figures in {time.perf_counter() - t_start:.0f} s; ", end="")
+    print("FAIL" if VERDICTS.failed else "PASS")
+    return VERDICTS.exit_code
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _pending import fill_pending
+from _verdicts import Verdicts
+
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.models import Party
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
@@ -65,15 +68,8 @@ PHRASES = [
 ]
 
 PARSE_ROUNDS = 9  # median of these, spread printed
-rows: list[tuple[str, str, str, str]] = []  # (measure, value, baseline, verdict)
-failed = False
-
-
-def report(measure: str, value: str, baseline: str, ok: bool | None) -> None:
-    global failed
-    verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
-    failed |= ok is False
-    rows.append((measure, value, baseline, verdict))
+VERDICTS = Verdicts()
+report = VERDICTS.report
 
 
 def per_second(fn, items, seconds: float = 1.5) -> float:
@@ -133,25 +129,6 @@ def bench_parse() -> None:
 
 
 # -- 2. next due among 10,000 ------------------------------------------------------------------
-
-
-def fill(store: Store, now: datetime) -> None:
-    """10,000 pending schedules due over the next 30 days (none during the benchmark)."""
-    # Setup only: per-row fsync (synchronous=FULL) would make this the slowest part of the run.
-    store._conn.execute("PRAGMA synchronous = OFF")
-    rnd = random.Random(7)
-    for i in range(N_PENDING):
-        at = now + timedelta(days=1, seconds=rnd.randrange(30 * 86400))
-        when = When("once", TZ, f"filler {i}", start=now, at=at)
-        ScheduleBook(store).add_schedule(
-            created_by=Party.USER,
-            recipient=Party.USER,
-            time_prompt=f"filler {i}",
-            when=when,
-            prompt="filler",
-            now=now,
-        )
-    store._conn.execute("PRAGMA synchronous = FULL")
 
 
 def bench_next_due(store: Store, now: datetime) -> None:
@@ -269,25 +246,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dps-bench-") as tmp:
         store = Store(Path(tmp) / "bench.db")
         now = datetime.now(UTC)
-        fill(store, now)
+        fill_pending(store, now, N_PENDING, TZ)
         bench_next_due(store, now)
         asyncio.run(bench_engine(store))
         store.close()
 
-    w = [
-        max(len(r[i]) for r in [("measure", "value", "baseline", "verdict"), *rows])
-        for i in range(4)
-    ]
-    line = "  ".join(f"{{:<{n}}}" for n in w)
-    print(line.format("measure", "value", "baseline", "verdict"))
-    print(line.format(*("-" * n for n in w)))
-    for r in rows:
-        print(line.format(*r))
+    VERDICTS.print_table()
     print(
         f"\n{N_PENDING:,} pending schedules in the db; total {time.perf_counter() - t_start:.1f} s"
     )
-    print("FAIL" if failed else "PASS")
-    return 1 if failed else 0
+    print("FAIL" if VERDICTS.failed else "PASS")
+    return VERDICTS.exit_code
 
 
 if __name__ == "__main__":

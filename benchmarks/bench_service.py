@@ -33,6 +33,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _pending import fill_pending
+from _verdicts import Verdicts
+
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.models import Party
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
@@ -46,15 +49,8 @@ N_LATENCY = 200
 N_BURST = 100
 COMMAND = str(Path(sys.executable).parent / "dynaprompt-tui")
 
-rows: list[tuple[str, str, str, str]] = []
-failed = False
-
-
-def report(measure: str, value: str, baseline: str, ok: bool | None) -> None:
-    global failed
-    verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
-    failed |= ok is False
-    rows.append((measure, value, baseline, verdict))
+VERDICTS = Verdicts()
+report = VERDICTS.report
 
 
 def pct(values: list[float], q: float) -> float:
@@ -83,15 +79,6 @@ def add(store: Store, at: datetime, now: datetime, prompt: str) -> str:
         )
         .id
     )
-
-
-def fill(store: Store, now: datetime) -> None:
-    store._conn.execute("PRAGMA synchronous = OFF")  # setup only
-    rnd = random.Random(7)
-    for i in range(N_PENDING):
-        at = now + timedelta(days=1, seconds=rnd.randrange(30 * 86400))
-        add(store, at, now, f"filler {i}")
-    store._conn.execute("PRAGMA synchronous = FULL")
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -217,7 +204,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dps-bench-service-") as tmp:
         db = Path(tmp) / "bench.db"
         store = Store(db)
-        fill(store, datetime.now(UTC))
+        fill_pending(store, datetime.now(UTC), N_PENDING, TZ)
         env = {
             **os.environ,
             "HOME": tmp,
@@ -242,20 +229,12 @@ def main() -> int:
             service.wait(timeout=30)
             store.close()
 
-    w = [
-        max(len(r[i]) for r in [("measure", "value", "baseline", "verdict"), *rows])
-        for i in range(4)
-    ]
-    line = "  ".join(f"{{:<{n}}}" for n in w)
-    print(line.format("measure", "value", "baseline", "verdict"))
-    print(line.format(*("-" * n for n in w)))
-    for r in rows:
-        print(line.format(*r))
+    VERDICTS.print_table()
     print(
         f"\n{N_PENDING:,} pending schedules in the db; total {time.perf_counter() - t_start:.1f} s"
     )
-    print("FAIL" if failed else "PASS")
-    return 1 if failed else 0
+    print("FAIL" if VERDICTS.failed else "PASS")
+    return VERDICTS.exit_code
 
 
 if __name__ == "__main__":
