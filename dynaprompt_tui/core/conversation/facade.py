@@ -191,8 +191,12 @@ class Conversation:
     def notice(self, card: str, text: str, *, to_bot: bool = False, **meta: Any) -> Message:
         return self.transcript.notice(card, text, to_bot=to_bot, **meta)
 
-    def messages(self, *, before_id: int | None = None, limit: int = 50) -> list[Message]:
-        return self.store.messages(before_id=before_id, limit=limit)
+    def messages(
+        self, *, before_id: int | None = None, limit: int = 50, after_id: int | None = None
+    ) -> list[Message]:
+        """Oldest first: the latest `limit` before `before_id` (or the newest), or the first
+        `limit` after `after_id`."""
+        return self.store.messages(before_id=before_id, limit=limit, after_id=after_id)
 
     async def send(self, text: str) -> None:
         """The user sends text: store it, carry out its instructions, let the bot answer."""

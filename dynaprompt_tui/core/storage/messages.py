@@ -70,8 +70,21 @@ def update(
     return get(c, message_id)
 
 
-def page(c: sqlite3.Connection, *, before_id: int | None, limit: int) -> list[Message]:
-    """The latest `limit` messages before `before_id` (all, if None), oldest first."""
+def page(
+    c: sqlite3.Connection,
+    *,
+    before_id: int | None,
+    limit: int,
+    after_id: int | None = None,
+) -> list[Message]:
+    """Oldest first: the latest `limit` messages before `before_id` (all, if None), or, with
+    `after_id`, the first `limit` messages after it (a chat scrolled back paging forward)."""
+    if after_id is not None:
+        rows = c.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        ).fetchall()
+        return [decode_message(r) for r in rows]
     if before_id is None:
         rows = c.execute(
             f"SELECT {MESSAGE_COLUMNS} FROM messages ORDER BY id DESC LIMIT ?", (limit,)

@@ -125,10 +125,13 @@ class Store:
         with self._db.reading() as c:
             return messages.get(c, message_id)
 
-    def messages(self, *, before_id: int | None = None, limit: int = 50) -> list[Message]:
-        """The latest `limit` messages before `before_id` (all, if None), oldest first."""
+    def messages(
+        self, *, before_id: int | None = None, limit: int = 50, after_id: int | None = None
+    ) -> list[Message]:
+        """Oldest first: the latest `limit` messages before `before_id` (all, if None), or with
+        `after_id` the first `limit` after it."""
         with self._db.reading() as c:
-            return messages.page(c, before_id=before_id, limit=limit)
+            return messages.page(c, before_id=before_id, limit=limit, after_id=after_id)
 
     def message_count(self) -> int:
         with self._db.reading() as c:
