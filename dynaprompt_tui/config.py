@@ -16,6 +16,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
     request_timeout = 60
     max_retries = 3
     max_tokens = 1024                        # longest answer, in tokens; 0: the server decides
+    model_titles = true                      # the model names a new conversation (else its words)
 
     [keys]          # binding id -> key, e.g. schedules = "ctrl+o"
     [guardrails]    # see Guardrails below
@@ -92,6 +93,7 @@ class _Fields(NamedTuple):
     request_timeout: float = 60.0
     max_retries: int = 3
     max_tokens: int = 1024  # sent with every request (a looping model stops); 0: not sent
+    model_titles: bool = True  # after a conversation's first exchange the model names it
     config_path: Path | None = None  # the config file that was read, if any
     warnings: tuple[str, ...] = ()  # non-fatal problems to show (lenient loading, .env mode)
 
@@ -249,7 +251,7 @@ def _convert(name: str, v: Any, base: Path) -> Any:
             return s
         case "tz":
             return _zone(v)
-        case "demo" | "bell":
+        case "demo" | "bell" | "model_titles":
             return _bool(name, v)
         case "request_timeout":
             return _float(name, v, 0.001, 3600.0)

@@ -60,6 +60,21 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
+TITLE_WORDS = 6
+TITLE_CHARS = 48
+
+
+def title_from_words(text: str) -> str:
+    """A conversation's title from the first words of its first message: instructions (`dps`
+    lines) and markup left out, at most six words."""
+    lines = [
+        ln for ln in text.splitlines() if not ln.strip().lower().startswith(("dps", "dpd", "dpl"))
+    ]
+    words = " ".join(lines).replace("*", "").replace("`", "").replace("#", "").split()
+    title = " ".join(words[:TITLE_WORDS]).rstrip(",;:")
+    return preview(title, TITLE_CHARS) if title else ""
+
+
 # What a schedule does with fires it missed, in a list or the sidebar; the default says nothing.
 MISSED_SHORT = {
     MissedPolicy.ONCE: "",

@@ -69,6 +69,7 @@ class Message(NamedTuple):
     due_at: datetime | None = None  # the time the schedule was due (differs when late)
     late: bool = False
     meta: Mapping[str, Any] = NO_META  # cards, partial/failed flags, …
+    conversation_id: int = 1  # the conversation it belongs to (1: the first one)
 
 
 class Schedule(NamedTuple):
@@ -89,6 +90,7 @@ class Schedule(NamedTuple):
     approved: bool = True  # bot-created recurring schedules wait for the user's approval
     last_error: str | None = None
     on_missed: MissedPolicy = MissedPolicy.ONCE
+    conversation_id: int = 1  # where its fires land
 
 
 class Fire(NamedTuple):
@@ -107,3 +109,47 @@ class Fire(NamedTuple):
     outcome: Outcome | None = None  # for the run history (None: a claim not yet decided)
     model: str | None = None  # to the chatbot: the model call's result, ok | failed | blocked
     missed: int = 0  # later fires that had also passed, coalesced into (or skipped with) this one
+
+
+class TitleSource(StrEnum):
+    """Where a conversation's title came from: an automatic one may be replaced, the user's
+    never is."""
+
+    NONE = "none"  # not titled yet: shown as "New conversation"
+    WORDS = "words"  # the first words of the first exchange
+    MODEL = "model"  # the model's summary of the first exchange
+    USER = "user"  # typed by the user
+
+
+class ConversationInfo(NamedTuple):
+    """One conversation as the list shows it; the model, persona and temperature are the
+    conversation's own choice (None: the settings' default)."""
+
+    id: int
+    title: str
+    title_source: TitleSource
+    created_at: datetime
+    updated_at: datetime  # the latest activity: its newest message, or a change of its own
+    archived: bool = False
+    model: str | None = None
+    system_prompt: str | None = None
+    temperature: float | None = None
+    read_up_to: int = 0  # the newest message the user has seen in it
+    unread: int = 0  # messages from the bot or a reminder after read_up_to
+    pending: int = 0  # its pending and paused schedules
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or "New conversation"
+
+
+class SearchHit(NamedTuple):
+    """A message found by search: where it is, and the words around the match (the match
+    itself between the `mark` strings the search was given)."""
+
+    message_id: int
+    conversation_id: int
+    conversation_title: str
+    role: Role
+    created_at: datetime
+    snippet: str

@@ -17,8 +17,8 @@ import signal
 from typing import TYPE_CHECKING
 
 from dynaprompt_tui.config import Settings
-from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, SilentListener
+from dynaprompt_tui.core.conversation.workspace import Workspace
 from dynaprompt_tui.core.formatting import preview
 from dynaprompt_tui.core.models import Message, Role
 from dynaprompt_tui.core.notify import presence
@@ -91,7 +91,9 @@ async def serve(
     clock: Clock | None = None,
 ) -> None:
     """Run until `stop` is set; the conversation (its engine, its client) closed after."""
-    conversation = Conversation.open(settings, clock=clock, listener=ServiceListener(listener))
+    # Every conversation's schedules: the workspace's engine delivers them all.
+    workspace = Workspace.open(settings, clock=clock, listener=ServiceListener(listener))
+    conversation = workspace.current
     notifier = None
     if listener is None:  # what the user's [notify] settings ask for
         notifier = Notifier.from_config(

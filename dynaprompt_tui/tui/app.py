@@ -17,6 +17,7 @@ from textual.binding import Binding
 
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.conversation.facade import Conversation
+from dynaprompt_tui.core.conversation.workspace import Workspace
 from dynaprompt_tui.tui import keys
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.notifications import TerminalNotifications
@@ -161,7 +162,8 @@ def make_app(
         else:
             clock = SystemClock()
     if conversation is None:
-        conversation = Conversation.open(settings, clock=clock, chat_client=chat_client)
+        conversation = Workspace.open(settings, clock=clock, chat_client=chat_client).current
+    Workspace.adopt(conversation)  # (a conversation built on its own gets the others too)
     return DynapromptApp(
         settings,
         conversation,

@@ -46,7 +46,7 @@ def test_add_then_list_as_json(cli: Cli) -> None:
     once = add(cli, "in 2 hours", "drink water")
     weekly = add(cli, "every weekday at 8am", "a Spanish word", to="chatbot")
     assert set(once) == SCHEDULE_KEYS
-    assert once["to"] == "user" and once["by"] == "user" and once["conversation"] is None
+    assert once["to"] == "user" and once["by"] == "user" and once["conversation"] == 1
     assert (once["when"], once["kind"], once["cron"], once["state"]) == (
         "in 2 hours",
         "once",

@@ -264,15 +264,20 @@ def test_config_reexports_the_cores_guardrails_and_masking():
 
 
 def test_no_collaborator_imports_the_facade_and_there_is_no_circle():
+    """The workspace composes facades; the facade composes collaborators; nothing below
+    reaches up."""
     graph = grimp.build_graph("dynaprompt_tui")
     facade = "dynaprompt_tui.core.conversation.facade"
+    workspace = "dynaprompt_tui.core.conversation.workspace"
     ours = sorted(
         m
         for m in graph.modules
         if m.startswith(("dynaprompt_tui.core.conversation.", "dynaprompt_tui.core.llm."))
     )
     for m in ours:
-        if m != facade:
+        if m != workspace:
+            assert not graph.chain_exists(m, workspace), f"{m} reaches the workspace"
+        if m not in (facade, workspace):
             assert not graph.chain_exists(m, facade), f"{m} reaches the facade"
     for i, a in enumerate(ours):
         for b in ours[i + 1 :]:

@@ -124,7 +124,8 @@ async def test_a_window_leaves_delivery_to_the_service_and_takes_over_when_it_di
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         conversation = app.conversation
-        engine = await _poll(lambda: conversation.__dict__.get("engine"), 10, "the app's engine")
+        workspace = conversation.hub
+        engine = await _poll(lambda: workspace.__dict__.get("engine"), 10, "the app's engine")
         s = await conversation.create(
             recipient=Party.USER, time_prompt="in 2 seconds", prompt="from the window"
         )

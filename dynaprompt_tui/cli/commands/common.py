@@ -12,22 +12,22 @@ from typing import Any
 from dynaprompt_tui.cli.errors import RUNTIME, USAGE, CliError
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.conversation import Conversation
+from dynaprompt_tui.core.conversation.workspace import Workspace
 from dynaprompt_tui.core.storage.errors import DatabaseUnusableError
 from dynaprompt_tui.core.storage.store import StoreError
 
-# There is one conversation per database until conversations exist (issue 14); then a
-# `--conversation C` option picks one and this is its default.
-DEFAULT_CONVERSATION: str | None = None
 
-
-def open_conversation(settings: Settings, *, create: bool) -> Conversation:
-    """The conversation in `settings.db_path`. `create`: make the database if it is missing (as
-    the app does); otherwise a missing file is an error, so a mistyped --db changes nothing."""
+def open_conversation(
+    settings: Settings, *, create: bool, conversation_id: int | None = None
+) -> Conversation:
+    """A conversation in `settings.db_path` (default: the one with the latest activity), in its
+    workspace (closing it closes all). `create`: make the database if it is missing (as the
+    app does); otherwise a missing file is an error, so a mistyped --db changes nothing."""
     path = settings.db_path
     if not create and not path.exists():
         raise CliError(f"no conversation at {path} (check --db / DYNAPROMPT_DB)", RUNTIME)
     try:
-        return Conversation.open(settings)
+        return Workspace.open(settings, conversation_id=conversation_id).current
     except DatabaseUnusableError as e:  # says the path and what to do already
         raise CliError(str(e), RUNTIME) from None
     except (sqlite3.Error, OSError, StoreError) as e:

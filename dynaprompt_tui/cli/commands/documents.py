@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from dynaprompt_tui.cli.commands.common import DEFAULT_CONVERSATION
 from dynaprompt_tui.core.conversation.runs import outcome_of
 from dynaprompt_tui.core.models import Fire, Schedule, ScheduleState
 from dynaprompt_tui.core.timephrases import When
@@ -24,7 +23,7 @@ def iso(t: datetime | None, zone: tzinfo) -> str | None:
 def schedule(s: Schedule, zone: tzinfo) -> dict[str, Any]:
     return {
         "id": s.id,
-        "conversation": DEFAULT_CONVERSATION,
+        "conversation": s.conversation_id,
         "to": s.recipient.value,
         "by": s.created_by.value,
         "when": s.time_prompt,

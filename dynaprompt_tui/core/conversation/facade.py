@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -24,18 +24,21 @@ from dynaprompt_tui.core.conversation.export import (
     export_text,
     write_private,
 )
-from dynaprompt_tui.core.conversation.missed import split_missed
+from dynaprompt_tui.core.conversation.hub import Hub
+from dynaprompt_tui.core.conversation.schedule_changes import ScheduleChanges
 from dynaprompt_tui.core.conversation.schedule_view import ScheduleView, describe
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, Transcript
 from dynaprompt_tui.core.llm.factory import make_chat_client
-from dynaprompt_tui.core.models import Message, MissedPolicy, Party, Role, Schedule, ScheduleState
+from dynaprompt_tui.core.models import Message, Party, Role, Schedule, ScheduleState
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
+from dynaprompt_tui.core.storage.conversations import FIRST
 from dynaprompt_tui.core.storage.store import Store, StoreError
 
 if TYPE_CHECKING:  # (annotations only: these modules are off the app's first frame)
     from dynaprompt_tui.core.conversation.actions import Actions
     from dynaprompt_tui.core.conversation.drafts import EditCheck, Preview
     from dynaprompt_tui.core.conversation.settings import ConversationSettings
+    from dynaprompt_tui.core.conversation.titles import TitleWriter
     from dynaprompt_tui.core.conversation.turns import Turns
     from dynaprompt_tui.core.llm.events import ChatClient
     from dynaprompt_tui.core.scheduling.engine import Delivery, Engine
@@ -47,7 +50,11 @@ class TurnFailed(Exception):
     """A scheduled turn's model call failed (already shown in the chat)."""
 
 
-class Conversation:
+class Conversation(ScheduleChanges):
+    """One conversation: its messages, its schedules, its bot. `hub`: the `Workspace` that holds
+    it with the others and runs the one engine that delivers them all; without one (a test, a
+    single-conversation tool) the conversation runs its own engine."""
+
     def __init__(
         self,
         store: Store,
@@ -57,14 +64,22 @@ class Conversation:
         clock: Clock | None = None,
         tz: ZoneInfo | None = None,
         listener: ConversationListener | None = None,
+        hub: Hub | None = None,
+        system_prompt: str | None = None,
     ) -> None:
+        if store.conversation_id is None:  # the whole database: this is its first conversation
+            store = store.scoped(FIRST)
         self.store = store
+        self.id: int = store.conversation_id or FIRST
         self.book = ScheduleBook(store)  # the schedules' state changes
         self.client = chat_client
         self.settings = settings
+        self.system_prompt = system_prompt or settings.system_prompt  # its persona, or the default
         self.clock = clock or SystemClock()
         self.tz = tz or ZoneInfo(settings.tz)
         self.transcript = Transcript(store, self.clock, listener)
+        self.hub = hub
+        self.titles: TitleWriter | None = None  # set by the workspace: names the conversation
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
@@ -88,21 +103,35 @@ class Conversation:
 
     @property
     def listener(self) -> ConversationListener:
-        return self.transcript.listener
+        """Who is told of changes: with a hub, the hub's listener (the window hears every
+        conversation through it)."""
+        return self.hub.listener if self.hub is not None else self.transcript.listener
 
     @listener.setter
     def listener(self, listener: ConversationListener) -> None:
-        self.transcript.listener = listener
+        if self.hub is not None:
+            self.hub.listener = listener
+        else:
+            self.transcript.listener = listener
 
     # The collaborators below are built on first use: the app's first frame needs none of them
     # (their modules import the instruction and time-phrase parsers, ~25 ms at start-up).
 
     @cached_property
     def engine(self) -> Engine:
-        """The scheduler; built on first use (the app starts it after its first frame)."""
+        """The scheduler (the hub's, which delivers every conversation); built on first use
+        (the app starts it after its first frame)."""
+        if self.hub is not None:
+            return self.hub.engine
         from dynaprompt_tui.core.scheduling.engine import Engine  # deferred: off the first frame
 
-        return Engine(self.store, self.clock, self._on_delivery)
+        return Engine(self.store, self.clock, self.on_delivery)
+
+    def reconfigure(self, chat_client: ChatClient, system_prompt: str | None) -> None:
+        """Its own model or persona changed: the next turn uses them."""
+        self.client = chat_client
+        self.system_prompt = system_prompt or self.settings.system_prompt
+        self.__dict__.pop("turns", None)  # rebuilt on first use with the new ones
 
     @cached_property
     def actions(self) -> Actions:
@@ -130,7 +159,7 @@ class Conversation:
             zone=self.tz,
             guardrails=self.settings.guardrails,
             tools=self.settings.tools,
-            system_prompt=self.settings.system_prompt,
+            system_prompt=self.system_prompt,
         )
 
     def warm_up(self) -> None:
@@ -150,24 +179,37 @@ class Conversation:
 
     async def start(self) -> None:
         self.recover_interrupted()
-        self.engine.start()
+        if self.hub is not None:
+            await self.hub.start()
+        else:
+            self.engine.start()
 
     def recover_interrupted(self) -> list[Message]:
         """Mark replies a crash left half-written, each with a Retry (see `Transcript`)."""
         return self.transcript.recover_interrupted()
 
     async def stop(self) -> None:
+        """Stop its work; with a hub, the hub's (every conversation's) and close the store."""
+        if self.hub is not None:
+            await self.hub.stop()
+            return
+        await self.stop_turns()
         if "engine" in self.__dict__:  # else it never ran
             await self.engine.stop()
+        await self.close_client()
+        self.store.close()
+
+    async def stop_turns(self) -> None:
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def close_client(self) -> None:
         aclose = getattr(self.client, "aclose", None)
         if aclose is not None:
             with contextlib.suppress(Exception):
                 await aclose()
-        self.store.close()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -207,6 +249,8 @@ class Conversation:
         from dynaprompt_tui.core.conversation.instructions import parse_message
 
         self.add(Role.USER, text)
+        if self.titles is not None:
+            self.titles.from_words(self.id, text)
         self.turns.user_spoke()
         parsed = parse_message(text)
         results = self.actions.run(parsed.instructions, by=Party.USER)
@@ -215,6 +259,9 @@ class Conversation:
         if parsed.visible.strip():
             # A bot that quotes the message back must not make its schedules a second time.
             await self.turns.reply(seen=[r.schedule for r in results if r.schedule is not None])
+            if self.titles is not None:
+                enabled = not self.settings.demo and getattr(self.settings, "model_titles", True)
+                self.titles.by_model(self.id, self.client, enabled=enabled)
 
     async def retry(self, message_id: int) -> None:
         """Retry the model call behind a failed turn (an error message offering Retry)."""
@@ -233,9 +280,9 @@ class Conversation:
 
     # -- schedules -----------------------------------------------------------------------------
 
-    def pending(self, limit: int | None = None) -> list[Schedule]:
-        """Pending and paused schedules, the next to fire first (`limit`: the first ones)."""
-        return self.store.schedules(limit=limit)
+    def pending(self, limit: int | None = None, offset: int = 0) -> list[Schedule]:
+        """Pending and paused schedules, the next to fire first (`limit` of them from `offset`)."""
+        return self.store.schedules(limit=limit, offset=offset)
 
     def pending_counts(self) -> tuple[int, int]:
         """(pending and paused, paused) schedules."""
@@ -243,9 +290,11 @@ class Conversation:
         return self.store.count_schedules(), paused
 
     def schedules_changed(self) -> None:
-        if "engine" in self.__dict__:  # else there is nothing to wake
+        if self.hub is not None:
+            self.hub.wake()
+        elif "engine" in self.__dict__:  # else there is nothing to wake
             self.engine.wake()
-        self.listener.on_schedules_changed()
+        self.transcript.listener.on_schedules_changed()
 
     def describe(self, s: Schedule) -> ScheduleView:
         return describe(s, self.now())
@@ -262,106 +311,13 @@ class Conversation:
 
         return check_edit(time_prompt, prompt, self.now())
 
-    async def create(self, *, recipient: Party, time_prompt: str, prompt: str) -> Schedule:
-        # Deferred: the instruction parser is off the first frame.
-        from dynaprompt_tui.core.conversation.actions import show
-        from dynaprompt_tui.core.conversation.instructions import ScheduleInstruction
-
-        result = self.actions.schedule(
-            ScheduleInstruction(
-                recipient, time_prompt, prompt, 1, f"dps {recipient} {time_prompt}"
-            ),
-            by=Party.USER,
-        )
-        show(self.transcript, result, to_bot=False)
-        if not result.ok or result.schedule is None:
-            raise StoreError(result.text)
-        return result.schedule
-
-    async def edit(self, schedule_id: str, *, time_prompt: str, prompt: str) -> Schedule:
-        time_prompt, on_missed = split_missed(time_prompt)  # "(skip if missed)" at its end
-        check = self.check_edit(time_prompt, prompt)
-        if not check.ok:
-            raise StoreError(check.error or "invalid")
-        current = self.store.get_schedule(schedule_id)
-        when = None
-        if time_prompt.strip() != current.time_prompt:
-            from dynaprompt_tui.core.timephrases.parse import parse_when  # deferred: the parser
-
-            when = parse_when(time_prompt, self.now())
-        s = self.book.edit(
-            schedule_id,
-            now=self.clock.now(),
-            time_prompt=time_prompt.strip(),
-            when=when,
-            prompt=prompt,
-        )
-        if on_missed is not None:
-            s = self.book.set_missed_policy(s.id, on_missed, now=self.clock.now())
-        self.schedules_changed()
-        return s
-
-    async def set_missed_policy(self, schedule_id: str, policy: MissedPolicy) -> Schedule:
-        return self._apply(partial(self.book.set_missed_policy, policy=policy), schedule_id)
-
-    def _apply(self, change: Callable[..., Schedule], schedule_id: str) -> Schedule:
-        """One state change of a schedule, then wake the engine and tell the UI."""
-        s = change(schedule_id, now=self.clock.now())
-        self.schedules_changed()
-        return s
-
-    async def cancel(self, schedule_id: str) -> Schedule:
-        return self._apply(self.book.cancel, schedule_id)
-
-    async def cancel_all(self) -> list[Schedule]:
-        """Cancel every pending and paused schedule, the next to fire first; the listener is
-        told once, after them all (also when one fails: its error is raised as is)."""
-        now = self.clock.now()
-        cancelled: list[Schedule] = []
-        try:
-            for s in self.store.schedules():
-                cancelled.append(self.book.cancel(s.id, now=now))
-        finally:
-            if cancelled:
-                self.schedules_changed()
-        return cancelled
-
-    async def pause(self, schedule_id: str) -> Schedule:
-        return self._apply(self.book.pause, schedule_id)
-
-    async def resume(self, schedule_id: str) -> Schedule:
-        return self._apply(self.book.resume, schedule_id)
-
-    async def toggle_pause(self, schedule_id: str) -> Schedule:
-        s = self.store.get_schedule(schedule_id)
-        if s.state is ScheduleState.PAUSED:
-            return await self.resume(schedule_id)
-        return await self.pause(schedule_id)
-
-    async def approve(self, schedule_id: str) -> Schedule:
-        s = self.book.approve(schedule_id, now=self.clock.now())
-        self._settle_approval_card(schedule_id, "approved")
-        self.schedules_changed()
-        return s
-
-    async def reject(self, schedule_id: str) -> Schedule:
-        s = self.book.cancel(schedule_id, now=self.clock.now())
-        self._settle_approval_card(schedule_id, "rejected")
-        self.notice("cancelled", f"rejected the chatbot's recurring schedule {s.id}", to_bot=True)
-        self.schedules_changed()
-        return s
-
-    def _settle_approval_card(self, schedule_id: str, outcome: str) -> None:
-        for m in self.store.messages(limit=200):
-            if m.meta.get("card") == "approval" and m.meta.get("schedule_id") == schedule_id:
-                self.change(m.id, meta={"outcome": outcome})
-
     # -- deliveries ----------------------------------------------------------------------------
 
-    async def _on_delivery(self, d: Delivery) -> None:
-        self.listener.on_message(d.message)
-        self.listener.on_schedules_changed()
-        self.listener.on_delivery(d)
+    async def on_delivery(self, d: Delivery) -> None:
+        """A fire of one of its schedules was delivered (by whichever engine)."""
+        self.transcript.listener.on_message(d.message)
+        self.transcript.listener.on_schedules_changed()
+        self.transcript.listener.on_delivery(d)
         if d.schedule.recipient is not Party.CHATBOT:
             return
         ok = await self.turns.reply(scheduled=d.schedule.id)

@@ -29,6 +29,13 @@ class ConversationListener(Protocol):
     def on_status(self, text: str, severity: str) -> None: ...
 
 
+class ElsewhereListener(Protocol):
+    """A listener that also hears of other conversations than the one it shows (optional: a
+    listener without the method is simply not told)."""
+
+    def on_elsewhere(self, conversation_id: int, message: Message | None) -> None: ...
+
+
 class SilentListener:
     """The listener while none is attached (tests, export, the command line)."""
 

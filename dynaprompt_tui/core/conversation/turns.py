@@ -92,8 +92,15 @@ class Turns:
         except Exception:
             log.exception("recording the model call of fire %s failed", fire_id)
 
+    @property
+    def _streak_key(self) -> str:
+        """Turns in a row are counted per conversation (the first keeps the older key); the
+        daily call limit is one for all (it protects money)."""
+        cid = self.store.conversation_id
+        return STREAK_KEY if cid in (None, 1) else f"{STREAK_KEY}:{cid}"
+
     def user_spoke(self) -> None:
-        self.store.set_meta(STREAK_KEY, 0)
+        self.store.set_meta(self._streak_key, 0)
 
     def _calls_key(self) -> str:
         return f"scheduled_calls:{self._now().date().isoformat()}"
@@ -131,10 +138,10 @@ class Turns:
         """The turns-in-a-row limit (a turn the user did not ask for counts)."""
         if not unprompted:
             return None
-        streak = int(self.store.get_meta(STREAK_KEY, 0) or 0)
+        streak = int(self.store.get_meta(self._streak_key, 0) or 0)
         limit = check_bot_turn(streak, self.guardrails.max_bot_turns_in_a_row)
         if limit is None:
-            self.store.set_meta(STREAK_KEY, streak + 1)
+            self.store.set_meta(self._streak_key, streak + 1)
         return limit
 
     def _count_requests(self, n: int, *, unprompted: bool, force: bool = False) -> str | None:

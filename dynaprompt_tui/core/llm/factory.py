@@ -41,6 +41,9 @@ class LazyChatClient:
     ) -> AsyncIterator[ChatEvent]:
         return self._get().stream(messages, tools=tools)
 
+    async def list_models(self) -> list[str]:
+        return await self._get().list_models()
+
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()

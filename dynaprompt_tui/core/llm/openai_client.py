@@ -70,6 +70,16 @@ class OpenAIChatClient:
     async def aclose(self) -> None:
         await self._client.close()
 
+    async def list_models(self) -> list[str]:
+        """The model ids the server offers (GET /v1/models); ChatError when it cannot say."""
+        self.requests += 1
+        try:
+            page = await self._client.models.list()
+            return [m.id async for m in page]
+        except self._openai.OpenAIError as e:
+            message = _one_line(self._scrub(f"listing models failed: {type(e).__name__}"), 300)
+            raise ChatError("server", message) from None
+
     def _send_tools(self, tools: list[dict[str, Any]] | None) -> bool:
         if not tools or self.tools_mode == "off":
             return False

@@ -156,6 +156,7 @@ def deliver(
             due_at=fire.due_at,
             late=p.late,
             meta=meta,
+            conversation_id=s.conversation_id,
         )
     outcome = Outcome.SKIPPED if msg is None else Outcome.LATE if p.late else Outcome.DELIVERED
     c.execute(

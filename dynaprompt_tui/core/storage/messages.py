@@ -26,10 +26,11 @@ def insert(
     due_at: datetime | None = None,
     late: bool = False,
     meta: Mapping[str, Any] | None = None,
+    conversation_id: int = 1,
 ) -> Message:
     cur = c.execute(
         "INSERT INTO messages (role, content, created_at, schedule_id, scheduled_by, due_at,"
-        " late, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " late, meta, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             Role(role).value,
             content,
@@ -39,6 +40,7 @@ def insert(
             ts_opt(due_at),
             int(late),
             json.dumps(dict(meta or {})),
+            conversation_id,
         ),
     )
     return get(c, cur.lastrowid or 0)
@@ -76,27 +78,43 @@ def page(
     before_id: int | None,
     limit: int,
     after_id: int | None = None,
+    conversation_id: int | None = None,
 ) -> list[Message]:
     """Oldest first: the latest `limit` messages before `before_id` (all, if None), or, with
-    `after_id`, the first `limit` messages after it (a chat scrolled back paging forward)."""
+    `after_id`, the first `limit` messages after it (a chat scrolled back paging forward); of
+    one conversation, or of all (None)."""
+    where, args = [], []
+    if conversation_id is not None:
+        where.append("conversation_id = ?")
+        args.append(conversation_id)
     if after_id is not None:
-        rows = c.execute(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?",
-            (after_id, limit),
-        ).fetchall()
-        return [decode_message(r) for r in rows]
-    if before_id is None:
-        rows = c.execute(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages ORDER BY id DESC LIMIT ?", (limit,)
-        ).fetchall()
+        where.append("id > ?")
+        args.append(after_id)
+    elif before_id is not None:
+        where.append("id < ?")
+        args.append(before_id)
+    sql = f"SELECT {MESSAGE_COLUMNS} FROM messages"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    order = "" if after_id is not None else " DESC"
+    rows = c.execute(f"{sql} ORDER BY id{order} LIMIT ?", (*args, limit)).fetchall()
+    if after_id is None:
+        rows.reverse()
+    return [decode_message(r) for r in rows]
+
+
+def count(c: sqlite3.Connection, conversation_id: int | None = None) -> int:
+    if conversation_id is None:
+        n: int = c.execute("SELECT count(*) FROM messages").fetchone()[0]
     else:
-        rows = c.execute(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?",
-            (before_id, limit),
-        ).fetchall()
-    return [decode_message(r) for r in reversed(rows)]
-
-
-def count(c: sqlite3.Connection) -> int:
-    n: int = c.execute("SELECT count(*) FROM messages").fetchone()[0]
+        n = c.execute(
+            "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()[0]
     return n
+
+
+def delete(c: sqlite3.Connection, message_ids: list[int]) -> None:
+    """Delete messages (a delivery that wrote one keeps its record, without the message)."""
+    marks = ",".join("?" * len(message_ids))
+    c.execute(f"UPDATE fires SET message_id = NULL WHERE message_id IN ({marks})", message_ids)
+    c.execute(f"DELETE FROM messages WHERE id IN ({marks})", message_ids)

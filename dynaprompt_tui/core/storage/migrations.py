@@ -1,15 +1,19 @@
 """The schema, as named migration steps applied in order (after simonw/llm's migrations.py).
 
-`PRAGMA user_version` counts the steps a database has had: 1 is the schema every release so far
-has written. Steps are append-only: never edit or reorder a released one, add another.
+`PRAGMA user_version` counts the steps a database has had: 1 the first release, 2 the run
+history, 3 many conversations. Steps are append-only: never edit or reorder a released one, add
+another.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from dynaprompt_tui.core.formatting import title_from_words
+from dynaprompt_tui.core.storage.codec import ts
 from dynaprompt_tui.core.storage.errors import StoreError
 
 Step = Callable[[sqlite3.Connection], None]
@@ -108,6 +112,80 @@ def m002_missed_policy_and_run_history(c: sqlite3.Connection) -> None:
         "UPDATE fires SET outcome = CASE WHEN status = 'failed' THEN 'failed'"
         " WHEN status = 'claimed' THEN 'claimed' WHEN late THEN 'late' ELSE 'delivered' END"
     )
+
+
+@migration
+def m003_conversations(c: sqlite3.Connection) -> None:
+    """Many conversations: today's single chat becomes conversation 1, its messages, schedules
+    and deliveries with it (the columns' default); a full-text index of every message."""
+    c.execute(
+        """CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL DEFAULT '',
+            title_source TEXT NOT NULL DEFAULT 'none'
+                CHECK (title_source IN ('none', 'words', 'model', 'user')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            archived INTEGER NOT NULL DEFAULT 0,
+            model TEXT,
+            system_prompt TEXT,
+            temperature REAL,
+            read_up_to INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    # The first conversation: what the database held so far, all of it read (the user saw it).
+    first, last, newest = c.execute(
+        "SELECT min(created_at), max(created_at), max(id) FROM messages"
+    ).fetchone()
+    now = ts(datetime.now(UTC))
+    row = c.execute(
+        "SELECT content FROM messages WHERE role = 'user' ORDER BY id LIMIT 1"
+    ).fetchone()
+    title = title_from_words(row[0]) if row else ""
+    c.execute(
+        "INSERT INTO conversations (id, title, title_source, created_at, updated_at, read_up_to)"
+        " VALUES (1, ?, ?, ?, ?, ?)",
+        (title, "words" if title else "none", first or now, last or now, newest or 0),
+    )
+    # (No REFERENCES clause: SQLite adds a column with one only if its default is NULL.
+    # storage/conversations.py deletes a conversation's rows with it.)
+    c.execute("ALTER TABLE messages ADD COLUMN conversation_id INTEGER NOT NULL DEFAULT 1")
+    c.execute("ALTER TABLE schedules ADD COLUMN conversation_id INTEGER NOT NULL DEFAULT 1")
+    # A conversation's page of history, and its unread count, walk this index.
+    c.execute("CREATE INDEX messages_conversation ON messages(conversation_id, id)")
+    c.execute("CREATE INDEX schedules_conversation ON schedules(conversation_id, state)")
+    c.execute("CREATE INDEX conversations_recent ON conversations(archived, updated_at)")
+    # The list shows the latest activity first: a message bumps its conversation.
+    c.execute(
+        """CREATE TRIGGER messages_activity AFTER INSERT ON messages BEGIN
+            UPDATE conversations SET updated_at = new.created_at
+            WHERE id = new.conversation_id AND updated_at < new.created_at;
+        END"""
+    )
+    # Search: an external-content FTS5 index kept in step with the messages by triggers.
+    c.execute(
+        "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages',"
+        " content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    c.execute(
+        """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+        END"""
+    )
+    c.execute(
+        """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content)
+            VALUES ('delete', old.id, old.content);
+        END"""
+    )
+    c.execute(
+        """CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content)
+            VALUES ('delete', old.id, old.content);
+            INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+        END"""
+    )
+    c.execute("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')")
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,6 +9,7 @@ it is then, and saved in that same transaction (core.scheduling.book supplies th
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,7 @@ from dynaprompt_tui.core.models import (
     Schedule,
     ScheduleState,
 )
-from dynaprompt_tui.core.storage import changes, fires, messages, schedules
+from dynaprompt_tui.core.storage import changes, conversations, fires, messages, schedules
 from dynaprompt_tui.core.storage import meta as key_values
 from dynaprompt_tui.core.storage.changes import Changes, SyncPoint
 from dynaprompt_tui.core.storage.connection import Database, explained
@@ -37,6 +38,7 @@ from dynaprompt_tui.core.storage.errors import (
 from dynaprompt_tui.core.storage.fires import PlannedDelivery
 from dynaprompt_tui.core.storage.migrations import migrate
 from dynaprompt_tui.core.storage.owners import default_owner
+from dynaprompt_tui.core.storage.store_conversations import ConversationRecords
 
 __all__ = [
     "Changes",
@@ -55,8 +57,22 @@ _ACTIVE = schedules.ACTIVE
 MINE_KEPT = 4096  # ids of the messages this store wrote, remembered for changes_since
 
 
-class Store:
-    """One open database file; safe to share between threads (one lock) and processes."""
+class _Written:
+    """What a store and its scoped views wrote: their listeners have shown it already."""
+
+    def __init__(self) -> None:
+        self.mine: set[int] = set()  # ids of the messages written or changed here
+        self.untold = False  # a schedule changed here that no listener was told of (a skip)
+
+
+class Store(ConversationRecords):
+    """One open database file; safe to share between threads (one lock) and processes.
+
+    A store sees every conversation; `scoped(id)` gives a view of the same open database that
+    reads and writes one conversation's messages and schedules (what a conversation's
+    collaborators are given), while delivery, due times and key/values stay global."""
+
+    conversation_id: int | None = None  # None: every conversation (new rows go to the first)
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
@@ -64,18 +80,31 @@ class Store:
         self._conn = self._db.conn  # for tests and benchmarks that set pragmas or read raw rows
         # The messages this store wrote or changed: what its own listeners show already, left
         # out of what changes_since reports (another process's writes).
-        self._mine: set[int] = set()
-        self._untold = False  # a schedule changed here that no listener was told of (a skip)
+        self._written = _Written()
         # Inside the lock: another process may be migrating. (A full disk shows first here.)
         with explained(self.path), self._db.transaction() as c:
             migrate(c, self.path)
 
+    def scoped(self, conversation_id: int | None) -> Store:
+        """A view of this store for one conversation (None: all of them) on the same
+        connection, lock and record of writes; closing either closes both."""
+        view = copy.copy(self)
+        view.conversation_id = conversation_id
+        return view
+
+    @property
+    def _into(self) -> int:
+        """The conversation new messages and schedules go to."""
+        return self.conversation_id or conversations.FIRST
+
     def _remember(self, message_id: int) -> None:
         """A message this store wrote or changed (kept bounded: the oldest are forgotten, as a
         window never looks that far back)."""
-        self._mine.add(message_id)
-        if len(self._mine) > MINE_KEPT:
-            self._mine = set(sorted(self._mine)[MINE_KEPT // 2 :])
+        mine = self._written.mine
+        mine.add(message_id)
+        if len(mine) > MINE_KEPT:
+            for old in sorted(mine)[: MINE_KEPT // 2]:
+                mine.discard(old)
 
     def close(self) -> None:
         self._db.close()
@@ -105,6 +134,7 @@ class Store:
                 due_at=due_at,
                 late=late,
                 meta=meta,
+                conversation_id=self._into,
             )
             self._remember(message.id)
             return message
@@ -131,11 +161,22 @@ class Store:
         """Oldest first: the latest `limit` messages before `before_id` (all, if None), or with
         `after_id` the first `limit` after it."""
         with self._db.reading() as c:
-            return messages.page(c, before_id=before_id, limit=limit, after_id=after_id)
+            return messages.page(
+                c,
+                before_id=before_id,
+                limit=limit,
+                after_id=after_id,
+                conversation_id=self.conversation_id,
+            )
 
     def message_count(self) -> int:
         with self._db.reading() as c:
-            return messages.count(c)
+            return messages.count(c, self.conversation_id)
+
+    def delete_messages(self, message_ids: list[int]) -> None:
+        if message_ids:
+            with self._db.transaction() as c:
+                messages.delete(c, message_ids)
 
     # -- schedules ----------------------------------------------------------------------------
 
@@ -163,7 +204,13 @@ class Store:
         processes (two windows adding at once)."""
         with self._db.transaction() as c:
             if max_pending is not None:
-                pending = schedules.count(c, created_by=created_by, states=_ACTIVE)
+                # (Per conversation: each has its own cap.)
+                pending = schedules.count(
+                    c,
+                    created_by=created_by,
+                    states=_ACTIVE,
+                    conversation_id=self.conversation_id,
+                )
                 if pending >= max_pending:
                     raise PendingLimitError(pending, max_pending)
             return schedules.insert(
@@ -180,6 +227,7 @@ class Store:
                 now=now,
                 approved=approved,
                 on_missed=on_missed,
+                conversation_id=self._into,
             )
 
     def get_schedule(self, schedule_id: str) -> Schedule:
@@ -188,17 +236,29 @@ class Store:
             return schedules.resolve(c, schedule_id)
 
     def schedules(
-        self, states: Iterable[ScheduleState] = _ACTIVE, *, limit: int | None = None
+        self,
+        states: Iterable[ScheduleState] = _ACTIVE,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Schedule]:
-        """Schedules in these states, the next to fire first; `limit`: only the first ones."""
+        """Schedules in these states, the next to fire first; `limit` of them from `offset`."""
         with self._db.reading() as c:
-            return schedules.listing(c, states, limit=limit)
+            scope = self.conversation_id
+            return schedules.listing(c, states, limit=limit, offset=offset, conversation_id=scope)
+
+    def schedule_position(self, schedule_id: str) -> int | None:
+        """Where a pending or paused schedule is in `schedules()`; None if it is not there."""
+        with self._db.reading() as c:
+            return schedules.position(c, _ACTIVE, schedule_id, conversation_id=self.conversation_id)
 
     def count_schedules(
         self, *, created_by: Party | None = None, states: Iterable[ScheduleState] = _ACTIVE
     ) -> int:
         with self._db.reading() as c:
-            return schedules.count(c, created_by=created_by, states=states)
+            return schedules.count(
+                c, created_by=created_by, states=states, conversation_id=self.conversation_id
+            )
 
     def change_schedule(
         self,
@@ -269,7 +329,7 @@ class Store:
                     self._remember(message.id)
                     return message, after
         if schedule is not None:  # (raised once the skip is committed)
-            self._untold = True
+            self._written.untold = True
             raise FireSkippedError(f"fire {fire.id} of schedule {fire.schedule_id}: skipped")
         raise ClaimLostError(f"fire {fire.id} of schedule {fire.schedule_id}: {fires.ABANDONED}")
 
@@ -333,7 +393,8 @@ class Store:
         if not self._db.lock.acquire(blocking=wait):
             return None
         try:
-            look, self._untold = self._untold, False
-            return changes.since(self._db.conn, point, self._mine, look=look)
+            written = self._written
+            look, written.untold = written.untold, False
+            return changes.since(self._db.conn, point, written.mine, look=look)
         finally:
             self._db.lock.release()
