@@ -280,3 +280,37 @@ async def test_a_conversation_that_does_not_exist_is_a_clear_error(tmp_path: Pat
     ws = Workspace.open(settings, clock=FakeClock(T0 + timedelta(days=1)))
     assert ws.current_id == 1
     await ws.stop()
+
+
+@pytest.mark.parametrize("candidates", [3, 200])
+async def test_search_is_exact_for_long_prefixes_whichever_way_it_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, candidates: int
+) -> None:
+    """A last word longer than the indexed prefixes is found by walking the indexed prefix's
+    matches (in pages) or, when those are too many, by FTS5 itself: the same newest hits."""
+    import random
+
+    from dynaprompt_tui.core.storage import conversations as table
+
+    monkeypatch.setattr(table, "CANDIDATES", candidates)
+    monkeypatch.setattr(table, "MAX_CANDIDATES", candidates * 4)
+    ws = open_ws(tmp_path)
+    rng = random.Random(5)
+    vocabulary = ["schedule", "scheduled", "schedules", "scheme", "schema", "Schédule", "plan"]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(3)) for _ in range(120)]
+    for t in texts:
+        ws.current.add(Role.USER, t)
+
+    def brute(query: str) -> list[str]:
+        *exact, last = [table._fold(w) for w in query.split()]
+        found = []
+        for t in reversed(texts):
+            words = {table._fold(w) for w in t.split()}
+            if set(exact) <= words and any(w.startswith(last) for w in words):
+                found.append(t)
+        return found[:10]
+
+    for query in ["schedu", "scheduled", "plan schedul", "schem", "schema plan", "schedules"]:
+        got = [ws.store.get_message(h.message_id).content for h in ws.search(query, limit=10)]
+        assert got == brute(query), query
+    await ws.stop()

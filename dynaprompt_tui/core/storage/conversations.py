@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -162,18 +164,138 @@ def delete(c: sqlite3.Connection, conversation_id: int) -> None:
     c.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # a word as the index's tokenizer cuts them
+SNIPPET_WORDS = 12  # words of context around a match
+INDEXED_PREFIX = 4  # the longest prefix the index keeps (migrations: prefix='2 3 4')
+CANDIDATES = 200  # rows checked at a time when the last word is a longer prefix
+MAX_CANDIDATES = 600  # then FTS5 is asked for the longer prefix itself (it is rare)
 
 
-def match_query(text: str) -> str | None:
+def _fold(word: str) -> str:
+    """As the index compares words: case and accents ignored (unicode61, remove_diacritics)."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def match_query(text: str, *, prefix_len: int | None = None) -> str | None:
     """What the user typed as an FTS5 query: each word must occur, the last one as a prefix
-    (results while typing); punctuation and FTS5 operators are taken as plain text."""
+    (results while typing); punctuation and FTS5 operators are taken as plain text.
+    `prefix_len`: the last word cut to that many letters (a looser query, checked after)."""
     words = _WORD.findall(text)
     if not words:
         return None
+    if prefix_len is not None:
+        words[-1] = words[-1][:prefix_len]
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def snippet(content: str, text: str, mark: tuple[str, str]) -> str:
+    """The words around the first match of `text` in `content`, the matching words between
+    the `mark` strings. (Made here, not by FTS5's snippet(): that re-reads the index for every
+    row, which costs more than the search itself when the last word is a common prefix.)"""
+    wanted = [_fold(w) for w in _WORD.findall(text)]
+    if not wanted:
+        return " ".join(content.split())
+    exact, prefix = set(wanted[:-1]), wanted[-1]
+
+    def hit(word: str) -> bool:
+        folded = _fold(word)
+        return folded in exact or folded.startswith(prefix)
+
+    tokens = list(_WORD.finditer(content))
+    first = next((i for i, m in enumerate(tokens) if hit(m.group())), 0)
+    lo = max(0, first - SNIPPET_WORDS // 3)
+    hi = min(len(tokens), lo + SNIPPET_WORDS)
+    if not tokens:
+        return " ".join(content.split())
+    parts: list[str] = []
+    at = tokens[lo].start() if lo else 0
+    for m in tokens[lo:hi]:
+        parts.append(content[at : m.start()])
+        parts.append(f"{mark[0]}{m.group()}{mark[1]}" if hit(m.group()) else m.group())
+        at = m.end()
+    parts.append(content[at:] if hi == len(tokens) else "")
+    shown = " ".join("".join(parts).split())
+    return ("…" if lo else "") + shown + ("…" if hi < len(tokens) else "")
+
+
+def _matches(text: str) -> Callable[[str], bool]:
+    """Whether a message's text has every word of `text`, the last as a prefix (one regular
+    expression per word over the folded text: quicker than cutting it into words)."""
+    *exact, last = [_fold(w) for w in _WORD.findall(text)]
+    edge = r"(?<![^\W_])"  # the start of a word, as the tokenizer cuts them
+    patterns = [re.compile(edge + re.escape(w) + r"(?![^\W_])") for w in exact]
+    patterns.append(re.compile(edge + re.escape(last)))
+
+    def check(content: str) -> bool:
+        folded = _fold(content)
+        return all(p.search(folded) for p in patterns)
+
+    return check
+
+
+_HITS = (
+    "SELECT m.id, m.conversation_id, cv.title, m.role, m.created_at, m.content"
+    " FROM ({found}) hit JOIN messages m ON m.id = hit.rowid"
+    " JOIN conversations cv ON cv.id = m.conversation_id ORDER BY m.id DESC"
+)
+
+
+def _found(conversation_id: int | None, before: bool) -> str:
+    """The FTS5 query's rowids, newest first: FTS5 walks its index in rowid order and stops at
+    the limit (no sort of every match)."""
+    where = "messages_fts MATCH ?"
+    if before:
+        where += " AND f.rowid < ?"
+    if conversation_id is None:
+        return f"SELECT f.rowid FROM messages_fts f WHERE {where} ORDER BY f.rowid DESC LIMIT ?"
+    return (
+        "SELECT f.rowid FROM messages_fts f JOIN messages m ON m.id = f.rowid"
+        f" WHERE {where} AND m.conversation_id = ? ORDER BY f.rowid DESC LIMIT ?"
+    )
+
+
+def _rows(
+    c: sqlite3.Connection,
+    query: str,
+    conversation_id: int | None,
+    limit: int,
+    before: int | None = None,
+) -> list[tuple[Any, ...]]:
+    args: list[Any] = [query]
+    if before is not None:
+        args.append(before)
+    if conversation_id is not None:
+        args.append(conversation_id)
+    args.append(limit)
+    sql = _HITS.format(found=_found(conversation_id, before is not None))
+    return c.execute(sql, args).fetchall()
+
+
+def _longer_prefix(
+    c: sqlite3.Connection, text: str, conversation_id: int | None, limit: int
+) -> list[tuple[Any, ...]] | None:
+    """The last word is longer than the indexed prefixes: FTS5 would merge the index entries
+    of every word it begins, all of them (~0.1 s for a common word in a million messages).
+    Instead walk the newest messages matching its first letters (an indexed prefix) and keep
+    those that match: exact, and quick while matches are not rare among them. None: too rare,
+    ask FTS5 itself (then its merge is small)."""
+    loose = match_query(text, prefix_len=INDEXED_PREFIX)
+    assert loose is not None
+    check = _matches(text)
+    kept: list[tuple[Any, ...]] = []
+    before: int | None = None
+    seen = 0
+    while seen < MAX_CANDIDATES:
+        batch = _rows(c, loose, conversation_id, CANDIDATES, before)
+        kept += [row for row in batch if check(row[5])]
+        if len(kept) >= limit or len(batch) < CANDIDATES:
+            return kept[:limit]
+        seen += len(batch)
+        before = batch[-1][0]
+    return None
 
 
 def search(
@@ -189,27 +311,14 @@ def search(
     query = match_query(text)
     if query is None:
         return []
-    if conversation_id is None:
-        # FTS5 walks its index in rowid order and stops at the limit: no sort of every match.
-        found = (
-            "SELECT rowid, snippet(messages_fts, 0, ?, ?, '…', 12) AS snip FROM messages_fts"
-            " WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-        )
-        args: list[Any] = [mark[0], mark[1], query, limit]
-    else:
-        found = (
-            "SELECT f.rowid, snippet(messages_fts, 0, ?, ?, '…', 12) AS snip"
-            " FROM messages_fts f JOIN messages m ON m.id = f.rowid"
-            " WHERE messages_fts MATCH ? AND m.conversation_id = ? ORDER BY f.rowid DESC LIMIT ?"
-        )
-        args = [mark[0], mark[1], query, conversation_id, limit]
-    rows = c.execute(
-        "SELECT m.id, m.conversation_id, cv.title, m.role, m.created_at, hit.snip"
-        f" FROM ({found}) hit JOIN messages m ON m.id = hit.rowid"
-        " JOIN conversations cv ON cv.id = m.conversation_id ORDER BY m.id DESC",
-        args,
-    ).fetchall()
+    rows = None
+    if len(_WORD.findall(text)[-1]) > INDEXED_PREFIX:
+        rows = _longer_prefix(c, text, conversation_id, limit)
+    if rows is None:
+        rows = _rows(c, query, conversation_id, limit)
     return [
-        SearchHit(mid, cid, title, Role(role), datetime.fromisoformat(at), snip)
-        for mid, cid, title, role, at, snip in rows
+        SearchHit(
+            mid, cid, title, Role(role), datetime.fromisoformat(at), snippet(body, text, mark)
+        )
+        for mid, cid, title, role, at, body in rows
     ]

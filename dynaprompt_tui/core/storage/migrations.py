@@ -162,10 +162,12 @@ def m003_conversations(c: sqlite3.Connection) -> None:
             WHERE id = new.conversation_id AND updated_at < new.created_at;
         END"""
     )
-    # Search: an external-content FTS5 index kept in step with the messages by triggers.
+    # Search: an external-content FTS5 index kept in step with the messages by triggers, with
+    # prefix indexes (2 to 4 letters) so that a word being typed is looked up, not merged from
+    # every word it begins (storage/conversations.py: search).
     c.execute(
         "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages',"
-        " content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+        " content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')"
     )
     c.execute(
         """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
