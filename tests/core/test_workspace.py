@@ -314,3 +314,24 @@ async def test_search_is_exact_for_long_prefixes_whichever_way_it_is_found(
         got = [ws.store.get_message(h.message_id).content for h in ws.search(query, limit=10)]
         assert got == brute(query), query
     await ws.stop()
+
+
+async def test_regenerate_replaces_the_last_reply_and_delete_removes_one(tmp_path: Path) -> None:
+    client = Scripted()
+    ws = open_ws(tmp_path, client)
+    c = ws.current
+    client.script("First answer.", "Second answer.")
+    await c.send("question")
+    [old] = c.last_reply()
+    assert old.content == "First answer."
+    assert await c.regenerate() == [old.id]
+    assert [m.content for m in c.messages()] == ["question", "Second answer."]
+    assert len(client.requests) == 2 and client.requests[1][0][-1]["content"] == "question"
+    c.delete_message(c.messages()[0].id)
+    assert [m.content for m in c.messages()] == ["Second answer."]
+    other = ws.create()
+    with pytest.raises(StoreError, match="not in this conversation"):
+        other.delete_message(c.messages()[0].id)
+    with pytest.raises(StoreError, match="no reply to regenerate"):
+        await other.regenerate()
+    await ws.stop()

@@ -263,6 +263,34 @@ class Conversation(ScheduleChanges):
                 enabled = not self.settings.demo and getattr(self.settings, "model_titles", True)
                 self.titles.by_model(self.id, self.client, enabled=enabled)
 
+    def delete_message(self, message_id: int) -> Message:
+        """Delete one of this conversation's messages (what it scheduled stays); returns it."""
+        message = self.store.get_message(message_id)
+        if message.conversation_id != self.id:
+            raise StoreError(f"message {message_id} is not in this conversation")
+        self.store.delete_messages([message_id])
+        return message
+
+    def last_reply(self) -> list[Message]:
+        """The bot's messages since the user's last one (what regenerating replaces)."""
+        tail: list[Message] = []
+        for m in reversed(self.store.messages(limit=60)):
+            if m.role is Role.USER:
+                return tail if tail else []
+            if m.role in (Role.ASSISTANT, Role.ERROR):
+                tail.insert(0, m)
+        return []
+
+    async def regenerate(self) -> list[int]:
+        """Ask the bot again for its last reply: the reply (and an error after it) is deleted
+        and a new turn runs; the schedules the old reply made stay. Returns the deleted ids."""
+        old = self.last_reply()
+        if not old:
+            raise StoreError("there is no reply to regenerate (send a message first)")
+        self.store.delete_messages([m.id for m in old])
+        await self.turns.reply()
+        return [m.id for m in old]
+
     async def retry(self, message_id: int) -> None:
         """Retry the model call behind a failed turn (an error message offering Retry)."""
         error = self.store.get_message(message_id)
