@@ -18,7 +18,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
     max_tokens = 1024                        # longest answer, in tokens; 0: the server decides
     model_titles = true                      # the model names a new conversation (else its words)
 
-    [keys]          # binding id -> key, e.g. schedules = "ctrl+o"
+    [keys]          # binding id -> key, e.g. schedules = "ctrl+r"
     [guardrails]    # see Guardrails below
     [notify]        # desktop, ntfy_url, ntfy_token, webhook_url, quiet_hours: docs/notifications.md
 
@@ -213,7 +213,7 @@ def _keys(v: Any) -> dict[str, str]:
     if not isinstance(v, Mapping) or not all(
         isinstance(k, str) and isinstance(x, str) for k, x in v.items()
     ):
-        raise ConfigError('[keys] must map binding ids to key names, e.g. schedules = "ctrl+o"')
+        raise ConfigError('[keys] must map binding ids to key names, e.g. schedules = "ctrl+r"')
     return dict(v)
 
 

@@ -42,7 +42,15 @@ print("HEAVY:", heavy)
 
 
 @pytest.mark.parametrize(
-    "flags", [["--help"], ["--version"], ["schedule", "--help"], ["schedule", "add", "--help"]]
+    "flags",
+    [
+        ["--help"],
+        ["--version"],
+        ["schedule", "--help"],
+        ["schedule", "add", "--help"],
+        ["conversations", "--help"],
+        ["conversations", "set", "--help"],
+    ],
 )
 def test_help_and_version_import_nothing_heavy(flags: list[str], tmp_path: Path) -> None:
     result = run(*flags, tmp_path=tmp_path, code=NO_HEAVY_IMPORTS)
@@ -63,11 +71,11 @@ def test_help_lists_flags_and_export(tmp_path: Path) -> None:
     assert result.returncode == 0
     for flag in ("--model", "--base-url", "--db", "--tz", "--system-prompt", "--demo", "export"):
         assert flag in result.stdout
-    for command in ("schedule", "parse", "ask", "completion"):
+    for command in ("schedule", "conversations", "parse", "ask", "completion"):
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["schedule", "parse", "ask", "export"])
+@pytest.mark.parametrize("command", ["schedule", "conversations", "parse", "ask", "export"])
 def test_every_subcommand_takes_the_global_options(command: str, tmp_path: Path) -> None:
     result = run(command, "--help", tmp_path=tmp_path)
     assert result.returncode == 0
@@ -140,7 +148,7 @@ def test_export_markdown_and_json(tmp_path: Path) -> None:
     store.close()
     md = run("export", "--db", str(db), "--demo", tmp_path=tmp_path)
     assert md.returncode == 0, md.stderr
-    assert md.stdout.startswith("# dynaprompt conversation")
+    assert md.stdout.startswith("# New conversation\n")  # (its title: none given yet)
     assert "hello *there*" in md.stdout
     out = tmp_path / "out.json"
     js = run("--db", str(db), "export", "--format", "json", "-o", str(out), tmp_path=tmp_path)

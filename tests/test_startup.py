@@ -54,3 +54,17 @@ def test_the_app_resumes_collection_after_its_first_frame(tmp_path):
             assert gc.isenabled()
 
     asyncio.run(run())
+
+
+def test_once_settled_what_the_warm_up_loaded_is_frozen_too():
+    import asyncio
+
+    async def run() -> None:
+        startup.pause()
+        startup.resume()  # (at the first frame, in the app's event loop)
+        frozen = gc.get_freeze_count()
+        loaded = [[object()] for _ in range(1000)]  # what the warm-up keeps
+        await asyncio.sleep(startup.SETTLED + 0.2)
+        assert gc.get_freeze_count() >= frozen + len(loaded) // 2  # (others come and go)
+
+    asyncio.run(run())

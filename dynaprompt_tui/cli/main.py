@@ -1,5 +1,5 @@
 """Command line: `dynaprompt-tui [options]` runs the app; its subcommands script it (schedule,
-parse, ask, export, serve, service, completion; see docs/cli.md).
+conversations, parse, ask, export, serve, service, completion; see docs/cli.md).
 
 Only argparse is imported until the arguments are understood, so `--help` and `--version` answer
 without loading Textual, the core or the OpenAI client; a subcommand loads its own module (under
@@ -57,6 +57,12 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
     return schedule.run(args, settings)
 
 
+def _conversations(args: argparse.Namespace, settings: Settings) -> int:
+    from dynaprompt_tui.cli.commands import conversations
+
+    return conversations.run(args, settings)
+
+
 def _parse(args: argparse.Namespace, settings: Settings) -> int:
     from dynaprompt_tui.cli.commands import parse
 
@@ -83,6 +89,7 @@ def _service(args: argparse.Namespace, settings: Settings) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "schedule": _schedule,
+    "conversations": _conversations,
     "parse": _parse,
     "ask": _ask,
     "export": _export,
@@ -130,11 +137,41 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+class _NotTheApp(Exception):
+    pass
+
+
+def _not_the_app(message: str) -> NoReturn:
+    raise _NotTheApp(message)
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments. A launch of the app (only long options, none of them help or version)
+    is read by a parser of the app's own flags, as building every subcommand's parser costs
+    start-up ~10 ms; anything it cannot read (a subcommand, a typo) is read again by the whole
+    parser, which runs the subcommand or says what is wrong."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    if all(
+        not t.startswith("-") or (t.startswith("--") and not _help_or_version(t)) for t in tokens
+    ):
+        app_only = build_parser(commands=False)
+        app_only.error = _not_the_app  # type: ignore[method-assign]
+        try:
+            return app_only.parse_args(tokens)
+        except _NotTheApp:
+            pass
+    return build_parser().parse_args(tokens)
+
+
+def _help_or_version(token: str) -> bool:
+    flag = token.split("=", 1)[0]  # (argparse takes any unambiguous prefix of a long option)
+    return len(flag) > 2 and ("--help".startswith(flag) or "--version".startswith(flag))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     if "_ARGCOMPLETE" in os.environ:
-        _complete(parser)
-    args = parser.parse_args(argv)
+        _complete(build_parser())
+    args = _parse_args(argv)
     if args.command is not None:
         return _run_command(args)
 

@@ -1,4 +1,5 @@
-"""The command line's grammar: the global options and every subcommand with its flags.
+"""The command line's grammar: the global options and every subcommand with its flags (with
+`conversations ...` and the `--conversation C` of the commands that work in one).
 
 Only argparse is imported here, so `--help` and `--version` answer without loading Textual, the
 core or the OpenAI client. Every subcommand (and sub-subcommand) takes the global options too,
@@ -9,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from dynaprompt_tui import __version__
 from dynaprompt_tui.cli.errors import PROG, USAGE, one_line
 
 RECIPIENTS = ("user", "chatbot", "u", "c")  # the app's `dps` accepts the short forms too
 MAX_FIRES = 100  # `parse -n`: enough to check a rule, not a way to hang a shell
+CONVERSATION_HELP = "an id, or a title, its start or a word's (case-insensitive, unique)"
+CONVERSATION_ACTIONS = ("list", "new", "show", "rename", "set", "archive", "unarchive", "rm")
+OWN = ("--model", "--system-prompt", "--temperature")  # `new` and `set`: the conversation's own
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,57 +28,46 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE, f"{self.prog}: error: {one_line(message)} (see --help)\n")
 
 
-def _add_common(parser: argparse.ArgumentParser, *, sub: bool, model: bool = True) -> None:
+def _add_common(
+    parser: argparse.ArgumentParser, *, sub: bool, model: bool = True, own: tuple[str, ...] = ()
+) -> None:
     """The global options, accepted by every command; `model=False` leaves the model's own
     (--model, --base-url, --system-prompt, --temperature, --max-tokens, --tools, --demo) out of
     a command's --help, where no model is called (they are still accepted: scripts pass the
-    same options to every command)."""
+    same options to every command). `own`: flags the command defines itself, with another
+    meaning (`conversations set --model`: the conversation's own model)."""
     # In a subcommand, unset flags must not overwrite the ones given before it.
     default = argparse.SUPPRESS if sub else None
+
+    def add(flag: str, **kw: Any) -> None:
+        if flag not in own:
+            parser.add_argument(flag, default=default, **kw)
 
     def shown(text: str) -> str:
         return text if model else argparse.SUPPRESS
 
-    parser.add_argument("--model", metavar="M", default=default, help=shown("model name"))
-    parser.add_argument(
-        "--base-url", metavar="URL", default=default, help=shown("OpenAI-compatible server")
-    )
-    parser.add_argument("--db", metavar="PATH", default=default, help="SQLite database file")
-    parser.add_argument("--tz", metavar="ZONE", default=default, help="IANA time zone")
-    parser.add_argument(
-        "--system-prompt",
-        metavar="FILE",
-        default=default,
-        help=shown("file with extra system prompt"),
-    )
-    parser.add_argument(
-        "--config", metavar="FILE", default=default, help="config file (TOML) to read"
-    )
-    parser.add_argument(
-        "--temperature",
-        metavar="T",
-        type=float,
-        default=default,
-        help=shown("sampling temperature"),
-    )
-    parser.add_argument(
+    add("--model", metavar="M", help=shown("model name"))
+    add("--base-url", metavar="URL", help=shown("OpenAI-compatible server"))
+    add("--db", metavar="PATH", help="SQLite database file")
+    add("--tz", metavar="ZONE", help="IANA time zone")
+    add("--system-prompt", metavar="FILE", help=shown("file with extra system prompt"))
+    add("--config", metavar="FILE", help="config file (TOML) to read")
+    add("--temperature", metavar="T", type=float, help=shown("sampling temperature"))
+    add(
         "--max-tokens",
         metavar="N",
-        default=default,
         help=shown("longest answer, in tokens (0: the server decides)"),
     )
-    parser.add_argument(
+    add(
         "--tools",
         choices=("auto", "on", "off"),
-        default=default,
         help=shown(
             "offer the model scheduling tools (auto: fall back to text if the server refuses)"
         ),
     )
-    parser.add_argument(
+    add(
         "--demo",
         action="store_true",
-        default=default,
         help=shown("offline demo chatbot (no API key needed)"),
     )
 
@@ -109,7 +102,7 @@ def _schedule_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
     group = subs.add_parser(
         "schedule",
         help="add, list, cancel, pause, resume schedules; show a schedule's deliveries",
-        description="The schedules of the conversation, changed as the app changes them.",
+        description="The schedules of the conversations, changed as the app changes them.",
     )
     _add_common(group, sub=True)
     actions = group.add_subparsers(
@@ -127,11 +120,17 @@ def _schedule_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
     )
     add.add_argument("when", metavar="WHEN", help="a time phrase: 'tomorrow 9am', 'every day at 8'")
     add.add_argument("message", metavar="MESSAGE", help="the message; '-' reads it from stdin")
+    _conversation_flag(add, "the conversation to schedule in")
     _json_flag(add)
 
-    listing = actions.add_parser("list", help="the pending and paused schedules")
+    listing = actions.add_parser(
+        "list", help="the pending and paused schedules (of the current conversation)"
+    )
+    which = listing.add_mutually_exclusive_group()
+    _conversation_flag(which, "list this conversation's schedules")
+    which.add_argument("--all", action="store_true", help="every conversation's schedules")
     listing.add_argument(
-        "--all", action="store_true", help="include the fired, cancelled and failed ones"
+        "--finished", action="store_true", help="include the fired, cancelled and failed ones"
     )
     _json_flag(listing)
 
@@ -146,6 +145,89 @@ def _schedule_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
 
     for sub in actions.choices.values():
         _add_common(sub, sub=True)
+
+
+def _conversation_flag(parser: Any, text: str) -> None:
+    """`--conversation C` (default: the current one, the latest active)."""
+    parser.add_argument(
+        "-c",
+        "--conversation",
+        metavar="C",
+        help=f"{text}: {CONVERSATION_HELP} (default: the latest active)",
+    )
+
+
+def _own_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model", dest="own_model", metavar="M", help="its own model ('' for the default)"
+    )
+    parser.add_argument(
+        "--system-prompt",
+        dest="own_system_prompt",
+        metavar="TEXT",
+        help="its own persona, a system prompt ('-' reads stdin, '' for the default)",
+    )
+    parser.add_argument(
+        "--temperature",
+        dest="own_temperature",
+        metavar="T",
+        help="its own temperature, 0 to 2 ('' for the default)",
+    )
+
+
+def _conversation_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
+    group = subs.add_parser(
+        "conversations",
+        help="list, create, rename, archive, delete conversations; their model and persona",
+        description="The conversations of the database (without an action: list them).",
+    )
+    _add_common(group, sub=True, model=False)
+    actions = group.add_subparsers(
+        dest="action", metavar="{" + ",".join(CONVERSATION_ACTIONS) + "}", parser_class=_Parser
+    )
+
+    listing = actions.add_parser("list", help="id, title, unread, pending, latest activity")
+    listing.add_argument("--all", action="store_true", help="include the archived ones")
+
+    new = actions.add_parser("new", help="start a conversation (the latest active from now)")
+    new.add_argument(
+        "title", metavar="TITLE", nargs="*", help="its title (default: from its start)"
+    )
+    _own_settings(new)
+
+    show = actions.add_parser("show", help="a conversation: counts, model, persona")
+    show.add_argument("conversation", metavar="C", help=CONVERSATION_HELP)
+
+    rename = actions.add_parser("rename", help="give a conversation a title")
+    rename.add_argument("conversation", metavar="C", help=CONVERSATION_HELP)
+    rename.add_argument("title", metavar="TITLE", nargs="+", help="the new title")
+
+    change = actions.add_parser(
+        "set", help="a conversation's own model, persona (system prompt) or temperature"
+    )
+    change.add_argument("conversation", metavar="C", help=CONVERSATION_HELP)
+    _own_settings(change)
+
+    for name, text in (
+        ("archive", "move conversations out of the list (kept; their schedules still fire)"),
+        ("unarchive", "put archived conversations back in the list"),
+    ):
+        shelve = actions.add_parser(name, help=text)
+        shelve.add_argument("conversations", metavar="C", nargs="+", help=CONVERSATION_HELP)
+
+    rm = actions.add_parser(
+        "rm", help="delete conversations with their messages and schedules (asks first)"
+    )
+    rm.add_argument(
+        "conversation_ids", metavar="ID", nargs="+", help="a conversation's id (a number)"
+    )
+    rm.add_argument(
+        "--yes", "-y", action="store_true", help="do not ask (needed when stdin is not a terminal)"
+    )
+
+    for name, sub in actions.choices.items():
+        _json_flag(sub)
+        _add_common(sub, sub=True, model=False, own=OWN if name in ("new", "set") else ())
 
 
 def _service_commands(subs: argparse._SubParsersAction[_Parser]) -> None:
@@ -185,7 +267,9 @@ def _lines(text: str) -> int:
     return n
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; `commands=False`: the app's own flags only, for a launch of
+    the app (cli/main.py), which need not build every subcommand's parser (~10 ms)."""
     parser = _Parser(
         prog=PROG,
         description="A terminal chat with an LLM where you and the chatbot can schedule messages.",
@@ -197,11 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(parser, sub=False)
     subs = parser.add_subparsers(
         dest="command",
-        metavar="{schedule,parse,ask,export,serve,service,completion}",
+        metavar="{schedule,conversations,parse,ask,export,serve,service,completion}",
         parser_class=_Parser,
     )
+    if not commands:
+        return parser
 
     _schedule_commands(subs)
+    _conversation_commands(subs)
 
     parse = subs.add_parser(
         "parse", help="how a time phrase is understood: kind, description, the next fires"
@@ -219,9 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = subs.add_parser("ask", help="send a message as the user and print the chatbot's reply")
     ask.add_argument("prompt", metavar="PROMPT", help="the message; '-' reads it from stdin")
     ask.add_argument("--no-stream", action="store_true", help="print the reply once it is complete")
+    _conversation_flag(ask, "the conversation to send in")
     _add_common(ask, sub=True)
 
-    export = subs.add_parser("export", help="write the conversation as Markdown or JSON")
+    export = subs.add_parser(
+        "export", help="write a conversation, or all of them, as Markdown or JSON"
+    )
+    which = export.add_mutually_exclusive_group()
+    _conversation_flag(which, "the conversation to export")
+    which.add_argument("--all", action="store_true", help="every conversation, archived too")
     export.add_argument(
         "--format", choices=("md", "json"), default="md", help="md (Markdown, the default) or json"
     )

@@ -4,8 +4,9 @@ cap apply), everything is stored in the same database. It delivers only while it
 engine lease (a window may hold it instead); SIGTERM or SIGINT stop it cleanly.
 
 What reaches the user outside the window is core.notify's notifications, sent as the `[notify]`
-settings say while no window is focused (windows record their focus: core/notify/presence.py);
-`run_service(settings, listener=...)` puts another `ConversationListener` in their place (tests).
+settings say while no window is focused (windows record their focus: core/notify/presence.py),
+each naming its conversation; `run_service(settings, listener=...)` puts another
+`ConversationListener` in their place (tests).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dynaprompt_tui.config import Settings
@@ -70,9 +72,10 @@ class ServiceListener(SilentListener):
 
     def on_delivery(self, delivery: Delivery) -> None:
         log.info(
-            "fired schedule %s to the %s%s (due %s)",
+            "fired schedule %s to the %s in conversation %s%s (due %s)",
             delivery.schedule.id,
             delivery.schedule.recipient.value,
+            delivery.schedule.conversation_id,
             ", late" if delivery.late else "",
             delivery.fire.due_at.isoformat(),
         )
@@ -81,6 +84,35 @@ class ServiceListener(SilentListener):
     def on_status(self, text: str, severity: str) -> None:
         (log.warning if severity in ("warning", "error") else log.info)("%s", text)
         self._pass("on_status", text, severity)
+
+    # Optional methods (the workspace looks for them): passed on when `inner` has them.
+
+    def on_elsewhere(self, conversation_id: int, message: Message | None) -> None:
+        if message is not None and message.role is Role.ERROR:
+            log.error(
+                "message %s in conversation %s: %s",
+                message.id,
+                conversation_id,
+                preview(message.content, 200),
+            )
+        self._pass_optional("on_elsewhere", conversation_id, message)
+
+    def on_elsewhere_changed(self, conversation_id: int, message: Message) -> None:
+        if message.role is Role.ASSISTANT and not message.meta.get("streaming"):
+            log.info(
+                "reply %s complete in conversation %s (%d characters)",
+                message.id,
+                conversation_id,
+                len(message.content),
+            )
+        self._pass_optional("on_elsewhere_changed", conversation_id, message)
+
+    def name_conversations(self, titles: Callable[[int], str | None]) -> None:
+        self._pass_optional("name_conversations", titles)
+
+    def _pass_optional(self, name: str, *args: object) -> None:
+        if hasattr(self.inner, name):
+            self._pass(name, *args)
 
 
 async def serve(

@@ -43,6 +43,9 @@ class DynapromptApp(App[None]):
         Binding("ctrl+s", "screen.focus('schedules')", "Schedules", id="schedules"),
         Binding("ctrl+g", "screen.focus('composer')", "Input", id="input", show=False),
         Binding("ctrl+n", "screen.new_schedule", "New", id="new"),
+        Binding("ctrl+o", "screen.conversations", "Chats", id="conversations"),
+        Binding("ctrl+t", "screen.new_conversation", "New chat", id="new_conversation", show=False),
+        Binding("ctrl+f", "screen.search", "Search", id="search", show=False),
         Binding("ctrl+b", "screen.toggle_sidebar", "Sidebar", id="sidebar"),
         Binding("f1", "screen.help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -61,15 +64,18 @@ class DynapromptApp(App[None]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.conversation = conversation
+        self.workspace = Workspace.adopt(conversation)  # every conversation of the database
         self.clock = clock
         self.zone = ZoneInfo(settings.tz)
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
-        # Set before compose, so the header is born with it (not re-rendered after mounting).
-        self.sub_title = f"{conversation.label} · {settings.tz}"
         if settings.keys:  # entries that would take a key in use are left out (and said)
             self.set_keymap(keys.usable(settings.keys))
+
+    @property
+    def conversation(self) -> Conversation:
+        """The open conversation (ctrl+o, ctrl+t and search switch it)."""
+        return self.workspace.current
 
     def get_default_screen(self) -> MainScreen:
         self.main_screen = MainScreen(
@@ -81,6 +87,8 @@ class DynapromptApp(App[None]):
             start_engine=self.start_engine,
             on_first_frame=self.on_first_frame,
         )
+        # The open conversation, its model, the unread elsewhere (before the header is drawn).
+        self.sub_title = self.main_screen.conversations.subtitle()
         window = self.conversation.listener  # the screen's Bridge
         # Told while the terminal is not focused (after the screen set its listener).
         self.notifications = TerminalNotifications(self, self.settings, self.clock, self.zone)
@@ -163,7 +171,6 @@ def make_app(
             clock = SystemClock()
     if conversation is None:
         conversation = Workspace.open(settings, clock=clock, chat_client=chat_client).current
-    Workspace.adopt(conversation)  # (a conversation built on its own gets the others too)
     return DynapromptApp(
         settings,
         conversation,

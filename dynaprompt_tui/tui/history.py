@@ -1,13 +1,19 @@
 """How much of the conversation the chat reads at a time: a page, and the screenful of it that the
-first frame shows (the rest of the page follows right after, so start-up stays flat however long
-the conversation is)."""
+first frame shows (only that is mounted at start-up, so start-up stays flat however long the
+conversation is); and the store reads that answer the chat's `OlderWanted` and `NewerWanted`."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from dynaprompt_tui.core.models import Message
 from dynaprompt_tui.tui.widgets.message import shown
 
-PAGE = 50  # messages read at once: at start-up, and each time the chat scrolls to the top
+if TYPE_CHECKING:
+    from dynaprompt_tui.core.conversation.facade import Conversation
+    from dynaprompt_tui.tui.widgets.chat import ChatView
+
+PAGE = 50  # messages read at once: at start-up, and each time the chat scrolls to an end
 
 
 def screenful(history: list[Message], height: int) -> int:
@@ -25,3 +31,39 @@ def screenful(history: list[Message], height: int) -> int:
             rows += 2 + message.content.count("\n") + 1
         count += 1
     return max(count, 1)
+
+
+def first_screen(history: list[Message], height: int) -> tuple[list[Message], bool]:
+    """What the chat mounts at start-up from the latest page: a screenful and some more (so
+    there is something to scroll up to), and whether nothing older exists."""
+    # (Twice the rows: a message may take fewer than `screenful` counts, and the first keys
+    # scrolling up find messages there.)
+    first = history[-screenful(history, height * 2) :]
+    return first, len(history) < PAGE and len(first) == len(history)
+
+
+async def older(chat: ChatView, conversation: Conversation, before_id: int) -> None:
+    """The page before `before_id`, to the top of the chat."""
+    try:
+        page = conversation.messages(before_id=before_id, limit=PAGE)
+    except BaseException:
+        chat.loading_older = False  # (asked again the next time the top is reached)
+        raise
+    await chat.prepend(page, exhausted=len(page) < PAGE)
+
+
+async def newer(chat: ChatView, conversation: Conversation, after_id: int | None) -> None:
+    """The page after `after_id` to the bottom of the chat; with None, the latest page in place
+    of everything mounted."""
+    try:
+        if after_id is None:
+            page = conversation.messages(limit=PAGE)
+        else:
+            page = conversation.messages(after_id=after_id, limit=PAGE)
+    except BaseException:
+        chat.loading_newer = False
+        raise
+    if after_id is None:
+        await chat.show_page(page, exhausted=len(page) < PAGE)
+    else:
+        await chat.append(page, latest=len(page) < PAGE)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 # (binding id or None, default key, what it does). Ids can be remapped in the config file's
-# [keys] table, e.g. schedules = "ctrl+o".
+# [keys] table, e.g. schedules = "ctrl+r".
 KEYS: list[tuple[str | None, str, str]] = [
     (None, "enter", "send the message (in the input)"),
     (None, "ctrl+j", "new line in the input (also shift+enter)"),
     (None, "up", "recall the last sent message (empty input)"),
-    ("chat", "ctrl+l", "focus the chat (then ↑/↓, g/G)"),
+    ("chat", "ctrl+l", "focus the chat (then ↑/↓ select a message, g/G top/bottom)"),
     ("schedules", "ctrl+s", "focus the schedule sidebar (then ↑/↓)"),
     ("input", "ctrl+g", "focus the input (escape also returns there)"),
     ("new", "ctrl+n", "new schedule (n in the sidebar)"),
@@ -20,6 +20,14 @@ KEYS: list[tuple[str | None, str, str]] = [
     ("schedules.pause", "p", "pause / resume the selected schedule (sidebar)"),
     ("schedules.approve", "a", "approve the bot's selected recurring schedule (sidebar)"),
     ("schedules.history", "h", "run history of the selected schedule (sidebar)"),
+    ("chat.copy", "y", "copy the selected message (chat; also c)"),
+    ("chat.edit", "e", "edit your selected message and send it again (chat)"),
+    ("chat.regenerate", "r", "regenerate the bot's last reply (chat)"),
+    ("chat.delete", "d", "delete the selected message (chat; also delete; asks first)"),
+    ("chat.schedule", "o", "open the schedule that delivered the selected message (chat)"),
+    ("conversations", "ctrl+o", "conversations: open, new, rename, archive, delete, settings"),
+    ("new_conversation", "ctrl+t", "new conversation"),
+    ("search", "ctrl+f", "search every conversation"),
     ("sidebar", "ctrl+b", "show / hide the sidebar"),
     (None, "ctrl+p", "command palette (export, quit, …)"),
     ("help", "f1", "this help (? outside the input)"),
@@ -31,13 +39,21 @@ KEYS: list[tuple[str | None, str, str]] = [
 BINDING_IDS = frozenset(
     {
         "chat",
+        "chat.copy",
+        "chat.delete",
+        "chat.edit",
+        "chat.regenerate",
+        "chat.schedule",
+        "conversations",
         "dialog.close",
         "dialog.save",
         "help",
         "input",
         "new",
+        "new_conversation",
         "quit",
         "schedules",
+        "search",
         "schedules.approve",
         "schedules.history",
         "schedules.cancel",
@@ -67,8 +83,20 @@ def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
 # Where each remappable id's key works, and the keys there that are not remappable. A key may be
 # used once per place; the app's keys work in the sidebar too, and quit (a priority key) in the
 # dialog as well.
-APP = ("chat", "schedules", "input", "new", "sidebar", "help", "quit")
+APP = (
+    "chat",
+    "schedules",
+    "input",
+    "new",
+    "conversations",
+    "new_conversation",
+    "search",
+    "sidebar",
+    "help",
+    "quit",
+)
 SIDEBAR = tuple(f"schedules.{a}" for a in ("edit", "cancel", "pause", "new", "approve", "history"))
+CHAT = tuple(f"chat.{a}" for a in ("copy", "edit", "regenerate", "delete", "schedule"))
 DIALOG = ("dialog.close", "dialog.save")
 _DEFAULTS = {bid: key for bid, key, _ in KEYS if bid} | {
     "schedules.new": "n",
@@ -85,9 +113,22 @@ _FIXED = {  # key -> what it already does
         "escape": "already returns to the input",
         "question_mark": "already opens the help",
     },
+    "chat": {
+        **{k: "already moves the selection" for k in ("up", "down", "k", "j")},
+        **{k: "already scrolls" for k in ("pageup", "pagedown", "home", "end", "g", "G")},
+        "c": "already copies",
+        "delete": "already deletes",
+        "escape": "already returns to the input",
+        "question_mark": "already opens the help",
+    },
     "dialog": {"tab": "already moves focus", "enter": "already presses the focused button"},
 }
-_PLACES = {"app": APP, "sidebar": APP + SIDEBAR, "dialog": ("quit", *DIALOG)}
+_PLACES = {
+    "app": APP,
+    "sidebar": APP + SIDEBAR,
+    "chat": APP + CHAT,
+    "dialog": ("quit", *DIALOG),
+}
 
 
 def _keys_of(value: str) -> list[str]:

@@ -59,6 +59,16 @@ class Delivered(TMessage):
         self.delivery = delivery
 
 
+class Elsewhere(TMessage):
+    """Something happened in a conversation that is not open: a message (an unread mark), or
+    its title changed (`message` None)."""
+
+    def __init__(self, conversation_id: int, message: Message | None) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.message = message
+
+
 class Status(TMessage):
     def __init__(self, text: str, severity: str) -> None:
         super().__init__()
@@ -99,3 +109,6 @@ class Bridge:
 
     def on_status(self, text: str, severity: str) -> None:
         self._target.post_message(Status(text, severity))
+
+    def on_elsewhere(self, conversation_id: int, message: Message | None) -> None:
+        self._target.post_message(Elsewhere(conversation_id, message))

@@ -89,12 +89,19 @@ class LiveSync:
             return None
         self.point = changes.point
         listener = self.listener or self.conversation.listener  # as the core's events go
+        here = self.conversation.id  # the open conversation (the screen replaces it on a switch)
+        elsewhere = getattr(listener, "on_elsewhere", None)
         for message in changes.added:
+            if message.conversation_id != here:
+                if elsewhere is not None:
+                    elsewhere(message.conversation_id, message)
+                continue
             listener.on_message(message)
             if message.schedule_id and "fire_id" in message.meta:  # a fire: the toast, the bell
                 self.target.post_message(ev.Delivered(SyncedDelivery(message, message.late)))
         for message in changes.changed:
-            listener.on_message_changed(message)
+            if message.conversation_id == here:
+                listener.on_message_changed(message)
         if changes.schedules_changed:
             self.conversation.schedules_changed()  # the sidebar, and our engine's next sleep
         return changes

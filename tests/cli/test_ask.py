@@ -43,9 +43,11 @@ def test_the_reply_streams_to_stdout_and_both_messages_are_stored(
     assert (user.role, user.content) == (Role.USER, "hi there")
     assert (bot.role, bot.content) == (Role.ASSISTANT, "Hello from the model, nice to meet you.")
     # The model saw the prompt as the user's message, after the system prompt.
-    sent = openai_server.last_body["messages"]
+    turn, title = openai_server.bodies  # a first exchange: the model names it, as in the app
+    sent = turn["messages"]
     assert sent[0]["role"] == "system" and sent[-1] == {"role": "user", "content": "hi there"}
-    assert openai_server.last_body["model"] == "house-model"
+    assert turn["model"] == "house-model"
+    assert "Name this conversation" in title["messages"][0]["content"]
     assert "sk-test" not in result.out + result.err
     exported = cli("export", "--format", "json")  # the app's export sees both
     assert [m["content"] for m in exported.json()] == [user.content, bot.content]

@@ -54,3 +54,46 @@ complete_line "dynaprompt-tui --db {cli.db} schedule cancel {sid[:2]}"
     assert {"add", "list", "cancel", "pause", "resume", "history"} <= set(lines[1].split())
     assert set(lines[2].split()) == {"user", "chatbot", "u", "c"}
     assert lines[3].split() == [sid]  # ids from the database the options name
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_completes_conversations_and_their_ids(cli: Cli) -> None:
+    """The new subcommand, its actions, and conversation ids after --conversation, `show`,
+    `archive` (the ones not archived) and `unarchive` (the archived ones)."""
+    for title in ("Spanish", "Work"):
+        assert cli("conversations", "new", title).code == 0
+    assert cli("conversations", "archive", "Work").code == 0
+    script = cli("completion", "bash", db=False).out
+    db = f"--db {cli.db}"
+    probe = f"""
+{script}
+complete_line() {{
+    COMP_LINE="$1"; COMP_POINT=${{#1}}; COMP_WORDS=($1); [[ "$1" == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+    _python_argcomplete dynaprompt-tui
+    echo "${{COMPREPLY[*]}}"
+}}
+complete_line "dynaprompt-tui conv"
+complete_line "dynaprompt-tui conversations "
+complete_line "dynaprompt-tui {db} schedule list --conversation "
+complete_line "dynaprompt-tui {db} conversations archive "
+complete_line "dynaprompt-tui {db} conversations unarchive "
+complete_line "dynaprompt-tui {db} conversations rm "
+"""
+    env = clean_env(cli.home, {"PATH": f"{COMMAND.rsplit('/', 1)[0]}:/usr/bin:/bin"})
+    done = subprocess.run(
+        ["bash", "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    # (Where a flag may come too, bash is offered the flags as well: only the words count.)
+    lines = [
+        " ".join(w for w in line.split() if not w.startswith("-"))
+        for line in done.stdout.splitlines()
+    ]
+    assert len(lines) == 6, done.stdout + done.stderr
+    assert lines[0].split() == ["conversations"]
+    actions = {"list", "new", "show", "rename", "set", "archive", "unarchive", "rm"}
+    assert actions <= set(lines[1].split())
+    assert set(lines[2].split()) == {"1", "2", "3"}  # the first conversation, Spanish, Work
+    assert set(lines[3].split()) == {"1", "2"}  # Work is archived already
+    assert lines[4].split() == ["3"]
+    assert set(lines[5].split()) == {"1", "2", "3"}

@@ -1,9 +1,11 @@
 """The command line and the app on one database at the same time: the app running (its engine
 started, the file open) while the command adds, lists and cancels; and a second process holding
-the write lock while the command waits its turn instead of failing."""
+the write lock while the command waits its turn instead of failing; a conversation made from
+the shell whose fire the running app delivers."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -49,6 +51,36 @@ async def test_the_cli_adds_lists_and_cancels_while_the_app_runs(cli: Cli) -> No
         assert "what's scheduled?" in texts
         assert any(f"id {from_cli}" in t for t in texts)
         assert any(f"id {mine.id}" in t for t in texts)
+        await pilot.press("ctrl+q")
+
+
+async def test_a_conversation_made_from_the_shell_gets_its_fire_while_the_app_runs(
+    cli: Cli,
+) -> None:
+    """The app has conversation 1 open; the shell starts "Spanish" and schedules in it; the
+    app's engine delivers the fire there (not in the open chat), and the shell sees it unread."""
+    settings = Settings(db_path=cli.db, tz="Europe/Paris", demo=True, bell=False)
+    app = make_app(settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        opened = app.conversation.id
+        made = await cli.run_async("conversations", "new", "Spanish", "--json")
+        assert made.code == 0, made.err
+        spanish = made.json()["conversation"]["id"]
+        added = await cli.run_async(
+            "schedule", "add", "--to", "user", "-c", "spanish", "in 2 seconds", "¡Hola!", "--json"
+        )
+        assert added.code == 0, added.err
+        assert added.json()["schedule"]["conversation"] == spanish
+        for _ in range(150):  # up to 30 s: the engine sees the new schedule, then it is due
+            listed = await cli.run_async("conversations", "list", "--json")
+            unread = {c["id"]: c["unread"] for c in listed.json()["conversations"]}
+            if unread[spanish]:
+                break
+            await asyncio.sleep(0.2)
+        assert unread[spanish] == 1
+        assert app.conversation.id == opened  # it landed there, the window stayed where it was
+        assert "¡Hola!" not in [m.content for m in app.conversation.messages()]
         await pilot.press("ctrl+q")
 
 

@@ -16,6 +16,7 @@ SCHEDULE_KEYS = {
     "on_missed",
     "id",
     "conversation",
+    "conversation_title",
     "to",
     "by",
     "when",
@@ -109,9 +110,9 @@ def test_cancel_pause_resume_by_id_and_prefix(cli: Cli) -> None:
     assert doc["errors"] == []
     assert [s["next_fire"] for s in doc["schedules"]] == [None, None]  # never fires again
     assert cli("schedule", "list").out == "no pending schedules\n"
-    everything = cli("schedule", "list", "--all", "--json").json()["schedules"]
+    everything = cli("schedule", "list", "--finished", "--json").json()["schedules"]
     assert {s["id"]: s["state"] for s in everything} == {a: "cancelled", b: "cancelled"}
-    assert f"{a} · cancelled · to you" in cli("schedule", "list", "--all").out
+    assert f"{a} · cancelled · to you" in cli("schedule", "list", "--finished").out
 
 
 def test_one_bad_id_fails_the_command_but_not_the_others(cli: Cli) -> None:

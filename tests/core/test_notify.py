@@ -20,7 +20,7 @@ from dynaprompt_tui.core.models import Message, Role
 from dynaprompt_tui.core.notify.channels import NtfyChannel, WebhookChannel, webhook_body
 from dynaprompt_tui.core.notify.dispatch import Notifier, channels_for
 from dynaprompt_tui.core.notify.listener import NotifyingListener
-from dynaprompt_tui.core.notify.notification import Notification, first_line
+from dynaprompt_tui.core.notify.notification import Notification, digest, first_line
 from dynaprompt_tui.core.notify.quiet import QuietHours, parse_quiet_hours
 from dynaprompt_tui.core.notify.settings import NotifyConfig
 from tests.core.conftest import LONDON
@@ -88,21 +88,32 @@ async def test_ntfy_non_ascii_title_is_rfc2047_and_url_credentials_are_basic_aut
 
 async def test_webhook_gets_the_documented_json(receiver):
     n = notifier(WebhookChannel(f"{receiver.url}/hook"))
-    n.notify(note(schedule_id="ab12"))
+    named = note(schedule_id="ab12", conversation="Spanish", conversation_id=3)
+    n.notify(named)
     await n.drain()
     [r] = receiver.wait_for(1)
     assert r.headers["Content-Type"] == "application/json"
     assert json.loads(r.body) == {
         "app": "dynaprompt",
         "sender": "your reminder",
-        "title": "dynaprompt: your reminder",
+        "title": "dynaprompt: Spanish · your reminder",
         "text": "Time to stretch",
         "at": "2026-03-05T10:15:00+00:00",
         "message_id": 7,
         "schedule_id": "ab12",
         "held": 0,
+        "conversation": "Spanish",
+        "conversation_id": 3,
     }
-    assert json.loads(r.body) == webhook_body(note(schedule_id="ab12"))
+    assert json.loads(r.body) == webhook_body(named)
+    unnamed = webhook_body(note())
+    assert unnamed["title"] == "dynaprompt: your reminder" and unnamed["conversation"] is None
+
+
+def test_a_title_names_the_conversation_cut_to_one_short_line():
+    long = note(conversation="A very long conversation title that goes on\nand on and on")
+    assert long.title.startswith("dynaprompt: A very long conversation title that go")
+    assert long.title.endswith("… · your reminder") and "\n" not in long.title
 
 
 async def test_every_channel_is_sent_and_a_failing_one_is_logged_scrubbed(caplog):
@@ -220,13 +231,16 @@ async def test_many_held_notifications_become_one_digest(receiver):
         WebhookChannel(f"{receiver.url}/hook"), clock=clock, quiet=parse_quiet_hours("22:00-07:00")
     )
     for i in range(5):
-        n.notify(note(f"reminder {i}"))
+        n.notify(note(f"reminder {i}", conversation="Spanish", conversation_id=3))
     clock.set(at("07:00", day=6))
     await wait_released(n)
     [r] = receiver.wait_for(1)
     body = json.loads(r.body)
     assert body["held"] == 5 and body["text"] == "latest: reminder 4"
     assert body["sender"] == "5 messages during quiet hours"
+    assert body["title"] == "dynaprompt: Spanish · 5 messages during quiet hours"
+    mixed = digest([note(conversation="Spanish", conversation_id=3), note(conversation_id=4)])
+    assert (mixed.conversation, mixed.conversation_id) == (None, None)
 
 
 async def test_closing_during_quiet_hours_stops_waiting():
@@ -329,3 +343,58 @@ async def test_a_conversation_notifies_a_fired_reminder_and_a_scheduled_reply(
     ]
     [reminder] = [b for b in got if b["sender"] == "your reminder"]
     assert reminder["schedule_id"]
+
+
+async def test_the_listener_names_conversations_and_hears_the_others(receiver):
+    """Given titles (the workspace hands them over), each notification names its
+    conversation; messages of the conversations not open arrive through on_elsewhere (a
+    reminder) and on_elsewhere_changed (a reply that finished), and are passed on."""
+    n = notifier(WebhookChannel(f"{receiver.url}/hook"))
+    inner = Recorded()
+    listener = NotifyingListener(n, app="dyn", inner=inner)
+    listener.name_conversations({2: "Spanish"}.get)
+    listener.on_elsewhere(2, msg(1, Role.REMINDER, "Conjugate ser")._replace(conversation_id=2))
+    listener.on_elsewhere(2, None)  # (a new title there)
+    reply = msg(2, Role.ASSISTANT, "", streaming=True)._replace(conversation_id=2)
+    listener.on_elsewhere(2, reply)
+    listener.on_elsewhere_changed(2, reply._replace(content="¡Hola!", meta={}))
+    listener.on_message(msg(3, Role.REMINDER, "In the open one"))  # conversation 1: no title
+    await n.drain()
+    got = sorted(
+        (json.loads(r.body)["title"], json.loads(r.body)["text"]) for r in receiver.wait_for(3)
+    )
+    assert got == [
+        ("dyn: Spanish · chatbot", "¡Hola!"),
+        ("dyn: Spanish · your reminder", "Conjugate ser"),
+        ("dyn: your reminder", "In the open one"),
+    ]
+    assert inner.events.count("on_elsewhere") == 3 and "on_elsewhere_changed" in inner.events
+    assert "name_conversations" in inner.events
+
+
+async def test_the_workspace_names_the_conversation_of_a_fire_in_the_app(tmp_path, receiver):
+    """The app's path: a NotifyingListener set on the open conversation gets the workspace's
+    titles; a fire in another conversation is told with that conversation's title."""
+    from dynaprompt_tui.core.conversation.workspace import Workspace
+
+    clock = FakeClock(T0)
+    settings = Settings(db_path=tmp_path / "db.sqlite", tz="Europe/London", demo=True)
+    n = notifier(WebhookChannel(f"{receiver.url}/hook"), clock=clock)
+    workspace = Workspace.open(settings, clock=clock)
+    try:
+        assert workspace.notification_title(1) is None  # alone, it needs no name
+        spanish = workspace.create("Spanish")
+        assert workspace.notification_title(1) == "New conversation"
+        conv = workspace.current
+        assert conv.id != spanish.id
+        conv.listener = NotifyingListener(n, app="dynaprompt", inner=conv.listener)
+        await spanish.send("dps user in 1 minute\nConjugate ser")
+        clock.advance(120)
+        await conv.engine.fire_due()
+        await n.drain()
+    finally:
+        await workspace.stop()
+    [r] = receiver.wait_for(1)
+    body = json.loads(r.body)
+    assert body["title"] == "dynaprompt: Spanish · your reminder"
+    assert (body["conversation"], body["text"]) == ("Spanish", "Conjugate ser")

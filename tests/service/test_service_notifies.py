@@ -1,7 +1,7 @@
 """The service tells the user through the [notify] channels only while no window is focused:
 windows record their focus in the database (core/notify/presence.py); a dead window's record
-does not count. The service runs in process here (its `serve` coroutine), a webhook receiver
-stands for the user's phone."""
+does not count. A notification names the conversation its message landed in. The service
+runs in process here (its `serve` coroutine), a webhook receiver stands for the user's phone."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import json
 import os
 import socket
 import subprocess
+from datetime import UTC, datetime, timedelta
 
 from dynaprompt_tui.config import Settings
-from dynaprompt_tui.core.models import Role
+from dynaprompt_tui.core.models import Party, Role
 from dynaprompt_tui.core.notify import presence
 from dynaprompt_tui.core.notify.settings import NotifyConfig
 from dynaprompt_tui.core.storage import Store
@@ -91,3 +92,34 @@ def test_presence_records_forgets_and_ignores_dead_windows(tmp_path) -> None:
     presence.forget(store, me)
     assert store.get_meta(presence.KEY) == {}
     store.close()
+
+
+async def test_a_notification_names_the_conversation_the_fire_landed_in(tmp_path) -> None:
+    """A reminder and a reply to a prompt fire in a conversation that is not the latest one:
+    both reach the webhook, titled with that conversation."""
+    with Receiver() as receiver:
+        settings = _settings(tmp_path, receiver.url + "/hook")
+        store = Store(settings.db_path)
+        spanish = store.add_conversation(now=datetime.now(UTC), title="Spanish").id
+        lessons = store.scoped(spanish)
+        remind = add_due(lessons, -0.5, "Conjugate ser")
+        add_due(lessons, -0.5, "Teach me a word", to=Party.CHATBOT)
+        store.add_conversation(now=datetime.now(UTC) + timedelta(seconds=1), title="Work")
+        assert store.latest_conversation() != spanish  # the service opens "Work"
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(settings, stop=stop))
+        try:
+            got = await asyncio.to_thread(receiver.wait_for, 2, 30.0)
+        finally:
+            stop.set()
+            await task
+        bodies = [json.loads(r.body) for r in got]
+        assert {b["conversation"] for b in bodies} == {"Spanish"}
+        assert {b["conversation_id"] for b in bodies} == {spanish}
+        assert sorted(b["title"] for b in bodies) == [
+            "dynaprompt: Spanish · chatbot",
+            "dynaprompt: Spanish · your reminder",
+        ]
+        [reminder] = [b for b in bodies if b["sender"] == "your reminder"]
+        assert (reminder["text"], reminder["schedule_id"]) == ("Conjugate ser", remind.id)
+        store.close()

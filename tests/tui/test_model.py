@@ -22,7 +22,7 @@ async def test_streamed_code_fence_is_complete_at_the_end(build, settings, opena
     openai_server.reply(FENCE)
     app = build(online(settings, openai_server))
     async with app.run_test(size=SIZE) as pilot:
-        assert app.sub_title.startswith(settings.model)
+        assert f" · {settings.model} · " in app.sub_title
         await type_text(pilot, "show me code")
         await pilot.press("enter")
         await settle(app, pilot)

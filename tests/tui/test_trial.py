@@ -195,12 +195,12 @@ async def test_the_approve_key_shows_in_the_footer_when_it_applies(app) -> None:
 
 async def test_a_keys_entry_that_takes_a_key_in_use_is_said_and_not_applied(build, settings):
     """Bug 9: new = "ctrl+q" was accepted silently (and took quit's key)."""
-    app = build(settings._replace(keys={"new": "ctrl+q", "schedules": "ctrl+o"}))
+    app = build(settings._replace(keys={"new": "ctrl+q", "schedules": "ctrl+r"}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         (warning,) = [n.message for n in app._notifications if n.severity == "warning"]
         assert "new = 'ctrl+q'" in warning and "quit" in warning and "ctrl+n" in warning
-        await pilot.press("ctrl+o")  # the free one applies
+        await pilot.press("ctrl+r")  # the free one applies
         assert isinstance(app.focused, ScheduleSidebar)
         await pilot.press("ctrl+n")  # new keeps its key
         await pilot.pause()
@@ -316,7 +316,7 @@ def test_help_lists_keys_without_binding_ids() -> None:
     from dynaprompt_tui.tui import keys
     from dynaprompt_tui.tui.screens.help import help_markdown
 
-    text = help_markdown(keys.help_keys({"schedules": "ctrl+o"}))
+    text = help_markdown(keys.help_keys({"schedules": "ctrl+r"}))
     assert "· id" not in text and "schedules.cancel" not in text
-    assert "`ctrl+o  ` focus the schedule sidebar" in text
+    assert "`ctrl+r  ` focus the schedule sidebar" in text
     assert "[keys]" in text

@@ -2,12 +2,15 @@
 `Conversation.send`: its own `dps` lines run, the bot answers, the bot's instructions and tool
 calls run within its guardrails, both messages are stored). The reply's visible text goes to
 stdout, streamed as it comes unless --no-stream; the cards go to stderr as plain lines. Exit 1
-when the model call failed (the chat keeps the error, with Retry, as in the app)."""
+when the model call failed (the chat keeps the error, with Retry, as in the app). It sends in
+`--conversation C` (default: the latest active); the reply read here counts as read there when
+nothing else was unread."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from typing import TextIO
 
@@ -15,7 +18,10 @@ from dynaprompt_tui.cli.commands.common import argument_or_stdin, open_conversat
 from dynaprompt_tui.cli.errors import RUNTIME, report
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.conversation.transcript import SilentListener
+from dynaprompt_tui.core.conversation.workspace import Workspace
 from dynaprompt_tui.core.models import Message, Role
+
+TITLE_WAIT = 5.0  # seconds the model may take to title a new conversation after the reply
 
 
 class Printer(SilentListener):
@@ -82,13 +88,20 @@ class Printer(SilentListener):
 def run(args: argparse.Namespace, settings: Settings) -> int:
     prompt = argument_or_stdin(args.prompt, "prompt")
     printer = Printer(stream=not args.no_stream, out=sys.stdout, err=sys.stderr)
-    conversation = open_conversation(settings, create=True)
+    conversation = open_conversation(settings, create=True, conversation=args.conversation)
     conversation.listener = printer
+    unread = conversation.store.conversation().unread
 
     async def turn() -> None:
         try:
             await conversation.send(prompt)
             await conversation.idle()
+            hub = conversation.hub
+            if isinstance(hub, Workspace) and not printer.failed:  # a new one: the model titles it
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(hub.titles.idle(), TITLE_WAIT)
+            if not unread and not printer.failed:  # (the user saw this reply, and only it)
+                conversation.store.mark_read()
         finally:
             await conversation.stop()  # closes the client and the store
 

@@ -1,6 +1,7 @@
-"""What the subcommands share: opening the conversation of the database (never creating one by
-mistake), reading an argument from stdin, writing one JSON document, and the core's messages in
-the command line's words."""
+"""What the subcommands share: opening the database's workspace and the conversation a command
+works in (never creating a database by mistake; `--conversation C` found by id or title),
+reading an argument from stdin, writing one JSON document, and the core's messages in the
+command line's words."""
 
 from __future__ import annotations
 
@@ -13,25 +14,61 @@ from dynaprompt_tui.cli.errors import RUNTIME, USAGE, CliError
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.conversation.workspace import Workspace
+from dynaprompt_tui.core.models import ConversationInfo
 from dynaprompt_tui.core.storage.errors import DatabaseUnusableError
-from dynaprompt_tui.core.storage.store import StoreError
+from dynaprompt_tui.core.storage.store import Store, StoreError
+
+LIST_HINT = "`dynaprompt-tui conversations list --all` lists them"
 
 
-def open_conversation(
-    settings: Settings, *, create: bool, conversation_id: int | None = None
-) -> Conversation:
-    """A conversation in `settings.db_path` (default: the one with the latest activity), in its
-    workspace (closing it closes all). `create`: make the database if it is missing (as the
-    app does); otherwise a missing file is an error, so a mistyped --db changes nothing."""
+def open_workspace(settings: Settings, *, create: bool) -> Workspace:
+    """Every conversation in `settings.db_path` (the latest active one open). `create`: make
+    the database if it is missing (as the app does); otherwise a missing file is an error, so
+    a mistyped --db changes nothing."""
     path = settings.db_path
     if not create and not path.exists():
         raise CliError(f"no conversation at {path} (check --db / DYNAPROMPT_DB)", RUNTIME)
     try:
-        return Workspace.open(settings, conversation_id=conversation_id).current
+        return Workspace.open(settings)
     except DatabaseUnusableError as e:  # says the path and what to do already
         raise CliError(str(e), RUNTIME) from None
     except (sqlite3.Error, OSError, StoreError) as e:
         raise CliError(f"cannot open the database {path}: {_reason(e)}", RUNTIME) from None
+
+
+def find(workspace: Workspace, text: str) -> ConversationInfo:
+    """The conversation `text` names (an id, or a unique title, start of one or of a word in
+    one: `Workspace.find`); CliError saying how to see them, or which ones match, otherwise."""
+    try:
+        return workspace.find(text)
+    except StoreError as e:
+        hint = "give its id" if "matches" in str(e) else LIST_HINT
+        raise CliError(f"{e} ({hint})", RUNTIME) from None
+
+
+def open_conversation(
+    settings: Settings, *, create: bool, conversation: str | None = None
+) -> Conversation:
+    """The conversation `conversation` names (default: the one with the latest activity), in
+    its workspace (closing its store closes all; `stop()` stops all). `create` makes a missing
+    database, unless a conversation is named: none can be in it."""
+    workspace = open_workspace(settings, create=create and conversation is None)
+    if conversation is None:
+        return workspace.current
+    try:
+        info = find(workspace, conversation)
+    except CliError:
+        workspace.store.close()
+        raise
+    if info.id != workspace.current_id:
+        workspace.current_id = info.id  # (not `switch`: that would mark it read)
+        workspace.current.recover_interrupted()
+    return workspace.current
+
+
+def titles(store: Store) -> dict[int, str]:
+    """Every conversation's title (as the list shows it), by id."""
+    return {c.id: c.shown_title for c in store.conversations(archived=None)}
 
 
 def _reason(e: Exception) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from dynaprompt_tui.core.conversation.runs import outcome_of
-from dynaprompt_tui.core.models import Fire, Schedule, ScheduleState
+from dynaprompt_tui.core.models import ConversationInfo, Fire, Schedule, ScheduleState
 from dynaprompt_tui.core.timephrases import When
 
 ACTIVE = (ScheduleState.PENDING, ScheduleState.PAUSED)  # the others will not fire again
@@ -20,10 +20,12 @@ def iso(t: datetime | None, zone: tzinfo) -> str | None:
     return t.astimezone(zone).isoformat() if t is not None else None
 
 
-def schedule(s: Schedule, zone: tzinfo) -> dict[str, Any]:
+def schedule(s: Schedule, zone: tzinfo, title: str | None = None) -> dict[str, Any]:
+    """`title`: its conversation's."""
     return {
         "id": s.id,
         "conversation": s.conversation_id,
+        "conversation_title": title,
         "to": s.recipient.value,
         "by": s.created_by.value,
         "when": s.time_prompt,
@@ -41,6 +43,22 @@ def schedule(s: Schedule, zone: tzinfo) -> dict[str, Any]:
         "failures": s.failures,
         "last_error": s.last_error,
         "on_missed": s.on_missed.value,  # once | skip | each
+    }
+
+
+def conversation(c: ConversationInfo, zone: tzinfo) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "title": c.shown_title,
+        "title_source": c.title_source.value,  # none | words | model | user
+        "unread": c.unread,
+        "pending": c.pending,
+        "updated_at": iso(c.updated_at, zone),  # the latest activity
+        "created_at": iso(c.created_at, zone),
+        "archived": c.archived,
+        "model": c.model,  # its own choice, or null: the settings' default
+        "system_prompt": c.system_prompt,
+        "temperature": c.temperature,
     }
 
 

@@ -1,7 +1,9 @@
 """`dynaprompt-tui schedule add|list|cancel|pause|resume|history`: the schedules, changed through
 the conversation's own use cases (the same parser, checks and state rules as the app), so a
 schedule added here is one the app would have made, and the app running on the same database
-picks it up (its engine re-reads the schedules at least every 30 seconds)."""
+picks it up (its engine re-reads the schedules at least every 5 seconds). `add` and `list` work
+in one conversation (`--conversation C`, default the latest active; `list --all`: every one);
+an id names a schedule of any conversation."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from dynaprompt_tui.cli.commands.common import (
     open_conversation,
     print_json,
     print_line,
+    titles,
 )
 from dynaprompt_tui.cli.commands.documents import ACTIVE
 from dynaprompt_tui.cli.errors import RUNTIME, CliError, report
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def add(args: argparse.Namespace, settings: Settings) -> int:
     message = argument_or_stdin(args.message, "message")
     recipient = RECIPIENTS[args.to]
-    conversation = open_conversation(settings, create=True)
+    conversation = open_conversation(settings, create=True, conversation=args.conversation)
     try:
         # The edit dialog's check first: a bad phrase is reported, and leaves no card in the chat.
         check = conversation.check_edit(args.when, message)
@@ -59,7 +62,8 @@ def add(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(result.text, RUNTIME)
         show(conversation.transcript, result, to_bot=False)  # the card the app's dialog leaves
         if args.json:
-            print_json({"schedule": documents.schedule(result.schedule, conversation.tz)})
+            title = conversation.store.conversation().shown_title
+            print_json({"schedule": documents.schedule(result.schedule, conversation.tz, title)})
         else:
             print_line(result.text)
         return 0
@@ -68,19 +72,31 @@ def add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def list_schedules(args: argparse.Namespace, settings: Settings) -> int:
-    conversation = open_conversation(settings, create=False)
+    """The current (or --conversation's) schedules, or with --all every conversation's, each
+    line then naming its conversation."""
+    conversation = open_conversation(settings, create=False, conversation=args.conversation)
     try:
-        states = list(ScheduleState) if args.all else list(ACTIVE)
-        found = conversation.store.schedules(states)
+        states = list(ScheduleState) if args.finished else list(ACTIVE)
+        every = conversation.store.scoped(None)
+        found = (every if args.all else conversation.store).schedules(states)
+        names = titles(every)
         zone = conversation.tz
         if args.json:
-            print_json({"schedules": [documents.schedule(s, zone) for s in found]})
+            docs = [documents.schedule(s, zone, names.get(s.conversation_id)) for s in found]
+            print_json({"schedules": docs})
             return 0
         if not found:
-            print_line("no schedules" if args.all else "no pending schedules")
+            where = ""
+            if not args.all and len(names) > 1:
+                where = f" in “{names.get(conversation.id, conversation.id)}”"
+            print_line(("no schedules" if args.finished else "no pending schedules") + where)
         now = conversation.now()
         for s in found:
-            print_line(_line(s, now))
+            line = _line(s, now)
+            if args.all:
+                where = f"in “{fmt.preview(names.get(s.conversation_id, '?'), 30)}”"
+                line = line.replace(" · ", f" · {where} · ", 1)
+            print_line(line)
         return 0
     finally:
         conversation.store.close()
@@ -118,11 +134,13 @@ def change(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         asyncio.run(apply_all())
+        names = titles(conversation.store) if args.json else {}
     finally:
         conversation.store.close()
     if args.json:
         zone = conversation.tz
-        print_json({"schedules": [documents.schedule(s, zone) for s in changed], "errors": errors})
+        docs = [documents.schedule(s, zone, names.get(s.conversation_id)) for s in changed]
+        print_json({"schedules": docs, "errors": errors})
     else:
         for s in changed:
             print_line(f"{done_word} {s.id} (“{fmt.preview(s.prompt, 40)}”)")
@@ -143,7 +161,9 @@ def history(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print_json(
                 {
-                    "schedule": documents.schedule(s, zone),
+                    "schedule": documents.schedule(
+                        s, zone, titles(conversation.store).get(s.conversation_id)
+                    ),
                     "fires": [documents.fire(f, zone) for f in fires],
                 }
             )

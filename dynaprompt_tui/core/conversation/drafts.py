@@ -46,7 +46,7 @@ def preview(text: str, now: datetime, store: Store) -> list[Preview]:
         elif isinstance(ins, CancelInstruction):
             out.append(_preview_cancel(ins, store))
         elif isinstance(ins, ListInstruction):
-            n = len(store.schedules())
+            n = store.count_schedules()
             out.append(Preview(True, _lists(n)))
     return out
 
@@ -69,7 +69,7 @@ def _preview_schedule(ins: ScheduleInstruction, now: datetime) -> Preview:
 
 def _preview_cancel(ins: CancelInstruction, store: Store) -> Preview:
     if ins.all:
-        n = len(store.schedules())
+        n = store.count_schedules()
         if n == 1:
             return Preview(True, "cancels the one pending schedule")
         return Preview(True, f"cancels all {n} pending schedules" if n else "nothing to cancel")

@@ -6,12 +6,13 @@ A `Conversation` is built per conversation on first use, over a view of the stor
 (`Store.scoped`), with the chat client for its model: the default one unless it chose another
 model or temperature. What a conversation tells its listener reaches the workspace's listener
 (the window) when it is the open one; of the others the listener hears `on_elsewhere` (an unread
-mark, a title), if it has that method.
+mark, a title) and `on_elsewhere_changed` (a reply finished there), if it has those methods.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -76,6 +77,10 @@ class _Routed:
     def on_message_changed(self, message: Message) -> None:
         if self._here():
             self.workspace.listener.on_message_changed(message)
+        else:  # (a reply finished there: notifications, if the listener wants to know)
+            tell = getattr(self.workspace.listener, "on_elsewhere_changed", None)
+            if tell is not None:
+                tell(self.id, message)
 
     def on_schedules_changed(self) -> None:
         self.workspace.listener.on_schedules_changed()
@@ -106,7 +111,7 @@ class Workspace:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.tz = tz or ZoneInfo(settings.tz)
-        self.listener: ConversationListener = listener or SilentListener()
+        self.listener = listener or SilentListener()
         self._open: dict[int, Conversation] = {}
         self._clients: dict[tuple[str | None, float | None], ChatClient] = {}
         self._started = False
@@ -167,6 +172,17 @@ class Workspace:
         conversation.transcript.listener = _Routed(workspace, conversation.id)
         workspace._open[conversation.id] = conversation
         return workspace
+
+    @property
+    def listener(self) -> ConversationListener:
+        return self._listener
+
+    @listener.setter
+    def listener(self, listener: ConversationListener) -> None:
+        """A listener that names conversations is given `notification_title`."""
+        self._listener = listener
+        if (name := getattr(listener, "name_conversations", None)) is not None:
+            name(self.notification_title)
 
     # -- which conversation ------------------------------------------------------------------
 
@@ -234,6 +250,34 @@ class Workspace:
         return self.store.conversation(
             self.current_id if conversation_id is None else conversation_id
         )
+
+    def notification_title(self, conversation_id: int) -> str | None:
+        """Its title as the list shows it, where there are several conversations (alone, or
+        gone, it needs no name: None)."""
+        with contextlib.suppress(StoreError):
+            if self.store.conversation_count(archived=None) > 1:
+                return self.store.conversation(conversation_id).shown_title
+        return None
+
+    def find(self, text: str) -> ConversationInfo:
+        """By id, else by title, else by the start of a title, else of a word in one (each
+        case-insensitive, archived ones too); StoreError when none or several match."""
+        key = text.strip()
+        if key.isdigit():
+            with contextlib.suppress(StoreError):  # (else a title may be a number)
+                return self.store.conversation(int(key))
+        every, low = self.store.conversations(archived=None), key.casefold()
+        for found in (
+            [c for c in every if c.shown_title.casefold() == low],
+            [c for c in every if key and c.shown_title.casefold().startswith(low)],
+            [c for c in every if key and f" {low}" in f" {c.shown_title.casefold()}"],
+        ):
+            if len(found) == 1:
+                return found[0]
+            if found:
+                names = ", ".join(f"{c.id} “{c.shown_title}”" for c in found[:5])
+                raise StoreError(f"“{key}” matches {len(found)} conversations: {names}")
+        raise StoreError(f"no conversation “{key}”")
 
     def create(self, title: str = "") -> Conversation:
         """A new, empty conversation (not opened: `switch` to it)."""

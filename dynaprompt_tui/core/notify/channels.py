@@ -126,6 +126,8 @@ def webhook_body(n: Notification) -> dict[str, Any]:
         "message_id": n.message_id,
         "schedule_id": n.schedule_id,
         "held": n.held,
+        "conversation": n.conversation,
+        "conversation_id": n.conversation_id,
     }
 
 

@@ -1,5 +1,5 @@
-"""What a notification says (who wrote, which app, the first line, when) and which chat
-messages make one: a bot reply or a scheduled message, once it is complete."""
+"""What a notification says (who wrote, in which conversation, which app, the first line, when)
+and which chat messages make one: a bot reply or a scheduled message, once it is complete."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import NamedTuple
 from dynaprompt_tui.core.models import Message, Role
 
 FIRST_LINE = 200  # longest first line a notification shows, in characters
+TITLE = 40  # longest conversation title in a notification's title
 
 
 class Notification(NamedTuple):
@@ -19,9 +20,14 @@ class Notification(NamedTuple):
     message_id: int | None = None
     schedule_id: str | None = None
     held: int = 0  # a digest: this many notifications held through quiet hours
+    conversation: str | None = None  # its conversation's title, e.g. "Spanish"
+    conversation_id: int | None = None
 
     @property
     def title(self) -> str:
+        """`dynaprompt: Spanish · your reminder` (without a conversation: `dynaprompt: chatbot`)."""
+        if self.conversation:
+            return f"{self.app}: {first_line(self.conversation, TITLE)} · {self.sender}"
         return f"{self.app}: {self.sender}"
 
 
@@ -42,7 +48,8 @@ def arrived(message: Message) -> bool:
     )
 
 
-def from_message(message: Message, app: str) -> Notification:
+def from_message(message: Message, app: str, conversation: str | None = None) -> Notification:
+    """`conversation`: the title of the message's conversation, when it is known."""
     sender = "your reminder" if message.role is Role.REMINDER else "chatbot"
     return Notification(
         sender=sender,
@@ -51,14 +58,19 @@ def from_message(message: Message, app: str) -> Notification:
         at=message.created_at,
         message_id=message.id,
         schedule_id=message.schedule_id,
+        conversation=conversation,
+        conversation_id=message.conversation_id,
     )
 
 
 def digest(held: list[Notification]) -> Notification:
     """One notification standing for many held through quiet hours: the count and the latest
-    first line."""
+    first line; the conversation, if they all come from one."""
     last = held[-1]
+    one = len({n.conversation_id for n in held}) == 1
     return last._replace(
+        conversation=last.conversation if one else None,
+        conversation_id=last.conversation_id if one else None,
         sender=f"{len(held)} messages during quiet hours",
         text=f"latest: {last.text}",
         message_id=None,

@@ -253,16 +253,36 @@ class Engine:
                         tasks += self._notify(d)
 
             due = await asyncio.to_thread(self.store.due, self.clock.now())
-            for schedule in due:
-                d, failed = await asyncio.to_thread(self._claim_and_deliver, schedule)
-                stuck |= failed
-                if d is not None:
-                    out.append(d)
-                    tasks += self._notify(d)
+            if due:
+                # One worker thread delivers them all back to back and hands each delivery to
+                # the loop as it commits: a busy loop (a window showing a burst of messages)
+                # delays what shows them, never the deliveries. (The thread's result comes
+                # after every hand-off, so `tasks` is complete when it returns.)
+                loop = asyncio.get_running_loop()
+
+                def hand(d: Delivery) -> None:
+                    loop.call_soon_threadsafe(lambda: tasks.extend(self._notify(d)))
+
+                for d, failed in await asyncio.to_thread(self._deliver_each, due, hand):
+                    stuck |= failed
+                    if d is not None:
+                        out.append(d)
 
         if wait_callbacks and tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         return out, stuck
+
+    def _deliver_each(
+        self, due: list[Schedule], hand: Callable[[Delivery], None]
+    ) -> list[tuple[Delivery | None, bool]]:
+        """Runs in a worker thread: claim and deliver each in turn, `hand` each delivery on."""
+        results = []
+        for schedule in due:
+            d, failed = self._claim_and_deliver(schedule)
+            if d is not None:
+                hand(d)
+            results.append((d, failed))
+        return results
 
     def _claim_and_deliver(self, schedule: Schedule) -> tuple[Delivery | None, bool]:
         """Runs in a worker thread."""

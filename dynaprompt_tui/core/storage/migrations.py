@@ -153,13 +153,16 @@ def m003_conversations(c: sqlite3.Connection) -> None:
     c.execute("ALTER TABLE schedules ADD COLUMN conversation_id INTEGER NOT NULL DEFAULT 1")
     # A conversation's page of history, and its unread count, walk this index.
     c.execute("CREATE INDEX messages_conversation ON messages(conversation_id, id)")
-    c.execute("CREATE INDEX schedules_conversation ON schedules(conversation_id, state)")
+    # A conversation's schedules in firing order (the sidebar's pages, like schedules_due).
+    c.execute(
+        "CREATE INDEX schedules_conversation"
+        " ON schedules(conversation_id, state, approved, next_fire)"
+    )
     c.execute("CREATE INDEX conversations_recent ON conversations(archived, updated_at)")
     # The list shows the latest activity first: a message bumps its conversation.
     c.execute(
         """CREATE TRIGGER messages_activity AFTER INSERT ON messages BEGIN
-            UPDATE conversations SET updated_at = new.created_at
-            WHERE id = new.conversation_id AND updated_at < new.created_at;
+            UPDATE conversations SET updated_at = new.created_at WHERE id = new.conversation_id;
         END"""
     )
     # Search: an external-content FTS5 index kept in step with the messages by triggers, with

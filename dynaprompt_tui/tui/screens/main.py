@@ -13,19 +13,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import MountError, Widget
-from textual.widgets import Footer, Header, TextArea
+from textual.widgets import Header, TextArea
 
-from dynaprompt_tui.core.models import Role, Schedule
-from dynaprompt_tui.tui import keys, toasts
+from dynaprompt_tui.core.conversation.workspace import Workspace
+from dynaprompt_tui.core.models import Role
+from dynaprompt_tui.tui import history, keys, toasts
 from dynaprompt_tui.tui import messages as ev
-from dynaprompt_tui.tui.history import PAGE, screenful
+from dynaprompt_tui.tui.history import PAGE, first_screen
+from dynaprompt_tui.tui.screens.conversation_switch import ConversationSwitch
+from dynaprompt_tui.tui.screens.message_actions import MessageActions
 from dynaprompt_tui.tui.screens.schedule_dialogs import ScheduleDialogs
 from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
+from dynaprompt_tui.tui.widgets.footer import Footer  # (rebuilt once per burst of changes)
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
-from dynaprompt_tui.tui.widgets.sidebar import ROW as SIDEBAR_ROW
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
+from dynaprompt_tui.tui.widgets.sidebar_pages import ConversationSource
 
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
@@ -61,17 +65,15 @@ class MainScreen(Screen[None]):
         # styling pass and restyles every widget a second time before the first frame.
         super().__init__(id="_default", classes="-narrow" if width < NARROW else "")
         self.settings = settings
-        self.conversation = conversation
+        self.workspace = Workspace.adopt(conversation)  # every conversation of the database
         self.clock = clock
         self.zone = zone
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
-        # The first page's older part, shown after the first frame; whether nothing is older.
-        self._older_at_start: list[Message] = []
-        self._history_exhausted = False
-        self._all_schedules_later = False  # the sidebar starts with only those it shows
         conversation.listener = ev.Bridge(self)  # the core's events come here as messages
         self.dialogs = ScheduleDialogs(self, conversation, self._guard)
+        self.conversations = ConversationSwitch(self, self.workspace, zone, self._guard)
+        self.message_actions = MessageActions(self, self._guard)  # the chat's keys, the palette
         self._tiny = width < TINY
         self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
@@ -92,6 +94,11 @@ class MainScreen(Screen[None]):
         (before if before.display else self.composer).focus(scroll_visible=False)
 
     @property
+    def conversation(self) -> Conversation:
+        """The open conversation (the list, search and new conversation switch it)."""
+        return self.workspace.current
+
+    @property
     def chat(self) -> ChatView:
         return self.query_one(ChatView)
 
@@ -109,41 +116,21 @@ class MainScreen(Screen[None]):
         # What the first frame shows is read here and composed with the screen, so it is laid
         # out and styled once, in the same pass as everything else.
         c, height = self.conversation, self.app.size.height
-        history: list[Message] = self._try(
+        page: list[Message] = self._try(
             lambda: c.messages(limit=PAGE), "Loading the conversation", []
         )
-        first_screen = screenful(history, height)
-        first, self._older_at_start = history[-first_screen:], history[:-first_screen]
-        self._history_exhausted = len(history) < PAGE
-        chat = ChatView(
-            self.zone,
-            self.clock.now,
-            history=first,
-            exhausted=self._history_exhausted and not self._older_at_start,
-            id="chat",
-        )
-        chat.loading_older = bool(self._older_at_start)  # on its way: no page fetch meanwhile
-        yield chat
-        # The schedules are read now too, so the sidebar's first paint is its final one (not
-        # an empty hint repainted when they arrive): as many as it can show, with the counts
-        # of all; the rest right after the first frame.
-        fits = height // SIDEBAR_ROW + 1
-        pending: list[Schedule] = self._try(lambda: c.pending(limit=fits), "Loading schedules", [])
-        counts = None
-        if len(pending) == fits:
-            counts = self._try(c.pending_counts, "Counting schedules", None)
-            self._all_schedules_later = counts is not None
+        # Only the first screen is mounted (in its final look); the rest when scrolled to.
+        first, exhausted = first_screen(page, height)
+        yield ChatView(self.zone, self.clock.now, history=first, exhausted=exhausted, id="chat")
+        # The sidebar reads the counts and the page it shows when it is mounted, before the
+        # first paint, and further pages as they come into view.
+        source = ConversationSource(c)
         yield ScheduleSidebar(
-            describe=c.describe,
-            now=self.clock.now,
-            tz=self.zone,
-            schedules=pending,
-            counts=counts,
-            id="sidebar",
+            describe=c.describe, now=self.clock.now, tz=self.zone, source=source, id="sidebar"
         )
         composer = Composer(id="composer", placeholder=PLACEHOLDER, can_send=self._sendable)
         # Up-arrow recall works across restarts: what the user typed before.
-        composer.sent = [m.content for m in history if m.role == Role.USER and not m.schedule_id]
+        composer.sent = [m.content for m in page if m.role == Role.USER and not m.schedule_id]
         yield composer
         yield Footer()
 
@@ -158,21 +145,15 @@ class MainScreen(Screen[None]):
     async def _after_first_frame(self) -> None:
         if self.on_first_frame is not None:
             self.on_first_frame()
-        c = self.conversation
-        # Due and overdue schedules fire into a chat the user can already see.
+        # Textual's Footer composes its keys after the first frame: they paint before the
+        # scheduler starts; the parsers load later, out of the way of the first keys.
+        self.call_after_refresh(self._start_engine)
+        self.set_timer(0.5, self.conversation.warm_up)
+
+    async def _start_engine(self) -> None:
+        self.conversations.seen()  # read; due and overdue fires land in a chat on screen
         if self.start_engine:
-            await self._guard(c.start(), "Starting the scheduler")
-        c.warm_up()
-        if self._all_schedules_later:
-            self._all_schedules_later = False
-            self.refresh_schedules()
-        # (A ctrl+q may be handled in the middle of this; the chat drops what it can no longer
-        # mount.)
-        chat, rest, self._older_at_start = self.chat, self._older_at_start, []
-        await self._guard(chat.render_markdown(), "Showing the conversation")
-        if rest:
-            work = chat.prepend(rest, exhausted=self._history_exhausted)
-            await self._guard(work, "Loading the conversation")
+            await self._guard(self.conversation.start(), "Starting the scheduler")
 
     # -- safety ----------------------------------------------------------------------------
     async def _guard(self, work: Awaitable[Any], what: str) -> bool:
@@ -210,14 +191,32 @@ class MainScreen(Screen[None]):
 
     @on(ev.SchedulesChanged)
     def refresh_schedules(self) -> None:
-        """Show every pending schedule in the sidebar, as the store has them now."""
-        self.sidebar.set_schedules(self._try(self.conversation.pending, "Loading schedules", []))
+        """The sidebar reads its counts and its page again (a burst of changes: once)."""
+        self.sidebar.changed()
 
     @on(ev.Delivered)
     def _delivered(self, event: ev.Delivered) -> None:
-        self.notify(toasts.delivered(event.delivery), title="⏰ Scheduled", markup=False)
+        elsewhere = event.delivery.message.conversation_id != self.workspace.current_id
+        if not elsewhere:  # (else the toast naming its conversation says it: _elsewhere)
+            self.notify(toasts.delivered(event.delivery), title="⏰ Scheduled", markup=False)
         if self.settings.bell:
             self.app.bell()
+
+    @on(ev.Elsewhere)
+    def _elsewhere(self, event: ev.Elsewhere) -> None:
+        self.conversations.elsewhere(event.conversation_id, event.message)
+
+    def action_conversations(self) -> None:
+        self.conversations.open_list()
+
+    def action_search(self) -> None:
+        self.conversations.open_search()
+
+    async def action_new_conversation(self) -> None:
+        await self.conversations.new()
+
+    def action_conversation_settings(self) -> None:
+        self.conversations.open_settings()
 
     @on(ev.Status)
     def _status(self, event: ev.Status) -> None:
@@ -259,7 +258,8 @@ class MainScreen(Screen[None]):
         return all(ok or why.startswith("preview failed") for ok, why in self._preview(text))
 
     def _show_preview(self, text: str, *, refused: bool = False) -> None:
-        if not (lines := self._preview(text)):
+        # (No "dp", no instruction: the parsers are not loaded on the way to the first key.)
+        if "dp" not in text.lower() or not (lines := self._preview(text)):
             self.query("#preview").set(display=False)
         elif (preview := self.preview_line()) is not None:
             preview.show(lines, refused=refused)
@@ -282,11 +282,17 @@ class MainScreen(Screen[None]):
     # -- the chat --------------------------------------------------------------------------
     @on(ChatView.OlderWanted)
     async def _older(self, event: ChatView.OlderWanted) -> None:
-        c = self.conversation
-        older: list[Message] = self._try(
-            lambda: c.messages(before_id=event.before_id, limit=PAGE), "Loading older messages", []
-        )
-        await self.chat.prepend(older, exhausted=len(older) < PAGE)
+        work = history.older(self.chat, self.conversation, event.before_id)
+        await self._guard(work, "Loading older messages")
+
+    @on(ChatView.NewerWanted)
+    async def _newer(self, event: ChatView.NewerWanted) -> None:
+        work = history.newer(self.chat, self.conversation, event.after_id)
+        await self._guard(work, "Loading newer messages")
+
+    @on(ChatView.ActionWanted)
+    async def _chat_action(self, event: ChatView.ActionWanted) -> None:
+        await self.message_actions.run(event.action, event.selected)
 
     @on(MessageItem.ActionRequested)
     async def _message_action(self, event: MessageItem.ActionRequested) -> None:

@@ -1,4 +1,9 @@
-"""The chat pane: the messages (see `message.py`), following new text, paging back in history."""
+"""The chat pane: the messages (see `message.py`), following new text, and a window onto the
+history: only the messages in and near the viewport are mounted (at most `WINDOW`). Scrolling to
+the top of the window asks for the page before it (`OlderWanted`), to its bottom for the page
+after it (`NewerWanted`); the far side is unmounted, what the user is reading stays in place. A
+message arriving while the latest is not mounted shows a "new messages below" marker instead.
+The selected message and its keys are the base class's (chat_cursor.py)."""
 
 from __future__ import annotations
 
@@ -7,40 +12,31 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.message import Message as TMessage
 from textual.widget import MountError, Widget
 from textual.widgets import Static
 
 from dynaprompt_tui.core.models import Message
+from dynaprompt_tui.tui.widgets.chat_cursor import MessageCursor
 from dynaprompt_tui.tui.widgets.message import MessageItem, shown
 from dynaprompt_tui.tui.widgets.message_factory import item_class, make_item
+from dynaprompt_tui.tui.widgets.welcome import WELCOME
 
-WELCOME = """\
-Welcome to dynaprompt.
-
-Chat with the bot, and schedule messages — for the bot or for yourself:
-
-    dps chatbot tomorrow at 9am
-    Ask me how the interview went.
-
-    dps user in 20 minutes
-    Stretch your legs!
-
-Enter sends · ctrl+j new line · ctrl+n new schedule
-F1 help · ctrl+p commands (export, quit…)"""
+# Messages mounted at most: three pages of 50 (history.PAGE), so a page can come in at one end
+# while the page being read and a whole page beyond it stay put. A screenful is ~15 messages;
+# each mounted one costs memory and a share of every layout: the window keeps a long session light.
+WINDOW = 150
 
 
-class ChatView(VerticalScroll, can_focus=True):
-    """The scrollable chat. Follows new text only while scrolled to the bottom."""
+class ChatView(MessageCursor, can_focus=True):
+    """The scrollable chat. Follows new text only while scrolled to the bottom of the latest."""
 
-    BINDINGS = [
-        ("up,k", "scroll_up", "Up"),
-        ("down,j", "scroll_down", "Down"),
-        ("g", "scroll_home", "Top"),
-        ("G", "scroll_end", "Bottom"),
+    BINDINGS = [  # (↑/↓ move the selection: chat_cursor.py)
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
         Binding("escape", "screen.focus('composer')", show=False),
         Binding("question_mark", "screen.help", show=False),
     ]
@@ -51,6 +47,14 @@ class ChatView(VerticalScroll, can_focus=True):
         def __init__(self, before_id: int) -> None:
             super().__init__()
             self.before_id = before_id
+
+    class NewerWanted(TMessage):
+        """Scrolled to the bottom of the window, newer messages unmounted: the page after
+        `after_id`, please; with None, the latest page (G, End, the marker, sending)."""
+
+        def __init__(self, after_id: int | None) -> None:
+            super().__init__()
+            self.after_id = after_id
 
     def __init__(
         self,
@@ -66,17 +70,23 @@ class ChatView(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self.tz = tz
         self.now = now
-        self._items: dict[int, MessageItem] = {}
+        self._items: dict[int, MessageItem] = {}  # the mounted messages, by id
         self._history = list(history)
+        # The oldest and newest message read into the window (hidden ones too: pages go on
+        # from there), and the newest this chat has heard of.
         self._oldest_id: int | None = history[0].id if history else None
+        self._newest_id: int | None = history[-1].id if history else None
+        self._seen_id = self._newest_id or 0
         self.history_exhausted = exhausted
+        self.at_latest = True  # the latest message is mounted (or there is none)
         self.loading_older = False
+        self.loading_newer = False
+        self._quiet = False  # moving the view ourselves: not the user asking for a page
 
     def compose(self) -> ComposeResult:
-        # Bot messages start as plain text; `render_markdown` upgrades them after the first
-        # frame (markdown-it and the Markdown widgets are the slow part of a screenful).
+        # Rendered in their final look at once (bot replies as one widget each).
         today = self.today()
-        items = [make_item(m, self.tz, today, plain_first=True) for m in self._history if shown(m)]
+        items = [make_item(m, self.tz, today, history=True) for m in self._history if shown(m)]
         self._history = []
         if not items:
             yield Static(WELCOME, id="welcome", markup=False)
@@ -86,16 +96,16 @@ class ChatView(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.anchor()
+        self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
+        """Messages shorter than the pane leave nothing to scroll up with: read older ones."""
+        if not self.max_scroll_y:
+            self.action_load_older()
 
     def today(self) -> date | None:
         """Messages from other days show their date too."""
         return self.now().astimezone(self.tz).date() if self.now else None
-
-    async def render_markdown(self) -> None:
-        """Render as Markdown the bot messages painted as plain text for the first frame."""
-        for item in list(self._items.values()):
-            if type(item) is not item_class(item.message):  # a bot message painted plain
-                await self._swap(item, make_item(item.message, self.tz, item.today))
 
     async def _mount(self, *items: MessageItem, before: int | Widget | None = None) -> bool:
         """Mount `items`; False when Textual refuses because the app is quitting (a ctrl+q may
@@ -107,10 +117,10 @@ class ChatView(VerticalScroll, can_focus=True):
         return True
 
     async def _swap(self, old: MessageItem, new: MessageItem) -> None:
-        # Quitting during start-up detaches the chat before a deferred swap runs: nothing to do.
+        # Quitting detaches the chat before a deferred swap runs: nothing to do.
         if not old.is_attached:
             return
-        self._items[new.message.id] = new
+        self._items[new.message.id] = self.mark(new)
         # The new widget takes the old one's id, so the old one goes first; no frame is drawn
         # in between.
         with self.app.batch_update():
@@ -119,75 +129,252 @@ class ChatView(VerticalScroll, can_focus=True):
             await self._mount(new, before=index if index < len(self.children) else None)
 
     async def add(self, message: Message) -> MessageItem | None:
-        if not shown(message):
-            return None
+        """Show a new message, or the new state of one; a change to a message that is not
+        mounted is left to the store (it is read again when scrolled to)."""
         if (old := self._items.get(message.id)) is not None:
-            if type(old) is item_class(message):
+            if not shown(message):
+                return None
+            if type(old) is item_class(message, history=old.FROM_HISTORY):
                 await old.replace(message)
                 return old
-            new = make_item(message, self.tz, old.today)
+            new = make_item(message, self.tz, old.today, history=old.FROM_HISTORY)
             await self._swap(old, new)  # e.g. an answered approval card loses its buttons
             return new
+        newest = self._newest_id or 0
+        if not self.at_latest:
+            if message.id > self._seen_id and shown(message):
+                self._seen_id = message.id
+                await self._marker(True)
+            return None
+        self._seen_id = max(self._seen_id, message.id)
+        if not shown(message) or (message.id <= newest and message.id < (self._oldest_id or 0)):
+            self._newest_id = max(newest, message.id)
+            return None  # (hidden, or a change above the window)
+        if message.id > newest and not self.following and len(self._items) >= WINDOW:
+            self._leave_latest()  # the reader is far up: no more mounted below
+            await self._marker(True)
+            return None
         item = make_item(message, self.tz, self.today())
         self._items[message.id] = item
         await self.query("#welcome").remove()
         if self._oldest_id is None:
             self._oldest_id = message.id
-        await self._mount(item, before=self._thinking_line())  # "thinking…" stays last
+        self._newest_id = max(newest, message.id)
+        # In id order (another window's message may come late); "thinking…" stays last.
+        later = [i for i in self.mounted() if i.message.id > message.id]
+        following = self.following
+        await self._mount(item, before=later[0] if later else self._thinking_line())
+        if following and len(self._items) > WINDOW:
+            await self._unmount(self.mounted()[: len(self._items) - WINDOW], top=True)
         return item
 
     @property
     def following(self) -> bool:
-        """Anchored and at the bottom: following the latest message. (Scrolling up releases
-        Textual's anchor, scrolling back down re-engages it; while the messages are shorter
-        than the pane there is nothing to scroll, and the anchor may leave scroll_y below 0.)"""
+        """The latest mounted, anchored, at the bottom (or a pane not full: scroll_y may be <0)."""
         bottom = self.max_scroll_y
-        return self.is_anchored and (not bottom or self.scroll_y >= bottom)
+        return self.at_latest and self.is_anchored and (not bottom or self.scroll_y >= bottom)
 
-    def item(self, message_id: int) -> MessageItem | None:
-        return self._items.get(message_id)
+    # -- the window ----------------------------------------------------------------------------
+    def _reading(self) -> tuple[MessageItem, float] | None:
+        """The first message in view and how far below the top of the view it starts."""
+        y = self.scroll_y
+        for item in self.mounted():
+            region = item.virtual_region
+            if region.bottom > y:
+                return item, region.y - y
+        return None
+
+    def _keep(self, reading: tuple[MessageItem, float] | None) -> None:
+        """After the next layout, scroll so that `reading` is where it was."""
+
+        def back() -> None:
+            if reading is None or not reading[0].is_attached:
+                return
+            self._quiet = True
+            try:
+                y = reading[0].virtual_region.y - reading[1]
+                self.scroll_to(y=y, animate=False, immediate=True)
+            finally:
+                self._quiet = False
+
+        self.call_after_refresh(back)
+
+    async def _unmount(self, items: list[MessageItem], *, top: bool) -> None:
+        """Forget `items`, from the top or the bottom of the window."""
+        if not items:
+            return
+        for item in items:
+            self._items.pop(item.message.id, None)
+        await self.remove_children(items)
+        rest = self.mounted()
+        if top:
+            self.history_exhausted = False
+            self._oldest_id = rest[0].message.id if rest else self._newest_id
+        else:
+            self._newest_id = rest[-1].message.id if rest else self._oldest_id
+            self._leave_latest()
+
+    def _leave_latest(self) -> None:
+        self.at_latest = False
+        super().anchor(False)  # the bottom of the window is not the latest: do not stick to it
+        self.query("#thinking").set(display=False)
+
+    async def _marker(self, on: bool) -> None:
+        # Loaded on first use: most sessions never scroll far enough to need it.
+        from dynaprompt_tui.tui.widgets.new_below import NewBelow
+
+        marker = self.query(NewBelow)
+        if not on:
+            await marker.remove()
+        elif not marker:
+            with contextlib.suppress(MountError):  # (Textual refuses once the user has quit)
+                await self.mount(NewBelow("↓ new messages below", id="new-below", markup=False))
+
+    def on_new_below_pressed(self) -> None:  # NewBelow.Pressed (new_below.py)
+        self.jump_to_latest()
+
+    def jump_to_latest(self) -> None:
+        """Show the latest messages: at once if mounted, else ask for the latest page."""
+        if self.at_latest:
+            super().anchor()
+        elif not self.loading_newer:
+            self.loading_newer = True
+            self.post_message(self.NewerWanted(None))
+
+    def anchor(self, anchor: bool = True) -> None:
+        """Follow the latest message (sending, retrying): read it first if it is not mounted."""
+        if anchor and not self.at_latest:
+            self.jump_to_latest()
+            return
+        super().anchor(anchor)
+
+    def action_scroll_end(self) -> None:
+        if self.at_latest:
+            super().action_scroll_end()
+        else:
+            self.jump_to_latest()
+
+    def action_scroll_up(self) -> None:
+        if self.scroll_y <= 0:  # already at the top: an up key asks for older messages
+            self.action_load_older()
+        super().action_scroll_up()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.scroll_y <= 0:
+            self.action_load_older()
+
+    def _items_of(self, messages: list[Message]) -> list[MessageItem]:
+        today = self.today()
+        items = [
+            make_item(m, self.tz, today, history=True)
+            for m in messages
+            if m.id not in self._items and shown(m)
+        ]
+        for item in items:
+            self._items[item.message.id] = self.mark(item)
+        return items
 
     async def prepend(self, messages: list[Message], *, exhausted: bool) -> None:
-        """Insert an older page at the top, keeping what the user is looking at in place."""
+        """Insert an older page at the top, keeping what the user is looking at in place;
+        beyond the window, the bottom is unmounted."""
         self.history_exhausted = exhausted
         self.loading_older = False
         if messages:
             self._oldest_id = min(self._oldest_id or messages[0].id, messages[0].id)
-        messages = [m for m in messages if m.id not in self._items and shown(m)]
-        if not messages:
+        if not (items := self._items_of(messages)):
             return
-        items = [make_item(m, self.tz, self.today()) for m in messages]
-        for item in items:
-            self._items[item.message.id] = item
-        before_height = self.virtual_size.height
-        before_y = self.scroll_y
-        following = self.following
-        if not await self._mount(*items, before=self.children[0] if self.children else None):
+        reading, following = self._reading(), self.following
+        first = self.mounted()
+        if not await self._mount(*items, before=first[0] if first else self._thinking_line()):
             return
-
-        if following:
-            # Still following the latest message (e.g. the rest of the first page, loaded
-            # just after start-up): stay at the bottom.
+        if following and len(self._items) <= WINDOW:
+            # Still following the latest message (e.g. a short first screen filled from
+            # above): stay at the bottom.
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
             return
+        if len(self._items) > WINDOW:
+            await self._unmount(self.mounted()[WINDOW:], top=False)
+        self._keep(reading)
 
-        def keep_position() -> None:
-            grown = self.virtual_size.height - before_height
-            self.scroll_to(y=before_y + grown, animate=False, immediate=True)
+    async def append(self, messages: list[Message], *, latest: bool) -> None:
+        """Add a newer page at the bottom (`latest`: it reaches the newest message), keeping
+        what the user is looking at in place; beyond the window, the top is unmounted."""
+        self.loading_newer = False
+        messages = [m for m in messages if m.id > (self._newest_id or 0)]
+        if messages:
+            self._newest_id = messages[-1].id
+            self._seen_id = max(self._seen_id, self._newest_id)
+        reading = self._reading()
+        items = self._items_of(messages)
+        if items and not await self._mount(*items, before=self._thinking_line()):
+            return
+        if latest:
+            self.at_latest = True
+            self.query("#thinking").set(display=True)
+            await self._marker(False)
+        if len(self._items) > WINDOW:
+            await self._unmount(self.mounted()[: len(self._items) - WINDOW], top=True)
+        self._keep(reading)
 
-        self.call_after_refresh(keep_position)
+    async def show_page(
+        self,
+        messages: list[Message],
+        *,
+        exhausted: bool,
+        latest: bool = True,
+        focus_id: int | None = None,
+    ) -> None:
+        """Replace the window with `messages`: the latest page, followed (G far up; another
+        conversation), or a page of history scrolled to `focus_id`, selected (search)."""
+        self.loading_newer = self.loading_older = False
+        old = [*self.mounted(), *self.query("#welcome")]
+        self._items.clear()
+        with self.app.batch_update():
+            await self.remove_children(old)
+            items = self._items_of(messages)
+            if not items:
+                await self.mount(Static(WELCOME, id="welcome", markup=False), before=0)
+            elif not await self._mount(*items, before=self._thinking_line()):
+                return
+        self._oldest_id = messages[0].id if messages else None
+        self._newest_id = messages[-1].id if messages else None
+        self._seen_id = self._newest_id or 0
+        self.history_exhausted = exhausted
+        self.at_latest = latest
+        self.query("#thinking").set(display=latest)
+        await self._marker(not latest)
+        if latest:
+            super().anchor()
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            return
+        super().anchor(False)
+        target = self._items.get(focus_id) if focus_id is not None else None
+        if target is not None:
+            self.select(target, scroll=False)
+            self._quiet = True  # (not the user asking for a page)
+
+            def reveal() -> None:
+                self.scroll_to_widget(target, animate=False, top=True, immediate=True)
+                self.call_after_refresh(setattr, self, "_quiet", False)
+
+            self.call_after_refresh(reveal)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if (
-            new <= 0
-            and old > 0
-            and not self.history_exhausted
-            and not self.loading_older
-            and self._oldest_id is not None
-        ):
-            self.loading_older = True
-            self.post_message(self.OlderWanted(self._oldest_id))
+        if self._quiet:
+            return
+        bottom = self.max_scroll_y
+        if new <= 0 < old and bottom:  # (not a layout that left nothing to scroll)
+            self.action_load_older()
+        if old < new >= bottom and not self.at_latest:
+            self.load_newer()
+        elif self.at_latest and not self.is_anchored and new >= bottom:
+            super().anchor()  # back at the bottom of the latest: follow it again
+
+    def load_newer(self) -> None:
+        if not self.at_latest and not self.loading_newer:
+            self.loading_newer = True
+            self.post_message(self.NewerWanted(self._newest_id))
 
     def action_load_older(self) -> None:
         if not self.history_exhausted and not self.loading_older and self._oldest_id is not None:
@@ -202,6 +389,7 @@ class ChatView(VerticalScroll, can_focus=True):
             await shown.remove()
         elif not shown:
             line = Static("bot is thinking…", id="thinking", markup=False)
+            line.display = self.at_latest  # (under the latest message only)
             # The last child, so a chat that follows the latest message shows it too.
             with contextlib.suppress(MountError):  # (Textual refuses once the user has quit)
                 await self.mount(line)
@@ -210,7 +398,3 @@ class ChatView(VerticalScroll, can_focus=True):
         for line in self.query("#thinking"):
             return line
         return None
-
-    @property
-    def count(self) -> int:
-        return len(self._items)

@@ -1,5 +1,10 @@
 """The input box: multi-line, Enter sends, ctrl+j adds a line, up recalls (the preview line
-under it is draft_preview.py)."""
+under it is draft_preview.py).
+
+Its cursor blinks for `BLINK_FOR` (to twice that) seconds after the last key or the focus, then
+stays lit, as GTK's text fields do (their cursor-blink-timeout): each blink repaints the input,
+most of what an idle window would otherwise spend (bench_app.py, idle).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,10 @@ from typing import Any
 from textual import events
 from textual.message import Message as TMessage
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import TextArea
+
+BLINK_FOR = 10.0  # seconds the cursor blinks after the last key or the focus
 
 
 class Composer(TextArea):
@@ -41,6 +49,31 @@ class Composer(TextArea):
         self.sent: list[str] = []
         self._recall_index: int | None = None
         self.can_send = can_send
+        self._blinks = False  # whether it blinks at all (made with cursor_blink=True)
+        self._rest: Timer | None = None  # stops the blinking
+
+    def on_mount(self) -> None:
+        self._blinks = self.cursor_blink
+        self._wake()
+
+    def _still(self) -> None:
+        self._rest = None
+        self.cursor_blink = False  # (Textual leaves the cursor lit while focused)
+
+    def _wake(self) -> None:
+        """A key or the focus: blink again, for another `BLINK_FOR` seconds at least."""
+        if self._blinks and not self.cursor_blink and self._rest is not None:
+            self._blinks = False  # someone else turned the blinking off: it stays off
+        if not self._blinks:
+            return
+        self.cursor_blink = True
+        if self._rest is None:
+            self._rest = self.set_timer(BLINK_FOR, self._still, name="cursor-rest")
+        else:
+            self._rest.reset()
+
+    def on_focus(self) -> None:
+        self._wake()
 
     def render_line(self, y: int) -> Strip:
         # Squeezed to no width for a frame while the terminal shrinks: TextArea would wrap
@@ -52,6 +85,7 @@ class Composer(TextArea):
     def on_key(self, event: events.Key) -> None:
         # prevent_default() keeps TextArea's own key handler (a base class's) from also
         # inserting the key, as Textual's events guide documents.
+        self._wake()
         key = event.key
         if key == "enter":
             self.submit()

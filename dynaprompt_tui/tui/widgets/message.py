@@ -1,14 +1,15 @@
 """A chat message on screen. Most are a single widget: a screenful of history is what start-up
 styles, lays out and paints, and each widget in it costs about as much as its text.
 
-* `PlainMessage`: header and text in one widget (user, reminder, notice, error; and a bot
-  message from history until the chat renders it as Markdown, right after the first frame).
+* `PlainMessage`: header and text in one widget (user, reminder, notice, error).
+* `MarkdownMessage` (markdown_message.py): a bot message from history, its Markdown rendered
+  into the one widget's text.
 * `BotMessage` (bot_message.py): a header and a Markdown body, written to live while it streams.
 * `ButtonMessage` (button_message.py): header and text, with buttons below (an approval card,
   a failed turn).
 
 `message_factory.item_class` says which one a message needs; when that changes (an approval card
-is answered), the chat swaps the widget. The last two are defined on first use: a Textual widget
+is answered), the chat swaps the widget. The last three are defined on first use: a Textual widget
 class costs start-up about as much as a widget on screen, and the first frame has neither.
 """
 
@@ -76,6 +77,8 @@ def actions(message: Message) -> list[tuple[str, str, str]]:
 
 class MessageItem(Widget):
     """What every chat message has: the message, its classes and its header line."""
+
+    FROM_HISTORY = False  # rendered as read from the store (markdown_message.py): stays so
 
     class ActionRequested(TMessage):
         """A button on a message was pressed: approve, reject or retry."""

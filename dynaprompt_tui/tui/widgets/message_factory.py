@@ -1,5 +1,6 @@
-"""Which widget shows a chat message (message.py, bot_message.py, button_message.py), and making
-it. Here rather than in message.py, which the other two import for their base class."""
+"""Which widget shows a chat message (message.py, bot_message.py, button_message.py,
+markdown_message.py), and making it. Here rather than in message.py, which the others import for
+their base class."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from dynaprompt_tui.core.models import Message, Role
 from dynaprompt_tui.tui.widgets.message import MessageItem, PlainMessage, actions
 
 
-def item_class(message: Message, *, plain_first: bool = False) -> type[MessageItem]:
-    """The widget a message needs. `plain_first`: a bot message painted as plain text for the
-    first frame (markdown-it and the Markdown widgets are the slow part of a screenful)."""
-    if message.role == Role.ASSISTANT and not plain_first:
-        # Defined on first use (bot replies come after the first frame).
+def item_class(message: Message, *, history: bool = False) -> type[MessageItem]:
+    """The widget a message needs. `history`: read from the store rather than arriving live; a
+    finished bot reply is then one widget (markdown_message.py), not a tree of Markdown blocks
+    (a streaming one is written to live, whatever its origin)."""
+    if message.role == Role.ASSISTANT:
+        if history and not message.meta.get("streaming"):
+            # Defined on first use, markdown-it with it (an empty chat never needs them).
+            from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage
+
+            return MarkdownMessage
+        # Defined on first use (replies stream after the first frame).
         from dynaprompt_tui.tui.widgets.bot_message import BotMessage
 
         return BotMessage
@@ -26,7 +33,7 @@ def item_class(message: Message, *, plain_first: bool = False) -> type[MessageIt
 
 
 def make_item(
-    message: Message, tz: tzinfo, today: date | None = None, *, plain_first: bool = False
+    message: Message, tz: tzinfo, today: date | None = None, *, history: bool = False
 ) -> MessageItem:
-    """The widget for `message`; `today` and `plain_first` as in `MessageItem`, `item_class`."""
-    return item_class(message, plain_first=plain_first)(message, tz, today)
+    """The widget for `message`; `today` as in `MessageItem`, `history` as in `item_class`."""
+    return item_class(message, history=history)(message, tz, today)

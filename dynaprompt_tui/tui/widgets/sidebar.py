@@ -1,19 +1,19 @@
-"""The schedule sidebar: one virtualised widget (Line API), so 10,000 schedules cost what 20 do.
+"""The schedule sidebar: one virtualised widget (Line API), so 100,000 schedules cost what 20 do.
 
-Its first line is a title that stays put; below it, the schedules (or a hint when there are
-none). Only the visible lines are rendered; schedule descriptions are computed on first sight
-and cached; a 1 s timer re-renders when a visible relative time ("in 3 min") changes. One
-widget rather than a container with a title, a list and a hint: each widget is styled, laid
-out and painted on the way to the first frame.
+A title that stays put, then the schedules (or a hint when there are none). The counts come
+from SQL and the schedules a page at a time as they are painted (`sidebar_pages`); a change in
+the store reloads the counts and the page in view at most once per `COALESCE` seconds (a burst
+of 100 deliveries: a few reloads, not 100). Descriptions are cached; the relative labels ("in
+3 min") are looked at only when one in view changes its words (`sidebar_rows.wait`). One
+widget, not a container of several: each widget is styled, laid out and painted on the way to
+the first frame.
 """
 
 from __future__ import annotations
 
-import functools
-import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, NamedTuple
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,54 +25,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from dynaprompt_tui.core.formatting import MISSED_SHORT, when_rel
-from dynaprompt_tui.core.models import Party, Schedule, ScheduleState
-from dynaprompt_tui.tui.widgets.safe import clean, local_time
+from dynaprompt_tui.core.models import Schedule
+from dynaprompt_tui.tui import toasts
+from dynaprompt_tui.tui.widgets import sidebar_rows as rows
+from dynaprompt_tui.tui.widgets.sidebar_pages import DESCRIBED, Coalesced, ListSource, Pages, Source
+from dynaprompt_tui.tui.widgets.sidebar_rows import CANCEL, Row
 
 ROW = 5  # lines per schedule, the last one a gap
 TOP = 1  # the title line above the schedules
-CANCEL = " ✕ "
-HINT = ("Nothing scheduled.", "", "Write  dps …  in a message,", "or press n here.")
-
-
-class Row(NamedTuple):
-    """What one schedule shows, computed once per schedule version."""
-
-    title: str
-    recurrence: str
-    absolute: str
-    prompt: str
-    next_fire: datetime | None
-    paused: bool
-    needs_approval: bool
-
-
-def _label(party: Party, *, creator: bool) -> str:
-    if party == Party.USER:
-        return "you"
-    return "bot" if creator else "chatbot"
-
-
-def make_row(schedule: Schedule, view: Any, tz: tzinfo) -> Row:
-    """Short labels of our own (the sidebar is narrow); recurrence and time from the core view."""
-    recipient = _label(schedule.recipient, creator=False)
-    creator = _label(schedule.created_by, creator=True)
-    recurrence = getattr(view, "recurrence", None) or (
-        (schedule.description or schedule.time_prompt) if schedule.recurring else "once"
-    )
-    if missed := MISSED_SHORT[schedule.on_missed]:  # the default (once, late) says nothing
-        recurrence += f" · {missed}"
-    absolute = getattr(view, "next_abs", None) or local_time(schedule.next_fire, tz, with_day=True)
-    prompt = " ".join(clean(schedule.prompt).split())
-    return Row(
-        title=f"{schedule.id} · to {recipient} · by {creator}",
-        recurrence=clean(recurrence),
-        absolute=clean(absolute),
-        prompt=prompt,
-        next_fire=schedule.next_fire,
-        paused=schedule.state == ScheduleState.PAUSED,
-        needs_approval=not schedule.approved,
-    )
+COALESCE = 0.2  # seconds: after a reload, further changes wait this long and share one
 
 
 class ScheduleSidebar(ScrollView, can_focus=True):
@@ -136,64 +97,128 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         describe: Callable[[Schedule], Any] | None = None,
         now: Callable[[], datetime],
         tz: tzinfo,
+        source: Source | None = None,
         schedules: Sequence[Schedule] = (),
         counts: tuple[int, int] | None = None,
         **kwargs: Any,
     ) -> None:
-        """`schedules` and `counts` to start with, as in `set_schedules`."""
+        """Schedules from `source` (the store, through the conversation), or else these
+        `schedules` with these `counts`, as in `set_schedules`."""
         super().__init__(**kwargs)
         self.describe = describe
         self.now = now
         self.tz = tz
-        self.schedules: list[Schedule] = list(schedules)
-        # All of them, when `schedules` holds only the first (see set_schedules).
-        self.total = max(counts[0] if counts else 0, len(self.schedules))
-        self.title = _title(self.schedules, counts)
+        self.pages = Pages(source or ListSource(schedules, counts))
+        self.reloads = 0  # how often the counts and the page in view were read again
+        self.reloader = Coalesced(self.reload, self.set_timer, COALESCE)
+        self._error_shown = False
+        self._approve_offered: bool | None = False
         self._rows: dict[str, tuple[Schedule, Row]] = {}
-        self._shown_relatives: tuple[str, ...] = ()
+        self.ticker = rows.Ticker(self._visible_rows, now, self.set_timer, self.refresh)
         # (component, cursor component) -> style. Resolving a widget's style walks its
         # ancestors; a line has up to three pieces and a screen ~40 lines. Cleared whenever
         # Textual restyles the widget (theme, focus, classes).
         self._styles: dict[tuple[str | None, str | None], Style] = {}
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.tick)
+        self.reload()
 
     # -- data ------------------------------------------------------------------------------
     def set_schedules(
         self, schedules: Sequence[Schedule], *, counts: tuple[int, int] | None = None
     ) -> None:
-        """Show these schedules; `counts`: (all, paused) when these are only the first of
-        them (the list is as long as all of them, so the scrollbar does not jump later)."""
-        selected = self.selected
-        self.schedules = list(schedules)
-        self.total = max(counts[0] if counts else 0, len(self.schedules))
-        self.title = _title(self.schedules, counts)
-        ids = {s.id for s in self.schedules}
-        self._rows = {k: v for k, v in self._rows.items() if k in ids}
-        self.virtual_size = Size(self.size.width, self._height())
-        index = 0
-        if selected is not None:
-            for i, s in enumerate(self.schedules):
-                if s.id == selected.id:
-                    index = i
-                    break
-            else:
-                index = min(self.cursor, len(self.schedules) - 1)
-        self.cursor = max(0, index)
+        """Show these schedules from now on; `counts`: (all, paused) when these are only the
+        first of them (the list is as long as all of them, so the scrollbar does not jump)."""
+        self.pages.source = ListSource(schedules, counts)
+        self.reload()
+
+    def show(self, source: Source, describe: Callable[[Schedule], Any] | None) -> None:
+        """Another conversation's schedules from now on, from the top."""
+        self.pages.source = source
+        self.describe = describe
+        self.cursor = 0
+        self.reload()
+
+    def changed(self) -> None:
+        """The schedules changed in the store: reload now, or, within `reloader.interval`
+        seconds of the last reload, once when that time is up (reading the sidebar's state
+        meanwhile reloads at once)."""
+        self.reloader(timers=self.is_mounted)
+
+    def flush(self) -> None:
+        """Reload now if a change is waiting for its turn."""
+        self.reloader.flush()
+
+    def reload(self) -> None:
+        """Read the counts and the page in view again; the cursor stays on its schedule."""
+        self.reloader.due = False
+        before = self.pages.peek(self.cursor)
+        try:
+            counts = self.pages.source.counts()
+        except Exception as e:
+            self._failed(e)
+            return
+        self.reloads += 1
+        self._error_shown = False
+        self.pages.reset(counts)
+        index = self.cursor
+        if before is not None and getattr(self._get(index), "id", None) != before.id:
+            try:  # it moved (those before it fired, say): follow it
+                moved = self.pages.source.position(before.id)
+            except Exception as e:
+                moved = None
+                self._failed(e)
+            index = index if moved is None else moved
+        self.virtual_size = Size(self.size.width, self._height())  # (before the cursor scrolls)
+        self.cursor = max(0, min(index, counts.total - 1))
         self.refresh()
+        self._plan_tick()
+
+    def _failed(self, e: Exception) -> None:
+        if not self._error_shown:  # once until a read works again, not once per line
+            self._error_shown = True
+            self.notify(toasts.failed("Loading schedules", e), severity="error", markup=False)
+
+    def _get(self, index: int) -> Schedule | None:
+        try:
+            return self.pages.get(index)
+        except Exception as e:
+            self._failed(e)
+            return None
 
     def _height(self) -> int:
-        return TOP + self.total * ROW
+        return TOP + self.pages.total * ROW
+
+    @property
+    def total(self) -> int:
+        """How many pending and paused schedules there are (SQL's count)."""
+        self.flush()
+        return self.pages.total
+
+    @property
+    def title(self) -> str:
+        self.flush()
+        return rows.title(*self.pages.counts)
+
+    @property
+    def schedules(self) -> list[Schedule]:
+        """The schedules read now, in order: a window of all of them around the view."""
+        self.flush()
+        return self.pages.loaded()
 
     @property
     def selected(self) -> Schedule | None:
-        if 0 <= self.cursor < len(self.schedules):
-            return self.schedules[self.cursor]
-        return None
+        self.flush()
+        return self._get(self.cursor)
 
     def row(self, index: int) -> Row:
-        schedule = self.schedules[index]
+        """What the schedule at `index` shows (IndexError past the end)."""
+        schedule = self._get(index)
+        if schedule is None:
+            raise IndexError(index)
+        return self._row_of(schedule)
+
+    def _row_of(self, schedule: Schedule) -> Row:
         cached = self._rows.get(schedule.id)
         if cached is not None and cached[0] == schedule:
             return cached[1]
@@ -203,43 +228,13 @@ class ScheduleSidebar(ScrollView, can_focus=True):
                 view = self.describe(schedule)
             except Exception:  # a schedule the core can't describe still shows
                 view = None
-        row = make_row(schedule, view, self.tz)
+        row = rows.make_row(schedule, view, self.tz)
         self._rows[schedule.id] = (schedule, row)
+        if len(self._rows) > DESCRIBED:
+            del self._rows[next(iter(self._rows))]  # the oldest
         return row
 
-    def relative_text(self, row: Row) -> str:
-        if row.next_fire is None:
-            return "no next fire"
-        return when_rel(row.next_fire, self.now())  # the same words as the core's cards
-
     # -- rendering -------------------------------------------------------------------------
-    def _pieces(self, index: int, sub: int, width: int) -> list[tuple[str, str | None]]:
-        row = self.row(index)
-        if sub == 0:
-            mark = "⏸ " if row.paused else ("? " if row.needs_approval else "● ")
-            room = max(0, width - len(CANCEL) - 1)
-            title = (mark + row.title)[:room].ljust(room)
-            comp = "sidebar--paused" if row.paused else "sidebar--title"
-            return [(title, comp), (" ", None), (CANCEL, "sidebar--cancel")]
-        if sub == 1:
-            state = " · paused" if row.paused else ""
-            if row.needs_approval:
-                state += " · needs approval"
-            return [("  " + row.recurrence + state, "sidebar--when")]
-        if sub == 2:
-            if row.paused:  # no "in 17 h": it will not fire until resumed
-                return [("  paused · p resumes it", "sidebar--muted")]
-            return [
-                ("  " + row.absolute + " · ", "sidebar--muted"),
-                (self.relative_text(row), "sidebar--relative"),
-            ]
-        if sub == 3:
-            text = row.prompt
-            if len(text) > width - 4:
-                text = text[: max(0, width - 5)] + "…"
-            return [("  " + text, "sidebar--muted")]
-        return []
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
@@ -258,28 +253,27 @@ class ScheduleSidebar(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y < TOP:
-            title = (" " + self.title)[:width]
-            return Strip([Segment(title, self._style("sidebar--header", None))]).adjust_cell_length(
-                width, self._style("sidebar--header", None)
-            )
-        if not self.schedules:
+            header = self._style("sidebar--header", None)
+            text = (" " + rows.title(*self.pages.counts))[:width]
+            return Strip([Segment(text, header)]).adjust_cell_length(width, header)
+        if not self.pages.total:
             return self._hint_line(y - TOP, width)
-        line = y - TOP + int(self.scroll_offset.y)
-        index, sub = divmod(line, ROW)
-        if index >= len(self.schedules) or width <= 0:
+        index, sub = divmod(y - TOP + int(self.scroll_offset.y), ROW)
+        schedule = self._get(index)
+        if schedule is None or width <= 0:
             return Strip.blank(width, self._style(None, None))
         cursor: str | None = None
         if index == self.cursor and sub < ROW - 1:
             cursor = "sidebar--cursor" if self.has_focus else "sidebar--cursor-blurred"
         segments = [
             Segment(text, self._style(comp, cursor))
-            for text, comp in self._pieces(index, sub, width)
+            for text, comp in rows.pieces(self._row_of(schedule), sub, width, self.now())
         ]
         return Strip(segments).adjust_cell_length(width, self._style(None, cursor))
 
     def _hint_line(self, y: int, width: int) -> Strip:
         """What an empty sidebar says: a line of space, then the hint, indented by two."""
-        lines = _hint_lines(width)
+        lines = rows.hint_lines(width)
         text = "  " + lines[y] if y < len(lines) else ""
         return Strip(
             [Segment(text[:width], self._style("sidebar--muted", None))]
@@ -289,28 +283,52 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         """How many lines the schedules have below the title."""
         return max(0, self.size.height - TOP)
 
-    def _visible_range(self) -> range:
+    def visible_range(self) -> range:
+        """The indices of the schedules in view, whole or in part."""
         top = int(self.scroll_offset.y) // ROW
-        bottom = (int(self.scroll_offset.y) + self._rows_shown()) // ROW + 1
-        return range(top, min(bottom, len(self.schedules)))
+        bottom = (int(self.scroll_offset.y) + self._rows_shown() + ROW - 1) // ROW
+        return range(top, min(bottom, self.pages.total))
 
+    def _visible_rows(self) -> list[Row]:
+        """The rows in view that have been read (never reads a page)."""
+        found = (self.pages.peek(i) for i in self.visible_range())
+        return [self._row_of(s) for s in found if s is not None]
+
+    # -- the relative labels -----------------------------------------------------------------
     def tick(self) -> None:
-        """Re-render if a visible relative label changed (called every second)."""
-        shown = tuple(self.relative_text(self.row(i)) for i in self._visible_range())
-        if shown != self._shown_relatives:
-            self._shown_relatives = shown
-            self.refresh()
+        """Repaint if a relative label in view changed; wait for the next change."""
+        self.ticker.tick()
 
+    def _plan_tick(self) -> None:
+        self.ticker.plan(active=self.is_mounted and self.display)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if int(old_value) // ROW != int(new_value) // ROW:  # other rows in view
+            self.call_after_refresh(self._plan_tick)
+
+    def on_show(self) -> None:
+        self._plan_tick()
+
+    def on_hide(self) -> None:
+        self.ticker.stop()
+
+    # -- cursor and focus ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The approve key is offered (in the footer) only for a schedule awaiting approval."""
         if action == "approve":
-            return self.selected is not None and not self.selected.approved
+            selected = self._get(self.cursor)
+            return selected is not None and not selected.approved
         return True
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
-        self.refresh_bindings()  # the selected schedule decides whether approve is offered
-        if self.schedules:
+        # The selected schedule decides whether approve is offered; the footer is rebuilt
+        # only when that changes (a rebuild per reload was most of a burst's cost).
+        if (offered := self.check_action("approve", ())) != self._approve_offered:
+            self._approve_offered = offered
+            self.refresh_bindings()
+        if self.pages.total:
             top, bottom = new * ROW, new * ROW + ROW - 1
             if top < self.scroll_offset.y:
                 self.scroll_to(y=top, animate=False)
@@ -319,6 +337,7 @@ class ScheduleSidebar(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self._height())
+        self.call_after_refresh(self._plan_tick)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -331,9 +350,8 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y < TOP:
             return
-        line = offset.y - TOP + int(self.scroll_offset.y)
-        index, sub = divmod(line, ROW)
-        if index >= len(self.schedules):
+        index, sub = divmod(offset.y - TOP + int(self.scroll_offset.y), ROW)
+        if index >= self.total:
             return
         self.cursor = index
         width = self.scrollable_content_region.width
@@ -343,12 +361,12 @@ class ScheduleSidebar(ScrollView, can_focus=True):
             self.action_edit()
 
     def action_cursor(self, step: int) -> None:
-        if self.schedules:
-            self.cursor = max(0, min(len(self.schedules) - 1, self.cursor + step))
+        if total := self.total:
+            self.cursor = max(0, min(total - 1, self.cursor + step))
 
     def action_cursor_to(self, index: int) -> None:
-        if self.schedules:
-            self.cursor = index if index >= 0 else len(self.schedules) - 1
+        if total := self.total:
+            self.cursor = index if index >= 0 else total - 1
 
     def action_cancel(self) -> None:
         if (s := self.selected) is not None:
@@ -368,20 +386,3 @@ class ScheduleSidebar(ScrollView, can_focus=True):
 
     def action_new(self) -> None:
         self.post_message(ScheduleSidebar.NewRequested())
-
-
-@functools.cache
-def _hint_lines(width: int) -> tuple[str, ...]:
-    """The hint wrapped to a sidebar `width` wide (two columns of padding each side), once per
-    width rather than on every line painted."""
-    lines = [""]
-    for text in HINT:
-        lines += textwrap.wrap(text, max(1, width - 4)) or [""]
-    return tuple(lines)
-
-
-def _title(schedules: Sequence[Schedule], counts: tuple[int, int] | None) -> str:
-    if counts is None:
-        counts = len(schedules), sum(1 for s in schedules if s.state == ScheduleState.PAUSED)
-    total, paused = counts
-    return f"Schedules ({total})" + (f" · {paused} paused" if paused else "")

@@ -1,0 +1,176 @@
+"""A bot message read from history: header and Markdown in ONE widget, rendered to a `Content`.
+
+Textual's `Markdown` widget builds a tree of block widgets per message (styled, laid out and
+painted one by one); a screenful of them made start-up 3x slower than a minimal app, and every
+page of history scrolled into view paid the same again. A reply that has finished streaming
+never changes, so the chat shows history with this instead: markdown-it parses the text (the
+parser Textual uses) and the blocks become lines of styled text, looking as
+the `Markdown` widget draws them (bullets, headings in the theme's markdown colours, inline
+code, fences set off). Streaming replies keep the `Markdown` widget (bot_message.py).
+
+Loaded with the first bot message from history (message_factory.py). Most replies are read by
+markdown_lite.py, which makes the same tokens for the Markdown replies commonly use; markdown-it
+is loaded for the first reply beyond it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from textual.content import Content, Span
+
+from dynaprompt_tui.tui.widgets import markdown_lite
+from dynaprompt_tui.tui.widgets.message import PlainMessage, body
+from dynaprompt_tui.tui.widgets.safe import clean
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from dynaprompt_tui.tui.widgets.markdown_lite import Tok
+
+BULLETS = ["• ", "▪ ", "‣ ", "⭑ ", "◦ "]  # as Textual's Markdown, by depth
+INLINE = {
+    "em": "italic",
+    "strong": "bold",
+    "s": "strike",
+    "link": "underline",
+}
+CODE = "$text-warning on $warning-muted"
+FENCE = "$text-muted"
+QUOTE = "$text-muted"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # Loaded for the first reply the small reader (markdown_lite.py) leaves to it.
+    from markdown_it import MarkdownIt
+
+    # CommonMark with tables and strikethrough: "gfm-like" less linkify, whose regexes cost
+    # ~20 ms on first use (a bare URL stays text).
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _heading_style(level: int) -> str:
+    style = {1: "bold", 2: "underline", 4: "bold", 6: "underline"}.get(level, "")
+    return f"$markdown-h{level}-color {style}".strip()
+
+
+def _inline(token: Token | Tok) -> Content:
+    """The text of an inline token, styled like Textual's MarkdownBlock does."""
+    text: list[str] = []
+    spans: list[Span] = []
+    stack: list[tuple[str, int]] = []
+    position = 0
+
+    def add(part: str) -> None:
+        nonlocal position
+        text.append(part)
+        position += len(part)
+
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            add(re.sub(r"\s+", " ", child.content))
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "code_inline":
+            spans.append(Span(position, position + len(child.content), CODE))
+            add(child.content)
+        elif kind == "image":
+            add(f"🖼  ({child.attrs.get('alt') or child.content})")
+        elif kind == "html_inline":
+            add(child.content)
+        elif kind.endswith("_open"):
+            stack.append((INLINE.get(kind.removesuffix("_open"), ""), position))
+        elif kind.endswith("_close") and stack:
+            style, start = stack.pop()
+            if style:
+                spans.append(Span(start, position, style))
+    return Content("".join(text), spans=spans)
+
+
+def markdown_content(source: str, *, lite: bool = True) -> Content:
+    """`source` as styled text: one block after another, a blank line between blocks.
+    `lite=False`: read by markdown-it even when the small reader could (the tests compare)."""
+    blocks: list[Content] = []
+    prefix: list[str] = []  # the indentation (and quote bars) of the blocks being read
+    lists: list[list[int]] = []  # per open list: [next number, or -1 when bulleted]
+    pending = ""  # a list item's bullet, put in front of its first line
+    tight = 0  # how many lists are open: their blocks are not separated by blank lines
+    last_in_list = False
+
+    def put(content: Content) -> None:
+        nonlocal pending, last_in_list
+        lead = "".join(prefix)
+        if pending:  # the first line of a list item: its bullet in place of the indentation
+            lead = lead[: len(lead) - len(pending)] + pending
+            pending = ""
+        rest = "".join(prefix)
+        lines = content.split("\n")
+        out = Content("\n").join(
+            [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
+        )
+        if tight and last_in_list and blocks:  # list items follow each other line by line
+            blocks[-1] = Content("\n").join([blocks[-1], out])
+        else:
+            blocks.append(out)
+        last_in_list = bool(tight)
+
+    tokens: Sequence[Token | Tok] | None = markdown_lite.tokens(source) if lite else None
+    if tokens is None:  # beyond the small reader: markdown-it
+        tokens = _parser().parse(source)
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else -1
+            lists.append([start])
+            tight += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            tight -= 1
+        elif kind == "list_item_open":
+            number = lists[-1][0]
+            if number < 0:
+                pending = BULLETS[(len(lists) - 1) % len(BULLETS)]
+            else:
+                pending = f"{number}. "
+                lists[-1][0] += 1
+            prefix.append(" " * len(pending))
+        elif kind == "list_item_close":
+            prefix.pop()
+        elif kind == "blockquote_open":
+            prefix.append("▌ ")
+        elif kind == "blockquote_close":
+            prefix.pop()
+        elif kind == "inline":
+            opener = tokens[i - 1] if i else None
+            content = _inline(token)
+            if opener is not None and opener.type == "heading_open":
+                content = content.stylize(_heading_style(int(opener.tag[1:])))
+            elif "▌ " in prefix:
+                content = content.stylize(QUOTE)
+            put(content)
+        elif kind in ("fence", "code_block"):
+            code = token.content.rstrip("\n")
+            put(Content(code).stylize(FENCE).pad_left(2))
+        elif kind == "hr":
+            put(Content("─" * 24, spans=[Span(0, 24, "$secondary")]))
+        elif kind == "html_block":
+            put(Content(token.content.rstrip("\n")))
+    return Content("\n\n").join(blocks) if blocks else Content("")
+
+
+class MarkdownMessage(PlainMessage):
+    """A bot message from history: its header and its Markdown, rendered, in one widget."""
+
+    FROM_HISTORY = True
+
+    def text(self) -> Content:
+        return Content("\n").join([self.header(), markdown_content(clean(body(self.message)))])

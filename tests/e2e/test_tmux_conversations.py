@@ -1,0 +1,81 @@
+"""End to end, two conversations (issue 14): the installed command in tmux, the demo bot. A second
+conversation is made with ctrl+t and given a reminder; the user goes back to the first through
+the list (ctrl+o); the reminder fires into the second, which gets an unread mark (the header,
+the list) while the first stays as it was; opening it shows the reminder."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmux_helpers import Tmux, clean_env, split_screen
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+APP = Path(sys.executable).parent / "dynaprompt-tui"
+REMINDER = "Repasa el vocabulario"
+WAIT = 30.0
+
+
+@pytest.mark.parametrize("size", [(120, 40)])
+def test_a_fire_lands_in_its_conversation_with_an_unread_mark(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    if not APP.exists():
+        pytest.skip(f"the console script is not installed at {APP} (run: pip install -e .)")
+    work = tmp_path / "cwd"
+    work.mkdir()
+    env = clean_env(tmp_path, DYNAPROMPT_DB=str(tmp_path / "data" / "chat.db"))
+    tmux = Tmux(f"dp-conv-{uuid.uuid4().hex[:8]}", env, work)
+    try:
+        tmux.start([str(APP), "--demo", "--tz", "Europe/Madrid"], size)
+        tmux.wait_for("the first frame", lambda s: "Schedules (0)" in s and "Quit" in s, WAIT)
+        tmux.type("hola desde la primera")
+        tmux.keys("Enter")
+        tmux.wait_for(
+            "the first conversation's title", lambda s: "hola desde la primera ·" in s, WAIT
+        )
+
+        # A second conversation, with a reminder in it.
+        tmux.keys("C-t")
+        tmux.wait_for("a new conversation", lambda s: "New conversation ·" in s, WAIT)
+        tmux.paste(f"dps u in 10 seconds\n{REMINDER}")
+        tmux.wait_for("the dps preview", lambda s: "✓ to you" in s, WAIT)
+        tmux.keys("Enter")
+        tmux.wait_for("its schedule", lambda s: "Schedules (1)" in s, WAIT)
+
+        # Back to the first through the list: the second is on top (the latest activity).
+        tmux.keys("C-o")
+        tmux.wait_for("the list", lambda s: "2 conversations" in s, WAIT)
+        tmux.keys("Down", "Enter")
+        screen = tmux.wait_for(
+            "the first conversation again",
+            lambda s: "hola desde la primera ·" in s and "Schedules (0)" in s,
+            WAIT,
+        )
+        assert REMINDER not in split_screen(screen)[0]
+
+        # The fire lands in the second: an unread mark, a toast; the chat here is unchanged.
+        screen = tmux.wait_for("the unread mark", lambda s: "1 unread elsewhere" in s, WAIT)
+        chat = split_screen(screen)[0]
+        assert "hola desde la primera" in chat
+
+        tmux.keys("C-o")
+        tmux.wait_for("the list with the unread count", lambda s: "1 new" in s, WAIT)
+        tmux.keys("Enter")  # the highlight starts on the latest: the second conversation
+        screen = tmux.wait_for(
+            "the reminder in its conversation",
+            lambda s: REMINDER in split_screen(s)[0] and "unread" not in s.splitlines()[0],
+            WAIT,
+        )
+        tmux.keys("C-q")
+        tmux.wait_clean_exit(WAIT)
+    finally:
+        tmux.kill_server()

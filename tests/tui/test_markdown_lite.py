@@ -1,0 +1,96 @@
+"""The small Markdown reader (markdown_lite.py) renders exactly as markdown-it does, or declines."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from dynaprompt_tui.tui.widgets import markdown_lite
+from dynaprompt_tui.tui.widgets import markdown_message as mm
+
+COVERED = [
+    "Reply 7: **Plan** for item 7\n\n- step one\n- step two\n\n`code 7`",
+    "Hello world.",
+    "Sure! Here's the plan:\n- first\n- second\n\nThen *rest*.",
+    "# Title\nText under it.\n## Sub *em*\n1. one\n2. two\n3. three",
+    "7. seventh\n8. eighth",
+    "Run this:\n```python\nx = 1 * 2  # <b>\n\n_y_ = [3]\n```\nDone.",
+    "~~~\ncode\n~~~",
+    "**Note:** use `a*b` (or `<not>`... no) here",
+    "- a\n\n- b\n* c\n+ d\n1) e",
+    "Line one\nline two with  two  spaces\n\n\n\nAfter blanks.",
+    '(**bold**) and "*q*", end *em*',
+    "1.5 liters\n#hashtag\n+1 vote, A & B",
+]
+DECLINED = [
+    "[a link](https://example.com)",
+    "snake_case word",
+    "> a quote",
+    "<b>html</b>",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "~~struck~~",
+    "    indented code",
+    "trailing  \nhard break",
+    "**a *b* c**",
+    "text**bold**",
+    "- item\ncontinued lazily",
+    "- nested\n  - deeper",
+    "Title\n=====",
+    "---",
+    "```\nnever closed",
+    "AT&amp;T",
+    "a \\* escaped star",
+    "2 * 3 = 6",
+    "Para\n2. not a list here",
+    "2024. a list item\n1.5 its lazy continuation",
+    "**`code`** in strong",
+]
+
+
+def _both(source: str) -> tuple[tuple[str, list[object]], tuple[str, list[object]]]:
+    lite = mm.markdown_content(source)
+    full = mm.markdown_content(source, lite=False)
+    return (lite.plain, list(lite.spans)), (full.plain, list(full.spans))
+
+
+@pytest.mark.parametrize("source", COVERED)
+def test_covered_markdown_renders_as_markdown_it_does(source: str) -> None:
+    assert markdown_lite.tokens(source) is not None
+    lite, full = _both(source)
+    assert lite == full
+
+
+@pytest.mark.parametrize("source", DECLINED)
+def test_anything_else_is_left_to_markdown_it(source: str) -> None:
+    assert markdown_lite.tokens(source) is None
+
+
+def test_random_mixtures_render_the_same_or_are_declined() -> None:
+    parts = [*COVERED, *DECLINED, "", "", "- x", "1. y", "**b**", "*e*", "`c`", "# H", "```"]
+    rng = random.Random(15)
+    covered = 0
+    for _ in range(3000):
+        source = "\n".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        if markdown_lite.tokens(source) is None:
+            continue
+        covered += 1
+        lite, full = _both(source)
+        assert lite == full, source
+    assert covered > 100
+
+
+def test_a_plain_reply_does_not_load_markdown_it() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        from dynaprompt_tui.tui.widgets.markdown_message import markdown_content
+        markdown_content("**Plan**\\n\\n- one\\n- two\\n\\n`code`")
+        print("markdown_it" in sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

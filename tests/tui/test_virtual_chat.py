@@ -1,0 +1,217 @@
+"""The virtual chat: only the messages in and near the viewport are mounted (chat.py's WINDOW),
+pages come and go at both ends, new messages far below show a marker, G reads the latest; and
+history's bot replies are one widget each, their Markdown rendered (markdown_message.py).
+
+Real SQLite in tmp_path; every assertion is about what is mounted and what is read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dynaprompt_tui.config import Settings
+from dynaprompt_tui.core.clock import FakeClock
+from dynaprompt_tui.core.conversation import Conversation
+from dynaprompt_tui.core.models import Role
+from dynaprompt_tui.tui.history import PAGE
+from dynaprompt_tui.tui.widgets.chat import WINDOW, ChatView
+from tests.tui.helpers import SIZE, settle, text_of
+
+
+def filled(settings: Settings, clock: FakeClock, n: int) -> Conversation:
+    """A conversation of `n` messages, user and bot in turn (the bot's with Markdown)."""
+    conversation = Conversation.open(settings, clock=clock)
+    store, now = conversation.store, clock.now()
+    for i in range(n):
+        if i % 2:
+            store.add_message(Role.ASSISTANT, f"reply {i}: **plan**\n\n- step\n- `code`", now=now)
+        else:
+            store.add_message(Role.USER, f"message {i}", now=now)
+    return conversation
+
+
+def ids(chat: ChatView) -> list[int]:
+    return [item.message.id for item in chat.mounted()]
+
+
+def contiguous(chat: ChatView) -> bool:
+    got = ids(chat)
+    return got == list(range(got[0], got[0] + len(got)))
+
+
+def in_view(chat: ChatView, message_id: int) -> bool:
+    item = chat.item(message_id)
+    assert item is not None
+    top = item.virtual_region.y
+    return chat.scroll_y <= top < chat.scroll_y + chat.scrollable_content_region.height
+
+
+async def to_top(app: Any, pilot: Any, chat: ChatView) -> None:
+    chat.scroll_home(animate=False, immediate=True)
+    await settle(app, pilot)
+
+
+async def to_bottom(app: Any, pilot: Any, chat: ChatView) -> None:
+    chat.scroll_end(animate=False, immediate=True)
+    await settle(app, pilot)
+
+
+async def test_the_window_stays_bounded_scrolling_through_2000_messages(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    conversation = filled(settings, clock, 2000)
+    latest = conversation.messages(limit=1)[-1].id
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        # Start-up mounts a screenful, not the whole first page.
+        assert 0 < chat.count < PAGE and ids(chat)[-1] == latest and contiguous(chat)
+        assert chat.at_latest and chat.following
+        oldest = ids(chat)[0]
+        for _ in range(8):  # up, page after page
+            top = ids(chat)[0]
+            await to_top(app, pilot, chat)
+            assert chat.count <= WINDOW and contiguous(chat)
+            assert ids(chat)[0] == top - PAGE  # the page before, read and mounted
+            assert in_view(chat, top)  # what the user was reading stays in view
+        assert ids(chat)[0] == oldest - 8 * PAGE
+        assert not chat.at_latest and ids(chat)[-1] < latest  # the bottom was unmounted
+        assert len(chat.mounted()) == chat.count  # nothing kept for unmounted messages
+        for _ in range(40):  # and back down, page after page, to the latest
+            if chat.at_latest:
+                break
+            bottom = ids(chat)[-1]
+            await to_bottom(app, pilot, chat)
+            assert chat.count <= WINDOW and contiguous(chat)
+            assert in_view(chat, bottom) or chat.at_latest
+        assert chat.at_latest and ids(chat)[-1] == latest
+        # Following again: a new message is mounted and shown.
+        await to_bottom(app, pilot, chat)
+        new = app.conversation.add(Role.REMINDER, "back at the bottom")
+        await settle(app, pilot)
+        assert ids(chat)[-1] == new.id and chat.following
+
+
+async def test_a_message_for_a_reader_far_up_shows_a_marker_that_jumps_to_it(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    conversation = filled(settings, clock, 600)
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        while chat.at_latest:
+            await to_top(app, pilot, chat)
+        assert not chat.query("#new-below")
+        before = ids(chat)
+        new = app.conversation.add(Role.REMINDER, "stretch your legs")
+        await settle(app, pilot)
+        assert chat.item(new.id) is None and ids(chat) == before  # nothing mounted, nothing moved
+        assert text_of(chat.query_one("#new-below")) == "↓ new messages below"
+        # A change to a message that is not mounted is left alone (no marker twice, no mount).
+        app.conversation.change(new.id, content="stretch your legs now")
+        await settle(app, pilot)
+        assert chat.item(new.id) is None and len(chat.query("#new-below")) == 1
+        await pilot.click("#new-below")
+        await settle(app, pilot)
+        item = chat.item(new.id)
+        assert item is not None and "stretch your legs now" in text_of(item)
+        assert ids(chat)[-1] == new.id and chat.count <= PAGE and contiguous(chat)
+        assert chat.at_latest and chat.following and not chat.query("#new-below")
+
+
+async def test_500_messages_while_following_keep_the_window_bounded(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    conversation = filled(settings, clock, 20)
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        most = 0
+        for n in range(500):
+            last = app.conversation.add(Role.REMINDER, f"fire {n}")
+            if n % 25 == 24:
+                await settle(app, pilot)
+                most = max(most, chat.count)
+                assert chat.count == len(chat.mounted()) <= WINDOW
+                assert ids(chat)[-1] == last.id and chat.following and contiguous(chat)
+        assert most == WINDOW  # it filled up, and stayed there
+        # A change to a message unmounted at the top is not mounted again below.
+        gone = ids(chat)[0] - 1
+        app.conversation.change(gone, content="changed far above")
+        await settle(app, pilot)
+        assert chat.item(gone) is None and ids(chat)[-1] == last.id and contiguous(chat)
+        # What was unmounted at the top is read again when scrolled to.
+        top = ids(chat)[0]
+        await to_top(app, pilot, chat)
+        assert ids(chat)[0] == top - PAGE and contiguous(chat)
+
+
+async def test_g_deep_in_history_shows_the_latest(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    conversation = filled(settings, clock, 2000)
+    latest = conversation.messages(limit=1)[-1].id
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        for _ in range(6):
+            await to_top(app, pilot, chat)
+        assert chat.item(latest) is None
+        await pilot.press("ctrl+l", "G")
+        await settle(app, pilot)
+        assert chat.item(latest) is not None and ids(chat)[-1] == latest
+        assert chat.count == PAGE and contiguous(chat) and chat.at_latest
+        assert chat.scroll_y == chat.max_scroll_y and in_view(chat, latest)
+        # Up again from there reads the page before the latest one, as at start-up.
+        top = ids(chat)[0]
+        await to_top(app, pilot, chat)
+        assert ids(chat)[0] == top - PAGE
+
+
+async def test_sending_from_deep_in_history_shows_the_message_sent(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    conversation = filled(settings, clock, 600)
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        while chat.at_latest:
+            await to_top(app, pilot, chat)
+        await pilot.press("ctrl+g")
+        app.main_screen.composer.text = "hello again"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        sent = [i for i in chat.mounted() if i.message.content == "hello again"]
+        assert sent and chat.at_latest and chat.count <= WINDOW
+        assert chat.mounted()[-1].message.role is Role.ASSISTANT  # the demo bot's answer
+
+
+async def test_history_replies_are_one_widget_with_their_markdown_rendered(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    from dynaprompt_tui.tui.widgets.bot_message import BotMessage
+    from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage
+
+    conversation = Conversation.open(settings, clock=clock)
+    conversation.add(Role.USER, "show me code")
+    reply = conversation.add(
+        Role.ASSISTANT, "Here:\n\n```py\nprint('hi')\n```\n\n**done**\n\n1. one\n2. two"
+    )
+    app = build(conversation=conversation)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        item = app.main_screen.chat.item(reply.id)
+        assert isinstance(item, MarkdownMessage) and not item.children
+        text = text_of(item).splitlines()
+        assert text[1:] == ["Here:", "", "  print('hi')", "", "done", "", "1. one", "2. two"]
+        assert not item.query("Markdown")
+        # A reply arriving now streams into a Markdown widget, and stays one.
+        await app.conversation.send("hi bot")
+        await settle(app, pilot)
+        live = app.main_screen.chat.mounted()[-1]
+        assert isinstance(live, BotMessage) and live.message.role is Role.ASSISTANT
