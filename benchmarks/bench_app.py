@@ -18,7 +18,8 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
 
 * Complete screen. Each kind of launch (minimal app; app on an empty database, a new file each
   time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; app
-  with 100,000 pending schedules) first runs once to learn its complete screen: the launch waits
+  on 1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and
+  measures search); app with 100,000 pending schedules) first runs once to learn its complete screen: the launch waits
   for the header, the footer and what the kind must show (the latest bot reply rendered, the
   welcome card, the sidebar's first schedule) and then until the screen has not changed for 2 s;
   that screen is the reference. A measured launch is complete at the first capture equal to the
@@ -298,6 +299,21 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
                 "dynaprompt",
                 app_footer,
                 ["Schedules (", f"Reply {last}: Plan for item {last}", f"code {last}"],
+            )
+        )
+    if not quick:
+        # Issue 14: 1,000 conversations of 1,000 messages; the latest active one opens.
+        from bench_conversations import build as conversations_db
+
+        many = conversations_db(tmp / "c1000x1000.db")
+        kinds.append(
+            Kind(
+                "1000x1000",
+                "1,000 conversations x 1,000 messages",
+                app_argv(many),
+                "dynaprompt",
+                app_footer,
+                ["Schedules (", "Conversation 1 ·", "Message…"],
             )
         )
     kinds.append(

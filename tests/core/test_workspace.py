@@ -125,6 +125,8 @@ async def test_a_fire_lands_in_its_conversation_with_an_unread_mark(tmp_path: Pa
     ws.mark_read()  # (what a window does with what it shows)
     listed = {c.id: c for c in ws.conversations()}
     assert listed[lessons.id].unread == 1 and listed[first.id].unread == 0
+    assert ws.store.unread_total(besides=first.id) == 1
+    assert ws.store.unread_total(besides=lessons.id) == 0
     assert ws.conversations()[0].id == lessons.id  # the latest activity first
 
     ws.switch(lessons.id)

@@ -99,6 +99,18 @@ def count(c: sqlite3.Connection, *, archived: bool | None = False) -> int:
     return n
 
 
+def unread_total(c: sqlite3.Connection, *, besides: int | None = None) -> int:
+    """Unread messages in every conversation not archived (but `besides`), each counted
+    through the (conversation_id, id) index from its reading mark."""
+    n: int = c.execute(
+        "SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id"
+        " AND m.id > c.read_up_to"
+        f" WHERE c.archived = 0 AND c.id != ? AND m.role IN {UNREAD_ROLES!r}",
+        (-1 if besides is None else besides,),
+    ).fetchone()[0]
+    return n
+
+
 def latest(c: sqlite3.Connection) -> int | None:
     """The conversation with the latest activity that is not archived (any, if all are)."""
     row = c.execute(

@@ -42,6 +42,11 @@ class ConversationRecords:
         with self._db.reading() as c:
             return conversations.count(c, archived=archived)
 
+    def unread_total(self, *, besides: int | None = None) -> int:
+        """Unread messages in the conversations not archived, but `besides`."""
+        with self._db.reading() as c:
+            return conversations.unread_total(c, besides=besides)
+
     def latest_conversation(self) -> int:
         """The conversation with the latest activity, archived ones last."""
         with self._db.reading() as c:
