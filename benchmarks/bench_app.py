@@ -17,19 +17,19 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
 5 ms. Times are from just before tmux is asked to start the program.
 
 * Complete screen. Each kind of launch (minimal app; app on an empty database, a new file each
-  time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; app
-  on 1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and
-  measures search); app with 100,000 pending schedules) first runs once to learn its complete screen: the launch waits
-  for the header, the footer and what the kind must show (the latest bot reply rendered, the
-  welcome card, the sidebar's first schedule) and then until the screen has not changed for 2 s;
-  that screen is the reference. A measured launch is complete at the first capture equal to the
-  reference (digits in the sidebar column are masked: its "in 3 h" labels move). So the chat
-  shows its latest messages as they will look, the sidebar and the footer are drawn. Then one
-  key ("z") is typed and timed until the composer shows it (captures every 1 ms), the process's
-  VmRSS is read (/proc/PID/status), and the program is quit with ctrl+q. 3 repeats of 9 rounds;
-  in a round every kind launches once, the order turning each round; the median over the 27
-  launches is printed with the spread of the three repeats' medians [min..max] and the IQR. The
-  ratio (verdict) is the median of the 27 per-round ratios, each launch over the minimal app's
+  time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; app on
+  1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and measures
+  search); app with 100,000 pending schedules) first runs once to learn its complete screen: the
+  launch waits for the header, the footer and what the kind must show (the latest bot reply
+  rendered, the welcome card, the sidebar's first schedule) and then until the screen has not
+  changed for 2 s; that screen is the reference. A measured launch is complete at the first
+  capture equal to the reference (digits in the sidebar column are masked: its "in 3 h" labels
+  move). So the chat shows its latest messages as they will look, the sidebar and the footer are
+  drawn. Then one key ("z") is typed and timed until the composer shows it (captures every 1 ms),
+  the process's VmRSS is read (/proc/PID/status), and the program is quit with ctrl+q. 3 repeats
+  of 9 rounds; in a round every kind launches once, the order turning each round; the median over
+  the 27 launches is printed with the spread of the three repeats' medians [min..max] and the IQR.
+  The ratio (verdict) is the median of the 27 per-round ratios, each launch over the minimal app's
   launch of the same round: steadier than a ratio of medians when the load of a shared machine
   drifts between minutes.
   Also printed, no target: the first paint (header and footer rows both drawn).

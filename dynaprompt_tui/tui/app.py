@@ -140,6 +140,8 @@ class DynapromptApp(App[None]):
         with contextlib.suppress(Exception):  # quitting must never fail
             self.notifications.leave()  # (before the store closes)
         with contextlib.suppress(Exception):
+            self.main_screen.conversations.seen()  # what was on screen was read
+        with contextlib.suppress(Exception):
             await self.conversation.stop()
         with contextlib.suppress(Exception):
             await self.notifications.aclose()

@@ -20,6 +20,7 @@ KEYS: list[tuple[str | None, str, str]] = [
     ("schedules.pause", "p", "pause / resume the selected schedule (sidebar)"),
     ("schedules.approve", "a", "approve the bot's selected recurring schedule (sidebar)"),
     ("schedules.history", "h", "run history of the selected schedule (sidebar)"),
+    ("schedules.all", "v", "this conversation's schedules / every conversation's (sidebar)"),
     ("chat.copy", "y", "copy the selected message (chat; also c)"),
     ("chat.edit", "e", "edit your selected message and send it again (chat)"),
     ("chat.regenerate", "r", "regenerate the bot's last reply (chat)"),
@@ -54,6 +55,7 @@ BINDING_IDS = frozenset(
         "quit",
         "schedules",
         "search",
+        "schedules.all",
         "schedules.approve",
         "schedules.history",
         "schedules.cancel",
@@ -95,7 +97,9 @@ APP = (
     "help",
     "quit",
 )
-SIDEBAR = tuple(f"schedules.{a}" for a in ("edit", "cancel", "pause", "new", "approve", "history"))
+SIDEBAR = tuple(
+    f"schedules.{a}" for a in ("edit", "cancel", "pause", "new", "approve", "history", "all")
+)
 CHAT = tuple(f"chat.{a}" for a in ("copy", "edit", "regenerate", "delete", "schedule"))
 DIALOG = ("dialog.close", "dialog.save")
 _DEFAULTS = {bid: key for bid, key, _ in KEYS if bid} | {

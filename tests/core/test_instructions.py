@@ -177,3 +177,11 @@ def test_think_filter_matches_strip_think(text, step):
     f = ThinkFilter()
     out = "".join(f.feed(text[i : i + step]) for i in range(0, len(text), step)) + f.finish()
     assert out == strip_think(text)
+
+
+def test_bot_is_a_recipient_and_me_or_you_say_why_they_are_not() -> None:
+    [ins] = parse_message("dps bot tomorrow at 9am\nQuiz me.").instructions
+    assert isinstance(ins, ScheduleInstruction) and ins.recipient is Party.CHATBOT
+    [bad] = parse_message("dps me tomorrow at 9am\nStretch.").instructions
+    assert isinstance(bad, InvalidInstruction)
+    assert "means you or the bot depending on who writes it" in str(bad.error)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_tmux import SIZES, read_sidebar
 from tests.e2e.tmux_helpers import Tmux, clean_env, split_screen
 
 pytestmark = [
@@ -24,7 +25,7 @@ REMINDER = "Repasa el vocabulario"
 WAIT = 30.0
 
 
-@pytest.mark.parametrize("size", [(120, 40)])
+@pytest.mark.parametrize("size", SIZES)
 def test_a_fire_lands_in_its_conversation_with_an_unread_mark(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
@@ -36,7 +37,8 @@ def test_a_fire_lands_in_its_conversation_with_an_unread_mark(
     tmux = Tmux(f"dp-conv-{uuid.uuid4().hex[:8]}", env, work)
     try:
         tmux.start([str(APP), "--demo", "--tz", "Europe/Madrid"], size)
-        tmux.wait_for("the first frame", lambda s: "Schedules (0)" in s and "Quit" in s, WAIT)
+        tmux.wait_for("the first frame", lambda s: "Message…" in s and "Quit" in s, WAIT)
+        read_sidebar(tmux, size, "the empty sidebar", lambda s: "Schedules (0)" in s)
         tmux.type("hola desde la primera")
         tmux.keys("Enter")
         tmux.wait_for(
@@ -49,7 +51,7 @@ def test_a_fire_lands_in_its_conversation_with_an_unread_mark(
         tmux.paste(f"dps u in 10 seconds\n{REMINDER}")
         tmux.wait_for("the dps preview", lambda s: "✓ to you" in s, WAIT)
         tmux.keys("Enter")
-        tmux.wait_for("its schedule", lambda s: "Schedules (1)" in s, WAIT)
+        read_sidebar(tmux, size, "its schedule", lambda s: "Schedules (1)" in s)
 
         # Back to the first through the list: the second is on top (the latest activity).
         tmux.keys("C-o")
@@ -57,13 +59,19 @@ def test_a_fire_lands_in_its_conversation_with_an_unread_mark(
         tmux.keys("Down", "Enter")
         screen = tmux.wait_for(
             "the first conversation again",
-            lambda s: "hola desde la primera ·" in s and "Schedules (0)" in s,
+            lambda s: "hola desde la primera ·" in s and "Conversations" not in s,
             WAIT,
         )
         assert REMINDER not in split_screen(screen)[0]
+        read_sidebar(tmux, size, "its own schedules", lambda s: "Schedules (0)" in s)
 
         # The fire lands in the second: an unread mark, a toast; the chat here is unchanged.
-        screen = tmux.wait_for("the unread mark", lambda s: "1 unread elsewhere" in s, WAIT)
+        # (At 80 columns the header cuts the mark after its count: "… · Europe/Madrid · 1…".)
+        screen = tmux.wait_for(
+            "the unread mark",
+            lambda s: "1 unread elsewhere" in s.splitlines()[0],
+            WAIT,
+        )
         chat = split_screen(screen)[0]
         assert "hola desde la primera" in chat
 

@@ -90,7 +90,7 @@ async def test_live_preview_of_dps_line(app) -> None:
         app.query_one(Composer).clear()
         await type_text(pilot, "dps c in 20 minutes")
         preview = app.query_one("#preview", Static)
-        assert preview.display and preview.has_class("-error")  # no message yet
+        assert preview.display and preview.has_class("-hint")  # no message yet: a hint
         # It sits between the chat and the input.
         assert preview.region.bottom <= app.query_one(Composer).region.y
         await type_text(pilot, "\nstretch")
@@ -101,7 +101,7 @@ async def test_live_preview_of_dps_line(app) -> None:
         app.query_one(Composer).clear()
         await type_text(pilot, "dps nobody tomorrow\nx")
         await pilot.pause()
-        assert preview.display and preview.has_class("-error")
+        assert preview.display and preview.has_class("-hint")  # red once Enter is pressed
         app.query_one(Composer).clear()
         await pilot.pause()
         assert not preview.display
@@ -195,12 +195,11 @@ async def test_the_empty_sidebar_says_how_to_schedule(build, settings, clock):
         await settle(app, pilot)
         lines = [sidebar.render_line(y).text.rstrip() for y in range(8)]
         assert lines[0] == " Schedules (0)" and lines[1] == ""
-        # (the narrow sidebar wraps the hint to its width, indented by two)
-        assert lines[2:7] == [
+        # (the hint is wrapped to the sidebar's width, indented by two: here the overlay's)
+        assert lines[2:6] == [
             "  Nothing scheduled.",
             "",
-            "  Write  dps …  in a",
-            "  message,",
+            "  Write  dps …  in a message,",
             "  or press n here.",
         ]
 
@@ -310,7 +309,8 @@ async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
         reminder = [i for i in items(app) if i.message.role is Role.REMINDER]
         assert len(reminder) == 1
         header = text_of(reminder[0]).splitlines()[0]
-        assert "scheduled by you" in header and "due 10:16" in header
+        # Delivered when it was due: its time once ("due 15:05  15:05" said it twice).
+        assert "scheduled by you" in header and header.count("10:16") == 1
         assert app.bells == 1
         assert any("stretch your legs" in n.message for n in app._notifications)
         assert app.conversation.pending() == []
@@ -525,8 +525,8 @@ async def test_messages_from_other_days_show_the_date(build, settings, clock) ->
         await app.conversation.send("dps u in 1 hour\ntoday's")
         await settle(app, pilot)
         old, new = items(app)[:2]
-        assert text_of(old).splitlines()[0].endswith("Thu 05 Mar 10:15")
-        assert text_of(new).splitlines()[0].endswith("  10:15")
+        assert text_of(old).splitlines()[0].startswith("you  Thu 05 Mar 10:15")
+        assert text_of(new).splitlines()[0].startswith("you  10:15")
 
 
 async def test_a_in_sidebar_approves_the_bots_recurring_schedule(app) -> None:
@@ -540,19 +540,28 @@ async def test_a_in_sidebar_approves_the_bots_recurring_schedule(app) -> None:
 
 
 async def test_narrow_terminal_keeps_everything_visible(app) -> None:
+    """Below 90 columns the chat takes the width; the sidebar is an overlay opened on demand
+    (ctrl+b) with focus in it, and it closes when focus leaves it."""
     async with app.run_test(size=(70, 24)) as pilot:
         await schedule(app, pilot)
-        assert app.screen.has_class("-narrow")
-        assert app.query_one(ScheduleSidebar).outer_size.width == 30
-        assert app.query_one(Composer).size.width > 20
-        # Widening the terminal brings the full sidebar back, and narrowing slims it again.
+        sidebar, chat = app.query_one(ScheduleSidebar), app.query_one(ChatView)
+        assert app.screen.has_class("-narrow") and not sidebar.display
+        assert chat.outer_size.width == 70 and app.query_one(Composer).size.width > 60
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert sidebar.display and app.focused is sidebar
+        assert sidebar.region.right == 70 and chat.outer_size.width == 70  # over the chat
+        await pilot.press("escape")  # focus back in the input: the overlay goes
+        await pilot.pause()
+        assert not sidebar.display and isinstance(app.focused, Composer)
+        # Widening the terminal brings the sidebar back beside the chat, narrowing hides it.
         await pilot.resize_terminal(130, 24)
         await settle(app, pilot)
-        assert not app.screen.has_class("-narrow")
-        assert app.query_one(ScheduleSidebar).outer_size.width > 30
+        assert not app.screen.has_class("-narrow") and sidebar.display
+        assert chat.region.right == sidebar.region.x
         await pilot.resize_terminal(80, 24)
         await settle(app, pilot)
-        assert app.query_one(ScheduleSidebar).outer_size.width == 30
+        assert not sidebar.display
         # Resized while a dialog is open: the main screen still follows.
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
@@ -560,8 +569,7 @@ async def test_narrow_terminal_keeps_everything_visible(app) -> None:
         await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
-        assert not app.screen.has_class("-narrow")
-        assert app.query_one(ScheduleSidebar).outer_size.width > 30
+        assert not app.screen.has_class("-narrow") and sidebar.display
 
 
 async def test_recall_works_after_a_restart(build, settings, clock) -> None:

@@ -42,6 +42,11 @@ async def test_a_new_conversation_starts_empty_and_is_named_by_its_first_words(a
             "Spanish lessons every morning",
             "hello from the first",
         ]
+        await pilot.press("ctrl+o")  # the open conversation's reply was seen: not "new"
+        await settle(app, pilot)
+        options = app.screen.query_one(OptionList)
+        row = options.get_option(str(app.workspace.current_id))
+        assert "new" not in str(row.prompt).replace("New conversation", "")
 
 
 async def test_a_fire_lands_in_its_conversation_with_an_unread_mark(app, clock) -> None:

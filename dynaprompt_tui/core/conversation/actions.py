@@ -247,8 +247,6 @@ class Actions:
         pending = self.store.schedules()
         if not pending:
             return ActionResult(True, "list", "no pending schedules", data={"schedules": []})
-        now = self._now()
-        lines = [fmt.schedule_line(s, now) for s in pending]
         data = {
             "schedules": [
                 {
@@ -263,4 +261,39 @@ class Actions:
                 for s in pending
             ]
         }
-        return ActionResult(True, "list", "pending schedules:\n" + "\n".join(lines), data=data)
+        text = "pending schedules:\n" + "\n".join(table(pending, self._now()))
+        return ActionResult(True, "list", text, data=data)
+
+
+LIST_COLUMNS = ("id", "to", "by", "next", "message")
+GAP = "  "  # between columns: two spaces, never inside a cell (each cell's own spaces are single)
+
+
+def _cells(s: Schedule, now: datetime) -> list[str]:
+    """One schedule's row of `dpl`'s table; what does not fit a column follows the message."""
+    if s.state is ScheduleState.PAUSED:
+        nxt = "paused"
+    elif s.next_fire is None:
+        nxt = "-"
+    else:
+        nxt = fmt.when_both(s.next_fire, now)
+    extra = [s.description or s.time_prompt] if s.recurring else []
+    if not s.approved:
+        extra.append("awaiting approval")
+    if missed := fmt.MISSED_SHORT[s.on_missed]:
+        extra.append(missed)
+    message = " · ".join([f"“{fmt.preview(s.prompt, 40)}”", *extra])
+    to = "you" if s.recipient is Party.USER else "chatbot"
+    by = "you" if s.created_by is Party.USER else "bot"
+    return [" ".join(cell.split()) for cell in (s.id, to, by, nxt, message)]
+
+
+def table(schedules: Sequence[Schedule], now: datetime) -> list[str]:
+    """`dpl`'s lines: a header, then one row per schedule, the columns aligned (cells apart by
+    two spaces or more, so a reader, or the bot, can split them)."""
+    rows = [list(LIST_COLUMNS)] + [_cells(s, now) for s in schedules]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(LIST_COLUMNS) - 1)]
+    return [
+        GAP.join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
+    ]

@@ -26,6 +26,7 @@ RECIPIENTS = {
     "u": Party.USER,
     "chatbot": Party.CHATBOT,
     "c": Party.CHATBOT,
+    "bot": Party.CHATBOT,  # (unambiguous whoever writes it; "me" and "you" are not: refused)
 }
 
 SYNTAX = "dps <user|u|chatbot|c> <time prompt>, then the message on the next lines"
@@ -167,7 +168,12 @@ def read_schedule(line: str, body: str, number: int) -> Instruction:
         return InvalidInstruction(
             UnknownRecipientError(
                 f"unknown recipient {_quote(word)}: use user (u) or chatbot (c), "
-                f"e.g. 'dps u tomorrow at 9am'."
+                f"e.g. 'dps u tomorrow at 9am'"
+                + (
+                    f" ({_quote(word)} means you or the bot depending on who writes it)."
+                    if word.lower() in ("me", "you", "myself")
+                    else "."
+                )
             ),
             number,
             raw,

@@ -25,6 +25,11 @@ I can still show you scheduling for real. Try:
 
 You can also schedule yourself: type `dps user in 30 seconds`, then your message on the next \
 line. Set OPENAI_API_KEY (or --base-url) to talk to a real model."""
+HELP_MARK = "offline demo bot"  # a reply of mine that has this gave the whole help already
+SHORT_HELP = (
+    "Try `remind me to stretch in 1 minute`, `every day at 8am teach me Spanish` or "
+    "`what's scheduled?`; say `help` to see everything I can do."
+)
 
 SPANISH = [
     ("hola", "hello", "¡Hola! ¿Qué tal?"),
@@ -104,8 +109,17 @@ def _before_instructions(text: str) -> str:
     return text[: m.start()] if m else text
 
 
-def reply_for(text: str, *, turn: int = 0) -> str:
-    """The demo's whole answer (visible text plus instructions) to one user message."""
+def _helped(messages: list[dict[str, Any]]) -> bool:
+    """Whether one of my earlier replies in this conversation gave the whole help text."""
+    return any(
+        m.get("role") == "assistant" and HELP_MARK in str(m.get("content") or "") for m in messages
+    )
+
+
+def reply_for(text: str, *, turn: int = 0, helped: bool = False) -> str:
+    """The demo's whole answer (visible text plus instructions) to one user message. `helped`:
+    the conversation has had the whole help text already, so a message the demo does not know
+    gets a short answer rather than all of it again."""
     raw = text.strip()
     if not raw.lower().startswith("[") and _INSTRUCTION_LINE.search(raw):
         raw = _before_instructions(raw).strip()
@@ -191,7 +205,7 @@ def reply_for(text: str, *, turn: int = 0) -> str:
         # On one line: a quote can never put a line of the user's at the start of one of mine.
         f"You said: “{' '.join(_tidy(raw).split())[:200]}”. I'm only the demo bot, so I can't "
         "really chat — "
-        "but I can schedule things.\n\n" + HELP
+        "but I can schedule things.\n\n" + (SHORT_HELP if helped else HELP)
     )
 
 
@@ -216,7 +230,7 @@ class DemoChatClient:
     async def stream(
         self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None
     ) -> AsyncIterator[ChatEvent]:
-        text = reply_for(_last_user_text(messages), turn=self.turns)
+        text = reply_for(_last_user_text(messages), turn=self.turns, helped=_helped(messages))
         self.turns += 1
         for word in _words(text):
             # sleep(0) still yields to the event loop so the UI repaints between words.

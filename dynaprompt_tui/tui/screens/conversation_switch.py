@@ -45,10 +45,9 @@ class ConversationSwitch:
         except Exception:  # a locked database: the header waits for the next change
             return str(self.owner.app.sub_title)
         model = "demo" if ws.settings.demo else info.model or ws.settings.model
-        parts = [clean(info.shown_title), clean(model), ws.tz.key]
-        if others:
-            parts.append(f"{others} unread elsewhere")
-        return " · ".join(parts)
+        # The unread mark before the model and the zone: a narrow header cuts its end.
+        unread = [f"{others} unread elsewhere"] if others else []
+        return " · ".join([clean(info.shown_title), *unread, clean(model), ws.tz.key])
 
     def refresh_header(self) -> None:
         self.owner.app.sub_title = self.subtitle()
@@ -57,6 +56,8 @@ class ConversationSwitch:
 
     def open_list(self) -> None:
         from dynaprompt_tui.tui.screens.conversations import ConversationsScreen  # deferred
+
+        self.seen()  # (the open conversation is on screen: nothing in it is "new")
 
         async def done(chosen: int | None) -> None:
             # (After deleting the open one, `chosen` is the one the workspace opened instead.)

@@ -1,4 +1,8 @@
-"""The schedule dialog: edit an existing schedule, or create a new one (with a recipient)."""
+"""The schedule dialog: edit an existing schedule, or create a new one (with a recipient).
+
+Top to bottom, which is also the focus order: when (focused first, so a time can be typed at
+once), the check of it, the recipient (a new schedule), the message, what missed fires do.
+Escape asks before it discards a change."""
 
 from __future__ import annotations
 
@@ -76,7 +80,7 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Close", id="dialog.close"),
+        Binding("escape", "close", "Close", id="dialog.close"),
         Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
     ]
 
@@ -89,19 +93,21 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
         self.check = check
         self.schedule = schedule
         self._ok = False
+        self._initial: tuple[str, str, Party, MissedPolicy] | None = None
 
     def compose(self) -> ComposeResult:
         s = self.schedule
         with VerticalScroll(id="dialog"):
             title = f"Edit schedule {s.id}" if s else "New schedule"
             yield Label(title, id="dialog-title", markup=False)
-            if s is None:
-                with RadioSet(id="recipient"):
-                    yield RadioButton("to chatbot", value=True, id="to-chatbot")
-                    yield RadioButton("to me (a reminder)", id="to-user")
             yield Label("When (e.g. tomorrow 9am, in 20 minutes, every day at 8am)", markup=False)
             yield Input(s.time_prompt if s else "", id="time-prompt", placeholder="when…")
             yield Static("", id="check", markup=False)
+            if s is None:
+                yield Label("To", markup=False)
+                with RadioSet(id="recipient"):
+                    yield RadioButton("to chatbot", value=True, id="to-chatbot")
+                    yield RadioButton("to me (a reminder)", id="to-user")
             yield Label("Message", markup=False)
             yield TextArea(s.prompt if s else "", id="prompt", soft_wrap=True, compact=True)
             yield Label("If missed (nothing was running when it was due)", markup=False)
@@ -116,6 +122,11 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
     def on_mount(self) -> None:
         self.query_one("#time-prompt", Input).focus()
         self.validate()
+        self._initial = self.state()
+
+    def state(self) -> tuple[str, str, Party, MissedPolicy]:
+        """Everything the user can change, to tell whether they did."""
+        return (*self.values(), self.recipient(), self.on_missed())
 
     def values(self) -> tuple[str, str]:
         return (
@@ -179,3 +190,19 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
     @on(Button.Pressed, "#cancel")
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+    def action_close(self) -> None:
+        """Escape: close, asking first when something was changed (the Cancel button is an
+        answer already)."""
+        if self._initial is None or self.state() == self._initial:
+            self.dismiss(None)
+            return
+        # A dialog: loaded on first use.
+        from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = ConfirmScreen("Discard your changes?", yes="Discard", no="Keep editing")
+        self.app.push_screen(question, answered)

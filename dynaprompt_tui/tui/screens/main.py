@@ -20,9 +20,11 @@ from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.tui import history, keys, toasts
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.history import PAGE, first_screen
+from dynaprompt_tui.tui.screens import sidebar_place
 from dynaprompt_tui.tui.screens.conversation_switch import ConversationSwitch
 from dynaprompt_tui.tui.screens.message_actions import MessageActions
 from dynaprompt_tui.tui.screens.schedule_dialogs import ScheduleDialogs
+from dynaprompt_tui.tui.screens.sidebar_place import NARROW, TINY
 from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.footer import Footer  # (rebuilt once per burst of changes)
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-NARROW = 100  # terminals narrower than this get a slimmer sidebar
-TINY = 50  # narrower still, the sidebar steps aside: the input needs the width
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
 
@@ -71,21 +71,21 @@ class MainScreen(Screen[None]):
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
         conversation.listener = ev.Bridge(self)  # the core's events come here as messages
-        self.dialogs = ScheduleDialogs(self, conversation, self._guard)
+        self.dialogs = ScheduleDialogs(self, conversation, self._guard, self.workspace)
         self.conversations = ConversationSwitch(self, self.workspace, zone, self._guard)
         self.message_actions = MessageActions(self, self._guard)  # the chat's keys, the palette
         self._tiny = width < TINY
         self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
     def fit_width(self, width: int) -> None:
-        """Follow the terminal's width (also while a dialog is on top of this screen). Focus
-        stays where the user put it: a letter meant for the input must never become a
-        sidebar command."""
+        """Follow the terminal's width (also while a dialog is on top of this screen), the
+        sidebar placed for it (sidebar_place.py). Focus stays where the user put it: a letter
+        meant for the input must never become a sidebar command."""
+        was, self._tiny = (self.has_class("-narrow"), self._tiny), width < TINY
         self.set_class(width < NARROW, "-narrow")
-        if (width < TINY) != self._tiny:
-            self._tiny = width < TINY
-            if self._sidebar_wanted:
-                self._show_sidebar(not self._tiny)
+        sidebar_place.compact_footer(self, width < NARROW)  # every key in view
+        if (width < NARROW, self._tiny) != was:
+            self._show_sidebar(sidebar_place.shown_after_resize(self, width, self._sidebar_wanted))
         self.call_after_refresh(self._keep_focus, self.focused)
 
     def _keep_focus(self, before: Widget | None) -> None:
@@ -354,10 +354,7 @@ class MainScreen(Screen[None]):
         return self._tiny
 
     def _show_sidebar(self, show: bool) -> None:
-        if not show and self.focused is self.sidebar:
-            self.composer.focus()  # not the chat's keys either: the input
-        self.sidebar.display = show
-        self.set_class(not show, "-no-sidebar")  # the grid's second column goes too
+        sidebar_place.place(self, show)  # beside the chat, or over a narrow one (sidebar_place.py)
 
     def action_new_schedule(self) -> None:
         self.dialogs.edit(None)

@@ -1,6 +1,7 @@
 """The schedule dialogs the main screen opens (new or edit, confirm a cancel, confirm cancelling
 all) and what the core is asked once the user answers (also for the keys that ask no question:
-pause, resume, approve). The dialogs load on first use."""
+pause, resume, approve). Each is asked of the conversation the schedule belongs to (the sidebar
+may list every conversation's). The dialogs load on first use."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from dynaprompt_tui.core.conversation.facade import Conversation
+    from dynaprompt_tui.core.conversation.workspace import Workspace
     from dynaprompt_tui.core.models import Schedule
     from dynaprompt_tui.tui.screens.edit import ScheduleEdit
 
@@ -25,14 +27,31 @@ Guard = Callable[[Awaitable[Any], str], Awaitable[bool]]
 class ScheduleDialogs:
     """Opens the dialogs over `owner`'s app, asks `conversation`, reports with toasts."""
 
-    def __init__(self, owner: Widget, conversation: Conversation, guard: Guard) -> None:
+    def __init__(
+        self,
+        owner: Widget,
+        conversation: Conversation,
+        guard: Guard,
+        workspace: Workspace | None = None,
+    ) -> None:
         self.owner = owner
-        self.conversation = conversation
+        self.conversation = conversation  # the open one: new schedules go there
         self.guard = guard
+        self.workspace = workspace  # where another conversation's schedules are changed
+
+    def of(self, schedule: Schedule) -> Conversation:
+        """The conversation `schedule` belongs to (the open one when it is not known)."""
+        c = self.conversation
+        if self.workspace is None or schedule.conversation_id == c.id:
+            return c
+        try:
+            return self.workspace.get(schedule.conversation_id)
+        except Exception:  # deleted meanwhile: the open one says so when asked
+            return c
 
     def edit(self, schedule: Schedule | None) -> None:
         """The schedule dialog: a new schedule (None), or an edit of `schedule`."""
-        c = self.conversation
+        c = self.conversation if schedule is None else self.of(schedule)
 
         async def done(result: ScheduleEdit | None) -> None:
             if result is None:
@@ -63,21 +82,22 @@ class ScheduleDialogs:
     async def approve(self, s: Schedule) -> None:
         if s.approved:
             self.owner.notify(f"{s.id} does not need approval", markup=False)
-        elif await self.guard(self.conversation.approve(s.id), "Approving"):
+        elif await self.guard(self.of(s).approve(s.id), "Approving"):
             self.owner.notify(f"Approved {s.id}", markup=False)
 
     async def toggle_pause(self, s: Schedule) -> None:
+        c = self.of(s)
         if s.state == ScheduleState.PAUSED:
-            if await self.guard(self.conversation.resume(s.id), "Resuming"):
+            if await self.guard(c.resume(s.id), "Resuming"):
                 self.owner.notify(f"Resumed {s.id}", markup=False)
-        elif await self.guard(self.conversation.pause(s.id), "Pausing"):
+        elif await self.guard(c.pause(s.id), "Pausing"):
             self.owner.notify(f"Paused {s.id}", markup=False)
 
     def cancel(self, schedule: Schedule) -> None:
         """Asks, then cancels `schedule`."""
 
         async def answered(yes: bool | None) -> None:
-            if yes and await self.guard(self.conversation.cancel(schedule.id), "Cancelling"):
+            if yes and await self.guard(self.of(schedule).cancel(schedule.id), "Cancelling"):
                 self.owner.notify(f"Cancelled {schedule.id}", markup=False)
 
         prompt = clean(" ".join(schedule.prompt.split()))[:80]

@@ -118,21 +118,26 @@ class MessageItem(Widget):
         elif m.role == Role.NOTICE and m.meta.get("card"):
             label = _CARD_LABEL.get(m.meta["card"], str(m.meta["card"]))
         # (A notice is muted as a whole, by its CSS.)
+        # Who, then when (once), then what kind of message: "reminder  10:17  ⏰ by you".
+        older = self.today is not None and m.created_at.astimezone(self.tz).date() != self.today
+        when = local_time(m.created_at, self.tz, with_day=older)
         parts: list[Content | tuple[str, str] | str] = [
-            (label, f"bold {_ROLE_STYLE.get(m.role, '')}")
+            (label, f"bold {_ROLE_STYLE.get(m.role, '')}"),
+            "  ",
+            (when, "$text-muted"),
         ]
         if m.schedule_id:
-            due = local_time(m.due_at or m.created_at, self.tz)
-            badge = f" ⏰ scheduled by {_by(m.scheduled_by)} · due {due} "
-            parts += ["  ", (badge, "$text-accent on $accent-muted")]
+            badge = f"⏰ scheduled by {_by(m.scheduled_by)}"
+            due = local_time(m.due_at or m.created_at, self.tz, with_day=older)
+            if due != when:  # delivered when it was due: its time is said once
+                badge += f" · due {due}"
+            parts += ["  ", (badge, "$text-accent")]
             if m.late:
-                parts += [" ", (" late ", "bold $text-error on $error-muted")]
+                parts += ["  ", (" late ", "bold $text-error on $error-muted")]
         if outcome:
             parts += ["  ", (f"({outcome})", "italic $text-muted")]
         if m.meta.get("partial"):
             parts += ["  ", ("(partial)", "italic $text-muted")]
-        older = self.today is not None and m.created_at.astimezone(self.tz).date() != self.today
-        parts += ["  ", (local_time(m.created_at, self.tz, with_day=older), "$text-muted")]
         if m.meta.get("streaming"):
             parts += ["  ", ("writing…", "italic $text-muted")]
         return Content.assemble(*parts)

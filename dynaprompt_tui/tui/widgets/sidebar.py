@@ -1,37 +1,36 @@
 """The schedule sidebar: one virtualised widget (Line API), so 100,000 schedules cost what 20 do.
 
-A title that stays put, then the schedules (or a hint when there are none). The counts come
-from SQL and the schedules a page at a time as they are painted (`sidebar_pages`); a change in
-the store reloads the counts and the page in view at most once per `COALESCE` seconds (a burst
-of 100 deliveries: a few reloads, not 100). Descriptions are cached; the relative labels ("in
-3 min") are looked at only when one in view changes its words (`sidebar_rows.wait`). One
-widget, not a container of several: each widget is styled, laid out and painted on the way to
-the first frame.
+A fixed title, then the open conversation's schedules, or (`v`) every conversation's under each
+conversation's title (a hint when there are none). Counts come from SQL, schedules a page at a
+time as painted (`sidebar_pages`); store changes reload them at most once per `COALESCE`
+seconds. Descriptions are cached; relative labels ("in 3 min") are looked at only when one in
+view changes its words (`sidebar_rows.wait`). One widget, not a container: each widget is
+styled, laid out and painted on the way to the first frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeAlias
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message as TMessage
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from dynaprompt_tui.core.models import Schedule
 from dynaprompt_tui.tui import toasts
+from dynaprompt_tui.tui.widgets import sidebar_requests as requests
 from dynaprompt_tui.tui.widgets import sidebar_rows as rows
 from dynaprompt_tui.tui.widgets.sidebar_pages import DESCRIBED, Coalesced, ListSource, Pages, Source
 from dynaprompt_tui.tui.widgets.sidebar_rows import CANCEL, Row
 
-ROW = 5  # lines per schedule, the last one a gap
+ROW = rows.ROW  # lines per schedule, one a gap (the last; grouped: the first)
 TOP = 1  # the title line above the schedules
 COALESCE = 0.2  # seconds: after a reload, further changes wait this long and share one
 
@@ -63,31 +62,16 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         Binding("n", "new", "New", id="schedules.new", show=False),
         Binding("a", "approve", "Approve", id="schedules.approve"),  # shown when it applies
         Binding("h", "app.schedule_history", "History", id="schedules.history", show=False),
+        Binding("v", "toggle_all", "All/this", id="schedules.all"),
         Binding("escape", "screen.focus('composer')", show=False),
         Binding("question_mark", "screen.help", show=False),
     ]
 
-    class _About(TMessage):
-        """A request about one schedule (a plain class: dataclasses cost start-up time)."""
-
-        def __init__(self, schedule: Schedule) -> None:
-            super().__init__()
-            self.schedule = schedule
-
-    class CancelRequested(_About):
-        pass
-
-    class EditRequested(_About):
-        pass
-
-    class PauseToggleRequested(_About):
-        pass
-
-    class ApproveRequested(_About):
-        pass
-
-    class NewRequested(TMessage):
-        pass
+    CancelRequested: TypeAlias = requests.CancelRequested
+    EditRequested: TypeAlias = requests.EditRequested
+    PauseToggleRequested: TypeAlias = requests.PauseToggleRequested
+    ApproveRequested: TypeAlias = requests.ApproveRequested
+    NewRequested: TypeAlias = requests.NewRequested
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
@@ -108,7 +92,9 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         self.describe = describe
         self.now = now
         self.tz = tz
-        self.pages = Pages(source or ListSource(schedules, counts))
+        self._own: Source = source or ListSource(schedules, counts)  # this conversation's
+        self._all: Source | None = None  # every conversation's, while the sidebar shows them
+        self.pages = Pages(self._own)
         self.reloads = 0  # how often the counts and the page in view were read again
         self.reloader = Coalesced(self.reload, self.set_timer, COALESCE)
         self._error_shown = False
@@ -129,12 +115,16 @@ class ScheduleSidebar(ScrollView, can_focus=True):
     ) -> None:
         """Show these schedules from now on; `counts`: (all, paused) when these are only the
         first of them (the list is as long as all of them, so the scrollbar does not jump)."""
-        self.pages.source = ListSource(schedules, counts)
+        self.pages.source = self._own = ListSource(schedules, counts)
+        self._all = None
         self.reload()
 
     def show(self, source: Source, describe: Callable[[Schedule], Any] | None) -> None:
-        """Another conversation's schedules from now on, from the top."""
-        self.pages.source = source
+        """Another conversation's schedules from the top (grouped: still every one's)."""
+        self._own = source
+        if self._all is not None:
+            self._all = source.everything()
+        self.pages.source = self._all or source
         self.describe = describe
         self.cursor = 0
         self.reload()
@@ -196,9 +186,13 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         return self.pages.total
 
     @property
+    def grouped(self) -> bool:  # every conversation's schedules are shown
+        return self._all is not None
+
+    @property
     def title(self) -> str:
         self.flush()
-        return rows.title(*self.pages.counts)
+        return rows.title(*self.pages.counts, everything=self.grouped)
 
     @property
     def schedules(self) -> list[Schedule]:
@@ -254,16 +248,18 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if y < TOP:
             header = self._style("sidebar--header", None)
-            text = (" " + rows.title(*self.pages.counts))[:width]
+            text = (" " + rows.title(*self.pages.counts, everything=self.grouped))[:width]
             return Strip([Segment(text, header)]).adjust_cell_length(width, header)
         if not self.pages.total:
             return self._hint_line(y - TOP, width)
-        index, sub = divmod(y - TOP + int(self.scroll_offset.y), ROW)
+        index, sub = rows.locate(y - TOP + int(self.scroll_offset.y), grouped=self.grouped)
         schedule = self._get(index)
         if schedule is None or width <= 0:
             return Strip.blank(width, self._style(None, None))
+        if sub < 0:
+            return self._gap_line(index, schedule, width)
         cursor: str | None = None
-        if index == self.cursor and sub < ROW - 1:
+        if index == self.cursor:
             cursor = "sidebar--cursor" if self.has_focus else "sidebar--cursor-blurred"
         segments = [
             Segment(text, self._style(comp, cursor))
@@ -271,13 +267,22 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         ]
         return Strip(segments).adjust_cell_length(width, self._style(None, cursor))
 
+    def _gap_line(self, index: int, schedule: Schedule, width: int) -> Strip:
+        """The line between two schedules; grouped, the first of a conversation's has its title."""
+        before = self._get(index - 1) if index and self.grouped else None
+        text = ""
+        if self.grouped and getattr(before, "conversation_id", None) != schedule.conversation_id:
+            text = rows.heading(self.pages.source.group(schedule), width)
+        return self._plain(text, "sidebar--header", width)
+
     def _hint_line(self, y: int, width: int) -> Strip:
         """What an empty sidebar says: a line of space, then the hint, indented by two."""
         lines = rows.hint_lines(width)
-        text = "  " + lines[y] if y < len(lines) else ""
-        return Strip(
-            [Segment(text[:width], self._style("sidebar--muted", None))]
-        ).adjust_cell_length(width, self._style(None, None))
+        return self._plain("  " + lines[y] if y < len(lines) else "", "sidebar--muted", width)
+
+    def _plain(self, text: str, comp: str, width: int) -> Strip:
+        line = Strip([Segment(text[:width], self._style(comp, None))])
+        return line.adjust_cell_length(width, self._style(None, None))
 
     def _rows_shown(self) -> int:
         """How many lines the schedules have below the title."""
@@ -350,7 +355,7 @@ class ScheduleSidebar(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y < TOP:
             return
-        index, sub = divmod(offset.y - TOP + int(self.scroll_offset.y), ROW)
+        index, sub = rows.locate(offset.y - TOP + int(self.scroll_offset.y), grouped=self.grouped)
         if index >= self.total:
             return
         self.cursor = index
@@ -367,6 +372,12 @@ class ScheduleSidebar(ScrollView, can_focus=True):
     def action_cursor_to(self, index: int) -> None:
         if total := self.total:
             self.cursor = index if index >= 0 else total - 1
+
+    def action_toggle_all(self) -> None:
+        """This conversation's schedules, or every conversation's (the cursor follows)."""
+        self._all = self._own.everything() if self._all is None else None
+        self.pages.source = self._all or self._own
+        self.reload()
 
     def action_cancel(self) -> None:
         if (s := self.selected) is not None:

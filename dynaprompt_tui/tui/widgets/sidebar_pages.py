@@ -3,8 +3,10 @@ often it reads them again.
 
 The sidebar never holds every pending schedule: it asks a `Source` for the counts (from SQL)
 and for the pages it paints, and `Pages` keeps the last few of them, so 100,000 pending cost
-what 20 do. A `ConversationSource` reads the store through the conversation; a `ListSource`
-serves a list already in memory (tests, `ScheduleSidebar.set_schedules`).
+what 20 do. A `ConversationSource` reads the store through the conversation; an `AllSource`
+every conversation's, grouped by conversation (in the order they were made), each group the next
+to fire first; a `ListSource` serves a list already in memory (tests,
+`ScheduleSidebar.set_schedules`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from dynaprompt_tui.core.conversation.facade import Conversation
+    from dynaprompt_tui.core.storage.store import Store
 
 PAGE = 32  # schedules read at once (a tall sidebar shows ~10)
 KEEP = 4  # pages kept: those in view, and the last ones the cursor passed
@@ -42,6 +45,14 @@ class Source(Protocol):
         """Where this schedule is now, or None when it is no longer listed."""
         ...
 
+    def group(self, schedule: Schedule) -> str | None:
+        """The heading of the group this schedule is in (None: the source has no groups)."""
+        ...
+
+    def everything(self) -> Source | None:
+        """Every conversation's schedules, from the same database (None: there are none)."""
+        ...
+
 
 class ConversationSource:
     """The conversation's pending and paused schedules, read from its store on demand."""
@@ -57,6 +68,86 @@ class ConversationSource:
 
     def position(self, schedule_id: str) -> int | None:
         return self.conversation.store.schedule_position(schedule_id)
+
+    def group(self, schedule: Schedule) -> str | None:
+        return None
+
+    def everything(self) -> Source | None:
+        return AllSource(self.conversation.store.scoped(None))
+
+
+class Group(NamedTuple):
+    """One conversation's part of `AllSource`'s list: where it starts, how many, its title."""
+
+    conversation_id: int
+    start: int
+    total: int
+    title: str
+
+
+class AllSource:
+    """Every conversation's pending and paused schedules, grouped by conversation (the oldest
+    conversation first), each group in the sidebar's order (the next to fire first).
+
+    The groups are read with the counts (SQL counts each conversation's schedules: the
+    conversation list's pending column), each page from the groups it spans (one conversation's
+    page is the same indexed query as `ConversationSource`'s)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store  # unscoped: it sees every conversation
+        self.groups: list[Group] = []
+        self._read = False
+
+    def counts(self) -> Counts:
+        groups, start = [], 0
+        conversations = sorted(self.store.conversations(archived=None), key=lambda i: i.id)
+        for info in conversations:
+            if info.pending:
+                groups.append(Group(info.id, start, info.pending, info.shown_title))
+                start += info.pending
+        self.groups, self._read = groups, True
+        paused = self.store.count_schedules(states=(ScheduleState.PAUSED,))
+        return Counts(start, min(paused, start))
+
+    def _groups(self) -> list[Group]:
+        if not self._read:
+            self.counts()
+        return self.groups
+
+    def page(self, offset: int, limit: int) -> list[Schedule]:
+        found: list[Schedule] = []
+        end = offset + limit
+        for g in self._groups():
+            if g.start + g.total <= offset or g.start >= end:
+                continue
+            local = max(0, offset - g.start)
+            want = min(g.total, end - g.start) - local
+            view = self.store.scoped(g.conversation_id)
+            part = view.schedules(limit=want, offset=local)
+            found += part
+            if len(part) < want:  # it changed since the counts: stop rather than misplace
+                break
+        return found
+
+    def position(self, schedule_id: str) -> int | None:
+        try:
+            schedule = self.store.get_schedule(schedule_id)
+        except Exception:  # gone
+            return None
+        for g in self._groups():
+            if g.conversation_id == schedule.conversation_id:
+                local = self.store.scoped(g.conversation_id).schedule_position(schedule_id)
+                return None if local is None else g.start + local
+        return None
+
+    def group(self, schedule: Schedule) -> str | None:
+        for g in self._groups():
+            if g.conversation_id == schedule.conversation_id:
+                return g.title
+        return None
+
+    def everything(self) -> Source | None:
+        return self
 
 
 class ListSource:
@@ -80,6 +171,12 @@ class ListSource:
         for i, s in enumerate(self.schedules):
             if s.id == schedule_id:
                 return i
+        return None
+
+    def group(self, schedule: Schedule) -> str | None:
+        return None
+
+    def everything(self) -> Source | None:
         return None
 
 

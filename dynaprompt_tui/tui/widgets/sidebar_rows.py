@@ -4,6 +4,7 @@ when its relative label ("in 3 min") next changes, so the sidebar ticks only the
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
@@ -16,6 +17,7 @@ from dynaprompt_tui.tui.widgets.safe import clean, local_time
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+ROW = 5  # lines per schedule in the sidebar: four of text and a gap
 HINT = ("Nothing scheduled.", "", "Write  dps …  in a message,", "or press n here.")
 CANCEL = " ✕ "
 NO_NEXT = "no next fire"
@@ -55,7 +57,7 @@ def make_row(schedule: Schedule, view: Any, tz: tzinfo) -> Row:
     if missed := MISSED_SHORT[schedule.on_missed]:  # the default (once, late) says nothing
         recurrence += f" · {missed}"
     absolute = getattr(view, "next_abs", None) or local_time(schedule.next_fire, tz, with_day=True)
-    prompt = " ".join(clean(schedule.prompt).split())
+    prompt = plain(" ".join(clean(schedule.prompt).split()))
     return Row(
         title=f"{schedule.id} · to {recipient} · by {creator}",
         recurrence=clean(recurrence),
@@ -65,6 +67,24 @@ def make_row(schedule: Schedule, view: Any, tz: tzinfo) -> Row:
         paused=schedule.state == ScheduleState.PAUSED,
         needs_approval=not schedule.approved,
     )
+
+
+# Markdown's marks around text: **bold**, *em*, _em_, ~~strike~~, `code`, [link](url).
+_MARKS = re.compile(
+    r"\*\*(.+?)\*\*|__(.+?)__|~~(.+?)~~|`([^`]+)`|\[([^\]]+)\]\([^)]*\)"
+    r"|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"
+)
+
+
+def plain(text: str) -> str:
+    """A prompt's preview as plain text: its Markdown marks left out (`*hola*` -> `hola`)."""
+    text = re.sub(r"^#{1,6}\s+", "", text)
+    return _MARKS.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut with an ellipsis to fit `width` columns (a preview never ends mid-word unseen)."""
+    return text if len(text) <= width else text[: max(0, width - 1)].rstrip() + "…"
 
 
 def relative(row: Row, now: datetime) -> str | None:
@@ -81,7 +101,7 @@ def pieces(row: Row, sub: int, width: int, now: datetime) -> list[tuple[str, str
     if sub == 0:
         mark = "⏸ " if row.paused else ("? " if row.needs_approval else "● ")
         room = max(0, width - len(CANCEL) - 1)
-        text = (mark + row.title)[:room].ljust(room)
+        text = fit(mark + row.title, room).ljust(room)
         comp = "sidebar--paused" if row.paused else "sidebar--title"
         return [(text, comp), (" ", None), (CANCEL, "sidebar--cancel")]
     if sub == 1:
@@ -95,10 +115,7 @@ def pieces(row: Row, sub: int, width: int, now: datetime) -> list[tuple[str, str
             return [("  paused · p resumes it", "sidebar--muted")]
         return [("  " + row.absolute + " · ", "sidebar--muted"), (label, "sidebar--relative")]
     if sub == 3:
-        text = row.prompt
-        if len(text) > width - 4:
-            text = text[: max(0, width - 5)] + "…"
-        return [("  " + text, "sidebar--muted")]
+        return [("  " + fit(row.prompt, width - 4), "sidebar--muted")]
     return []
 
 
@@ -215,5 +232,22 @@ def hint_lines(width: int) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def title(total: int, paused: int) -> str:
-    return f"Schedules ({total})" + (f" · {paused} paused" if paused else "")
+def title(total: int, paused: int, *, everything: bool = False) -> str:
+    """The sidebar's title: which schedules it lists ("All": every conversation's), how many."""
+    name = "All schedules" if everything else "Schedules"
+    return f"{name} ({total})" + (f" · {paused} paused" if paused else "")
+
+
+def locate(line: int, *, grouped: bool) -> tuple[int, int]:
+    """The schedule at this line of the list, and which of its lines it is: 0 to 3 its text,
+    -1 the gap (the last line; `grouped`: the first, where a group's heading goes)."""
+    index, sub = divmod(line, ROW)
+    if grouped:
+        return index, sub - 1
+    return index, sub if sub < ROW - 1 else -1
+
+
+def heading(group: str | None, width: int) -> str:
+    """A group's heading (a conversation's title), cut with an ellipsis to fit `width`."""
+    text = " ▸ " + " ".join(clean(group or "").split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"

@@ -1,9 +1,8 @@
-"""What an empty conversation shows: how to chat and how to schedule."""
+"""What an empty conversation shows: how to chat and how to schedule. Twelve rows with its box,
+so that at 80x24 (and down to 20 rows) it is whole, its first line in view."""
 
 WELCOME = """\
-Welcome to dynaprompt.
-
-Chat with the bot, and schedule messages — for the bot or for yourself:
+Welcome to dynaprompt. Chat with the bot, and schedule messages for it or for you:
 
     dps chatbot tomorrow at 9am
     Ask me how the interview went.
