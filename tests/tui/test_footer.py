@@ -45,3 +45,20 @@ async def test_the_footer_follows_the_keys_and_keeps_its_widgets_otherwise() -> 
         await pilot.pause()
         await pilot.pause()
         assert any(getattr(k, "description", None) == "Pane key" for k in _keys(app))
+
+
+async def test_the_footer_hides_behind_a_dialog(app) -> None:
+    """Its keys are the main screen's, which do nothing while a dialog is open."""
+    from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
+    from dynaprompt_tui.tui.widgets.footer import Footer
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        footer = app.main_screen.query_one(Footer)
+        assert footer.visible
+        app.push_screen(ConfirmScreen("Really?"))
+        await pilot.pause()
+        assert not footer.visible
+        await pilot.press("n")
+        await pilot.pause()
+        assert footer.visible

@@ -8,6 +8,9 @@ between the first frame and the footer's row on screen, the last one in the way 
 key typed. This one asks for a rebuild only when none is pending (the pending one reads the
 bindings as they are when it runs, so it shows every change made before it) and skips a rebuild
 that would show what is already shown.
+
+Behind a dialog it is hidden (its row kept): it shows the keys of the screen below, which do
+nothing while the dialog is open.
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ class Footer(TextualFooter):
                 for _, b, enabled, tip in bindings
             ),
         )
+
+    def on_mount(self) -> None:
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        self.visible = screen is self.screen
 
     async def recompose(self) -> None:
         self._rebuild_pending = False
