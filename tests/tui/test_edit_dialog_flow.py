@@ -70,3 +70,15 @@ async def test_the_new_schedule_dialog_focus_follows_its_layout(app) -> None:
         assert app.focused is recipient
         await pilot.press("tab")
         assert app.focused is message
+
+
+async def test_save_is_in_view_in_a_small_terminal(app) -> None:
+    """At 80x24 the dialog scrolls; its buttons stay at its bottom, in view."""
+    from textual.widgets import Button
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        save = app.screen.query_one("#save", Button)
+        assert save.region.height > 0
+        assert app.screen.region.contains_region(save.region)

@@ -77,6 +77,12 @@ class ScheduleEditScreen(DialogScreen[ScheduleEdit | None]):
     #dialog TextArea {
         background: $boost;
     }
+    #dialog #dialog-buttons {
+        dock: bottom;  /* Save stays in view when the dialog scrolls (80x24) */
+        background: $surface;
+        margin-top: 0;
+        padding-top: 1;
+    }
     """
 
     BINDINGS = [
