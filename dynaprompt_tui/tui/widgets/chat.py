@@ -205,7 +205,7 @@ class ChatView(MessageCursor, can_focus=True):
             return
         for item in items:
             self._items.pop(item.message.id, None)
-        await self.remove_children(items)
+        await self.drop(items)
         rest = self.mounted()
         if top:
             self.history_exhausted = False
@@ -330,7 +330,7 @@ class ChatView(MessageCursor, can_focus=True):
         old = [*self.mounted(), *self.query("#welcome")]
         self._items.clear()
         with self.app.batch_update():
-            await self.remove_children(old)
+            await self.drop(old)
             items = self._items_of(messages)
             if not items:
                 await self.mount(Static(WELCOME, id="welcome", markup=False), before=0)

@@ -9,10 +9,13 @@ being swapped, and shows again when a message scrolled out of the window is read
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message as TMessage
+from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Message, Role
 from dynaprompt_tui.tui.widgets.message import MessageItem
@@ -85,6 +88,14 @@ class MessageCursor(VerticalScroll):
     def mounted(self) -> list[MessageItem]:
         """The mounted messages, top to bottom."""
         return [c for c in self.children if isinstance(c, MessageItem)]
+
+    async def drop(self, widgets: Sequence[Widget]) -> None:
+        """Remove `widgets` and empty their line caches: Textual 8's StylesCache.get_inner_outer
+        is an lru_cache(1024) keyed by the StylesCache, which keeps a removed widget's rendered
+        lines alive for the next 1,024 widgets or so: most of what each message added to RSS."""
+        await self.remove_children(widgets)
+        for widget in widgets:
+            widget.refresh()  # (clears its line cache; a removed widget is not painted again)
 
     def item(self, message_id: int) -> MessageItem | None:
         return self._items.get(message_id)
@@ -190,7 +201,7 @@ class MessageCursor(VerticalScroll):
             self.select(rest[0] if rest else None, scroll=False)
         gone = [item for i in message_ids if (item := self._items.pop(i, None)) is not None]
         if gone:
-            await self.remove_children(gone)
+            await self.drop(gone)
 
     # -- the keys ------------------------------------------------------------------------
     def last_exchange(self, message: Message) -> bool:
