@@ -32,6 +32,7 @@ from dynaprompt_tui.config import Settings  # noqa: E402
 from dynaprompt_tui.core.clock import FakeClock  # noqa: E402
 from dynaprompt_tui.core.conversation import Conversation  # noqa: E402
 from dynaprompt_tui.core.llm.events import Done, TextDelta  # noqa: E402
+from dynaprompt_tui.core.models import TitleSource  # noqa: E402
 from dynaprompt_tui.core.storage import schedules as _schedule_rows  # noqa: E402
 from dynaprompt_tui.tui.app import DynapromptApp, make_app  # noqa: E402
 
@@ -84,8 +85,11 @@ class ScriptedBot:
 
 
 def build(db: Path, clock: FakeClock, answers: list[str]) -> DynapromptApp:
-    settings = Settings(db_path=db, tz=TZ, demo=False, bell=False, tools="off", model="gpt-4o")
+    settings = Settings(
+        db_path=db, tz=TZ, demo=False, bell=False, tools="off", model="gpt-4o", model_titles=False
+    )  # (model_titles off: a title request would take one of the scripted answers)
     conversation = Conversation.open(settings, clock=clock, chat_client=ScriptedBot(answers))
+    conversation.store.set_title("Spanish practice", TitleSource.USER)
     return make_app(settings, conversation=conversation, clock=clock)
 
 
