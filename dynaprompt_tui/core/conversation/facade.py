@@ -8,7 +8,6 @@ given what it needs when built; it tells the UI what changed through a `Conversa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Coroutine
 from datetime import datetime
@@ -28,7 +27,7 @@ from dynaprompt_tui.core.conversation.hub import Hub
 from dynaprompt_tui.core.conversation.schedule_changes import ScheduleChanges
 from dynaprompt_tui.core.conversation.schedule_view import ScheduleView, describe
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, Transcript
-from dynaprompt_tui.core.llm.factory import make_chat_client
+from dynaprompt_tui.core.llm.factory import close_client, make_chat_client
 from dynaprompt_tui.core.models import Message, Party, Role, Schedule, ScheduleState
 from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.storage.conversations import FIRST
@@ -206,10 +205,7 @@ class Conversation(ScheduleChanges):
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def close_client(self) -> None:
-        aclose = getattr(self.client, "aclose", None)
-        if aclose is not None:
-            with contextlib.suppress(Exception):
-                await aclose()
+        await close_client(self.client)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)

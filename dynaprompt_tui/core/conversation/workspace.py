@@ -22,7 +22,7 @@ from dynaprompt_tui.core.clock import Clock, SystemClock
 from dynaprompt_tui.core.conversation.facade import Conversation
 from dynaprompt_tui.core.conversation.titles import TitleWriter
 from dynaprompt_tui.core.conversation.transcript import ConversationListener, SilentListener
-from dynaprompt_tui.core.llm.factory import make_chat_client
+from dynaprompt_tui.core.llm.factory import close_client, make_chat_client
 from dynaprompt_tui.core.models import ConversationInfo, Message, SearchHit, TitleSource
 from dynaprompt_tui.core.storage.store import Store, StoreError
 
@@ -389,10 +389,5 @@ class Workspace:
             await self.engine.stop()
         clients = {id(c): c for c in [self.client, *self._clients.values()]}
         for client in clients.values():
-            aclose = getattr(client, "aclose", None)
-            if aclose is not None:
-                try:
-                    await aclose()
-                except Exception:
-                    log.debug("closing a chat client failed", exc_info=True)
+            await close_client(client)
         self.store.close()

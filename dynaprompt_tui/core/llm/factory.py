@@ -3,8 +3,11 @@ its first use, so that opening a conversation does not import `openai`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # (annotations only: this module is on the app's start-up path)
     from dynaprompt_tui.core.llm.events import ChatClient, ChatEvent
@@ -47,6 +50,17 @@ class LazyChatClient:
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+
+
+async def close_client(client: object) -> None:
+    """Close a chat client that holds connections (`aclose`); a failure only matters to a log,
+    as this runs while the app or the service stops."""
+    aclose = getattr(client, "aclose", None)
+    if aclose is not None:
+        try:
+            await aclose()
+        except Exception:
+            log.debug("closing a chat client failed", exc_info=True)
 
 
 def make_chat_client(settings: ModelSettings, *, lazy: bool = False) -> ChatClient:
