@@ -56,3 +56,18 @@ async def steady(app: Any, pilot: Any) -> None:
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
     await pilot.pause()
+
+
+def chatted(settings: Any, clock: Any, n: int, reply: str = "reply {i}: **plan**") -> Any:
+    """A conversation of `n` messages, user and bot in turn (the bot's `reply`, with `{i}`)."""
+    from dynaprompt_tui.core.conversation import Conversation
+    from dynaprompt_tui.core.models import Role
+
+    conversation = Conversation.open(settings, clock=clock)
+    store, now = conversation.store, clock.now()
+    for i in range(n):
+        if i % 2:
+            store.add_message(Role.ASSISTANT, reply.format(i=i), now=now)
+        else:
+            store.add_message(Role.USER, f"message {i}", now=now)
+    return conversation

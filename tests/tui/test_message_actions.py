@@ -9,7 +9,6 @@ from typing import Any
 
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
-from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.models import Party, Role
 from dynaprompt_tui.tui.screens.confirm import ConfirmScreen
 from dynaprompt_tui.tui.screens.edit import ScheduleEditScreen
@@ -17,19 +16,7 @@ from dynaprompt_tui.tui.screens.run_history import RunHistoryScreen
 from dynaprompt_tui.tui.widgets.chat import WINDOW, ChatView
 from dynaprompt_tui.tui.widgets.chat_cursor import SELECTED
 from dynaprompt_tui.tui.widgets.composer import Composer
-from tests.tui.helpers import SIZE, settle, type_text
-
-
-def chatted(settings: Settings, clock: FakeClock, n: int) -> Conversation:
-    """A conversation of `n` messages, user and bot in turn."""
-    conversation = Conversation.open(settings, clock=clock)
-    store, now = conversation.store, clock.now()
-    for i in range(n):
-        if i % 2:
-            store.add_message(Role.ASSISTANT, f"reply {i}: **plan**", now=now)
-        else:
-            store.add_message(Role.USER, f"message {i}", now=now)
-    return conversation
+from tests.tui.helpers import SIZE, chatted, settle, type_text
 
 
 def selected_ids(chat: ChatView) -> list[int]:

@@ -15,19 +15,12 @@ from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.tui.history import PAGE
 from dynaprompt_tui.tui.widgets.chat import WINDOW, ChatView
-from tests.tui.helpers import SIZE, settle, text_of
+from tests.tui.helpers import SIZE, chatted, settle, text_of
 
 
 def filled(settings: Settings, clock: FakeClock, n: int) -> Conversation:
     """A conversation of `n` messages, user and bot in turn (the bot's with Markdown)."""
-    conversation = Conversation.open(settings, clock=clock)
-    store, now = conversation.store, clock.now()
-    for i in range(n):
-        if i % 2:
-            store.add_message(Role.ASSISTANT, f"reply {i}: **plan**\n\n- step\n- `code`", now=now)
-        else:
-            store.add_message(Role.USER, f"message {i}", now=now)
-    return conversation
+    return chatted(settings, clock, n, reply="reply {i}: **plan**\n\n- step\n- `code`")
 
 
 def ids(chat: ChatView) -> list[int]:
