@@ -7,7 +7,7 @@ the user types or a reply streams (30-100 ms each, measured while streaming). Th
 the collector until the first frame, then freezes what exists into the permanent generation
 (never scanned again) and collects normally from there on; and once more when the app has
 settled (`SETTLED` s later: the parsers and the model turn code loaded by the main screen's
-warm-up, the footer built, the scheduler started), it freezes what has been added since, after
+warm-up, the scheduler started), it freezes what has been added since, after
 a young collection, so that full passes scan only what the session itself builds.
 """
 

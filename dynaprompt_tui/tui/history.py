@@ -33,6 +33,13 @@ def screenful(history: list[Message], height: int) -> int:
     return max(count, 1)
 
 
+def fills(history: list[Message], height: int) -> bool:
+    """Whether `history` surely overflows a chat pane in a terminal `height` rows tall (the
+    rows counted as `screenful` counts them: a lower bound)."""
+    rows = sum(2 + m.content.count("\n") + 1 for m in history if shown(m) and m.content.strip())
+    return rows > height - 5
+
+
 def first_screen(history: list[Message], height: int) -> tuple[list[Message], bool]:
     """What the chat mounts at start-up from the latest page: a screenful and some more (so
     there is something to scroll up to), and whether nothing older exists."""

@@ -208,3 +208,29 @@ async def test_history_replies_are_one_widget_with_their_markdown_rendered(
         await settle(app, pilot)
         live = app.main_screen.chat.mounted()[-1]
         assert isinstance(live, BotMessage) and live.message.role is Role.ASSISTANT
+
+
+async def test_a_chat_started_full_has_its_scrollbar_from_the_first_layout(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    """A conversation that fills the pane starts with the scrollbar in place (no second layout
+    when the first finds it needed); a short one keeps `auto` (no empty bar), and so does a
+    page shown later (another conversation may be short)."""
+    app = build(conversation=filled(settings, clock, 200))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        assert chat.styles.overflow_y == "scroll" and chat.show_vertical_scrollbar
+        await chat.show_page(app.conversation.messages(limit=2), exhausted=True)
+        await settle(app, pilot)
+        assert chat.styles.overflow_y == "auto" and not chat.show_vertical_scrollbar
+
+
+async def test_a_short_chat_starts_without_a_scrollbar(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    app = build(conversation=filled(settings, clock, 4))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        assert chat.styles.overflow_y == "auto" and not chat.show_vertical_scrollbar

@@ -121,7 +121,10 @@ class MainScreen(Screen[None]):
         )
         # Only the first screen is mounted (in its final look); the rest when scrolled to.
         first, exhausted = first_screen(page, height)
-        yield ChatView(self.zone, self.clock.now, history=first, exhausted=exhausted, id="chat")
+        full = "-full" if history.fills(first, height) else ""  # (see app.tcss)
+        yield ChatView(
+            self.zone, self.clock.now, history=first, exhausted=exhausted, id="chat", classes=full
+        )
         # The sidebar reads the counts and the page it shows when it is mounted, before the
         # first paint, and further pages as they come into view.
         source = ConversationSource(c)
@@ -145,8 +148,8 @@ class MainScreen(Screen[None]):
     async def _after_first_frame(self) -> None:
         if self.on_first_frame is not None:
             self.on_first_frame()
-        # Textual's Footer composes its keys after the first frame: they paint before the
-        # scheduler starts; the parsers load later, out of the way of the first keys.
+        # The scheduler starts once the first frame is out (due fires land in a chat on
+        # screen); the parsers load later, out of the way of the first keys.
         self.call_after_refresh(self._start_engine)
         self.set_timer(0.5, self.conversation.warm_up)
 

@@ -25,9 +25,8 @@ from dynaprompt_tui.tui.widgets.message import MessageItem, shown
 from dynaprompt_tui.tui.widgets.message_factory import item_class, make_item
 from dynaprompt_tui.tui.widgets.welcome import WELCOME
 
-# Messages mounted at most: three pages of 50 (history.PAGE), so a page can come in at one end
-# while the page being read and a whole page beyond it stay put. A screenful is ~15 messages;
-# each mounted one costs memory and a share of every layout: the window keeps a long session light.
+# Messages mounted at most: three pages (history.PAGE), so one can come in at one end while the
+# page read and one beyond it stay put. Each costs memory and a share of every layout.
 WINDOW = 150
 
 
@@ -327,6 +326,7 @@ class ChatView(MessageCursor, can_focus=True):
         """Replace the window with `messages`: the latest page, followed (G far up; another
         conversation), or a page of history scrolled to `focus_id`, selected (search)."""
         self.loading_newer = self.loading_older = False
+        self.remove_class("-full")  # (a start-up class: app.tcss)
         old = [*self.mounted(), *self.query("#welcome")]
         self._items.clear()
         with self.app.batch_update():

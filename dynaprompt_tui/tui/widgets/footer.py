@@ -1,13 +1,14 @@
-"""The footer: Textual's, rebuilt once per burst of binding changes, and only when the keys it
-shows changed.
+"""The footer: the keys that apply now, on one line, drawn with the first frame.
 
-Textual's `Footer` rebuilds all its key widgets after the next refresh each time the screen says
-its bindings changed, and on the way to the first key the screen says so three times (the focus,
-the screen stack, the focus again after a refresh) with the same keys each time: three rebuilds
-between the first frame and the footer's row on screen, the last one in the way of the first
-key typed. This one asks for a rebuild only when none is pending (the pending one reads the
-bindings as they are when it runs, so it shows every change made before it) and skips a rebuild
-that would show what is already shown.
+Textual's `Footer` is a container of one widget per key, composed only once the screen says its
+bindings are ready, i.e. after the first frame: a terminal showed the app without its keys for
+another 40-60 ms, then restyled and laid out ten more widgets (bench_app.py: the footer's row
+was the last part of the complete screen). This footer is one widget that renders the screen's
+`active_bindings` when it paints, so its keys are in the first frame, and a change of the
+bindings repaints one line, only when the keys shown changed. It looks and acts as Textual's
+does: the same theme variables, the command palette's key on the right, a click runs the key,
+a disabled key is dimmed (and rings the bell), the hovered key is highlighted and shows its
+tooltip, `compact` packs the keys closer (a narrow terminal).
 
 Behind a dialog it is hidden (its row kept): it shows the keys of the screen below, which do
 nothing while the dialog is open.
@@ -15,53 +16,207 @@ nothing while the dialog is open.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from itertools import groupby
 
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.app import RenderResult
+from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer as TextualFooter
+from textual.widget import Widget
+
+SEPARATOR = "▏"  # before the command palette's key (Textual's Footer: a vkey border)
 
 
-class Footer(TextualFooter):
-    """`textual.widgets.Footer`, rebuilt at most once per refresh."""
+@dataclass(frozen=True)
+class Key:
+    """One key as shown: what pressing it means, and its place on the line."""
 
-    _rebuild_pending = False
-    _built: Any = None  # what the keys shown were built from
+    key: str  # what a click simulates
+    display: str  # the key as the user reads it ("^q")
+    description: str
+    enabled: bool
+    tooltip: str
+    start: int = 0  # columns on the line
+    end: int = 0
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        if self._rebuild_pending:
-            return  # the rebuild already asked for reads the bindings when it runs
-        super().bindings_changed(screen)
-        # (What Textual's own handler checks before it asks for a rebuild.)
-        self._rebuild_pending = bool(
-            screen.app.app_focus and self.is_attached and screen is self.screen
-        )
 
-    def _shown(self) -> Any:
-        """Everything Textual's `Footer.compose` reads (but the key names, which follow the
-        keymap: a keymap change changes the bindings' keys)."""
-        try:
-            bindings = self.screen.active_bindings.values()
-        except Exception:  # (no screen any more: leave it to Textual)
-            return object()
-        return (
-            self.show_command_palette,
-            self.app.ENABLE_COMMAND_PALETTE,
-            tuple(
-                (b.key, b.action, b.description, b.show, b.tooltip, b.group, enabled, tip)
-                for _, b, enabled, tip in bindings
-            ),
-        )
+def keys_of(screen: Screen[object]) -> tuple[list[tuple[Binding, bool, str]], Binding | None]:
+    """The bindings to show (the first binding of each action, in order) and the command
+    palette's binding, from the screen's active bindings (as Textual's Footer reads them)."""
+    active = screen.active_bindings
+    by_action: dict[str, tuple[Binding, bool, str]] = {}
+    for _, binding, enabled, tooltip in active.values():
+        if binding.show:
+            by_action.setdefault(binding.action, (binding, enabled, tooltip))
+    palette = None
+    app = screen.app
+    if app.ENABLE_COMMAND_PALETTE and (found := active.get(app.COMMAND_PALETTE_BINDING)):
+        palette = found[1]
+    return list(by_action.values()), palette
+
+
+class Footer(Widget, can_focus=False):
+    """The keys of the focused widget, its screen and the app; one line, docked at the bottom."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"footer--key", "footer--description", "footer--separator", "footer--hover"}
+    DEFAULT_CSS = """
+    Footer {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        .footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer--separator {
+            color: $foreground 20%;
+        }
+        .footer--hover {
+            background: $block-hover-background;
+        }
+    }
+    """
+
+    compact = reactive(False)
+    """Keys closer together (a narrow terminal)."""
+    show_command_palette = reactive(True)
+    hovered: reactive[int | None] = reactive(None)
+    """The index of the key under the mouse."""
+
+    def __init__(self, *, show_command_palette: bool = True, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.set_reactive(Footer.show_command_palette, show_command_palette)
+        self._keys: list[Key] = []  # as last painted, with their columns
+        self._shown: object = None  # what they were painted from
 
     def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
 
     def _screen_changed(self, screen: Screen[object]) -> None:
         self.visible = screen is self.screen
 
-    async def recompose(self) -> None:
-        self._rebuild_pending = False
-        shown = self._shown()
-        if shown == self._built:
-            return  # the same keys: nothing to rebuild
-        self._built = shown
-        await super().recompose()
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and self._source() != self._shown:
+            self.refresh()
+
+    def _source(self) -> object:
+        """Everything the line is drawn from, to tell whether it must be drawn again."""
+        try:
+            shown, palette = keys_of(self.screen)
+        except Exception:  # (no screen any more)
+            return None
+        return (
+            [(b.key, b.action, b.description, b.tooltip, b.group, e, t) for b, e, t in shown],
+            palette and palette.key,
+            self.app.get_key_display(palette) if palette else "",
+        )
+
+    def _layout(self) -> tuple[list[Key], Key | None]:
+        """The keys in order, grouped bindings as Textual groups them, and the palette's key."""
+        shown, palette = keys_of(self.screen)
+        keys: list[Key] = []
+        for group, members in groupby(shown, lambda m: m[0].group):
+            items = list(members)
+            if group is not None and len(items) > 1:  # "keys… description", one tooltip each
+                for i, (b, enabled, tip) in enumerate(items):
+                    label = group.description if i == len(items) - 1 else ""
+                    keys.append(self._key(b, label, enabled, tip or b.description))
+            else:
+                keys.extend(self._key(b, b.description, e, t) for b, e, t in items)
+        last = None
+        if palette is not None and self.show_command_palette:
+            last = self._key(palette, palette.description, True, palette.tooltip)
+        return keys, last
+
+    def _key(self, binding: Binding, description: str, enabled: bool, tooltip: str) -> Key:
+        display = self.app.get_key_display(binding)
+        return Key(binding.key, display, description, enabled, tooltip or "")
+
+    def render(self) -> RenderResult:
+        self._shown = self._source()
+        keys, palette = self._layout()
+        key_style = self.get_component_rich_style("footer--key")
+        text_style = self.get_component_rich_style("footer--description")
+        width = self.size.width
+        # "▏^p palette " on the right, as Textual docks it (its key compact there).
+        right = 0
+        if palette is not None:
+            right = len(palette.display) + len(palette.description) + (2 if self.compact else 3)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        placed: list[Key] = []
+        for i, key in enumerate(keys):
+            # Textual's FooterKey: " ^q " + "Quit " (compact: "^q" + " Quit", a gap between).
+            if self.compact:
+                piece = Text.assemble((key.display, key_style), (f" {key.description}", text_style))
+                piece.rstrip()
+                gap = " " if i else ""
+            else:
+                piece = Text.assemble(
+                    (f" {key.display} ", key_style), (f"{key.description} ", text_style)
+                )
+                gap = ""
+            start = line.cell_len + len(gap)
+            if start + piece.cell_len > width - right:
+                break  # (no room: the keys that fit, whole)
+            line.append(gap)
+            line.append_text(self._styled(piece, key, i))
+            placed.append(replace(key, start=start, end=line.cell_len))
+        if palette is not None and line.cell_len <= width - right:  # (else: no room at all)
+            line.append(" " * (width - right - line.cell_len))
+            line.append(SEPARATOR, self.get_component_rich_style("footer--separator"))
+            tail = "" if self.compact else " "  # (Textual's: no padding when compact)
+            piece = Text.assemble(
+                (palette.display, key_style), (f" {palette.description}{tail}", text_style)
+            )
+            start = line.cell_len
+            line.append_text(self._styled(piece, palette, len(keys)))
+            placed.append(replace(palette, start=start, end=line.cell_len))
+        self._keys = placed
+        return line
+
+    def _styled(self, piece: Text, key: Key, index: int) -> Text:
+        if index == self.hovered:  # (its background only: the key keeps its colours)
+            piece.stylize(Style(bgcolor=self.get_component_rich_style("footer--hover").bgcolor))
+        if not key.enabled:
+            piece.stylize(Style(dim=True))
+        return piece
+
+    # -- the mouse -------------------------------------------------------------------------
+    def _at(self, x: int) -> int | None:
+        for i, key in enumerate(self._keys):
+            if key.start <= x < key.end:
+                return i
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hovered = self._at(event.x)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hovered = None
+
+    def watch_hovered(self, hovered: int | None) -> None:
+        key = self._keys[hovered] if hovered is not None and hovered < len(self._keys) else None
+        self.tooltip = key.tooltip if key is not None and key.tooltip else None
+        self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._at(event.x)
+        if index is None:
+            return
+        key = self._keys[index]
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()

@@ -159,7 +159,7 @@ class ScheduleSidebar(ScrollView, can_focus=True):
                 moved = None
                 self._failed(e)
             index = index if moved is None else moved
-        self.virtual_size = Size(self.size.width, self._height())  # (before the cursor scrolls)
+        self.virtual_size = Size(0, self._height())  # (before the cursor scrolls)
         self.cursor = max(0, min(index, counts.total - 1))
         self.refresh()
         self._plan_tick()
@@ -341,7 +341,8 @@ class ScheduleSidebar(ScrollView, can_focus=True):
                 self.scroll_to(y=bottom - self._rows_shown() + 1, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self._height())
+        # (No width: nothing scrolls sideways; a resize keeping the rows lays out nothing again.)
+        self.virtual_size = Size(0, self._height())
         self.call_after_refresh(self._plan_tick)
 
     def on_focus(self) -> None:
