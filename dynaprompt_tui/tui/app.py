@@ -14,11 +14,12 @@ from platformdirs import user_downloads_path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.conversation.facade import Conversation
 from dynaprompt_tui.core.conversation.workspace import Workspace
-from dynaprompt_tui.tui import keys
+from dynaprompt_tui.tui import keys, toasts
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.notifications import TerminalNotifications
 from dynaprompt_tui.tui.screens.main import MainScreen
@@ -66,6 +67,7 @@ class DynapromptApp(App[None]):
         self.settings = settings
         self.workspace = Workspace.adopt(conversation)  # every conversation of the database
         self.clock = clock
+        self.toast_sweeper = toasts.ToastSweeper()  # (a Textual leak: see toasts.py)
         self.zone = ZoneInfo(settings.tz)
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
@@ -119,6 +121,18 @@ class DynapromptApp(App[None]):
 
     def on_app_focus(self) -> None:
         self.notifications.focused()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.call_after_refresh(self.toast_sweeper.sweep, self.screen)
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None

@@ -1,14 +1,23 @@
 """The wording of the toasts that tell of things happening out of sight: a scheduled message
-delivered, a status from the core, the outcome of a schedule action."""
+delivered, a status from the core, the outcome of a schedule action; and the sweep that keeps
+Textual's toasts from piling up."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
+
+from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.tui.widgets.safe import clean
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.timer import Timer
+
     from dynaprompt_tui.core.scheduling.engine import Delivery  # (the engine starts later)
 
 Severity = Literal["information", "warning", "error"]
@@ -32,6 +41,57 @@ def delivered(delivery: Delivery) -> str:
     return clean(text)
 
 
+def delivered_together(deliveries: list[Delivery]) -> str:
+    """Several deliveries in one toast: how many, and the latest as `delivered` says it."""
+    return clean(f"{len(deliveries)} scheduled messages · the latest: {delivered(deliveries[-1])}")
+
+
+BURST = 1.0  # s: deliveries closer together than this share a toast (`DeliveryToasts.burst`)
+
+
+class DeliveryToasts:
+    """The toasts (and the bell) for scheduled messages delivered into the open conversation.
+
+    A delivery on its own is toasted at once. Those that follow it within `burst` seconds (by
+    the app's clock) are held and told in one toast when that time is up, and so on while
+    they keep coming: a burst of a hundred fires is two toasts and two bells, not a hundred of
+    each stacked over the chat, each of them widgets to lay out while the messages land."""
+
+    def __init__(self, owner: Widget, *, now: Callable[[], datetime], bell: bool) -> None:
+        self.owner = owner
+        self.now = now
+        self.bell = bell  # whether each toast rings the terminal's bell too
+        self.burst = BURST
+        self._held: list[Delivery] = []
+        self._last: datetime | None = None  # the last toast's time
+        self._timer: Timer | None = None
+
+    def add(self, delivery: Delivery) -> None:
+        now = self.now()
+        if self._timer is not None and self._last is not None:
+            if (now - self._last).total_seconds() < self.burst:
+                self._held.append(delivery)
+                return
+            self._timer.stop()
+            self._flush()  # (what was held first, then this one)
+        self._show([delivery])
+
+    def _show(self, deliveries: list[Delivery]) -> None:
+        one = len(deliveries) == 1
+        text = delivered(deliveries[0]) if one else delivered_together(deliveries)
+        self.owner.notify(text, title="⏰ Scheduled", markup=False)
+        if self.bell:
+            self.owner.app.bell()
+        self._last = self.now()
+        self._timer = self.owner.set_timer(self.burst, self._flush, name="delivery-toasts")
+
+    def _flush(self) -> None:
+        self._timer = None
+        held, self._held = self._held, []
+        if held:
+            self._show(held)
+
+
 _SEVERITIES: dict[str, Severity] = {"warning": "warning", "error": "error"}
 
 
@@ -48,3 +108,40 @@ def schedules(n: int) -> str:
 def failed(what: str, error: Exception) -> str:
     """A failed core call, as an error toast says it."""
     return clean(f"{what} failed: {error}")
+
+
+RACK = "textual-toastrack"  # the id Textual gives a screen's toast rack
+
+
+class ToastSweeper:
+    """Keeps Textual's toasts from piling up in memory; `sweep` after each notification.
+
+    - Textual 8.2.8 wraps each toast in a holder in its toast rack. When a notification expires
+      a moment before its toast's own timer (the toast starts timing when it is mounted), the
+      next refresh of the rack removes the stale toast but not its holder: with a reminder
+      every few seconds most holders stayed, and every later toast laid out the whole pile.
+      A mounted holder with nothing in it is removed.
+    - A removed toast's rendered lines stay alive in Textual's styles cache for the next 1,024
+      widgets or so (as a chat message's do: chat_cursor.py `drop`): the toasts and holders
+      seen in the rack are refreshed once they are gone, which lets their lines go.
+    Together, ~60 KiB per toast that stayed in a long session (bench_app.py's session)."""
+
+    def __init__(self) -> None:
+        self._seen: weakref.WeakSet[Widget] = weakref.WeakSet()
+
+    def sweep(self, screen: Screen[object]) -> None:
+        for widget in list(self._seen):
+            if not widget.is_attached:
+                widget.refresh()  # (not painted again: its line cache is emptied)
+                self._seen.discard(widget)
+        # (Textual's queries skip its own system widgets: the rack is found by its id.)
+        for rack in screen.children:
+            if rack.id != RACK:
+                continue
+            for holder in rack.children:
+                # (Mounted: its toast, made with it, is mounted by then: it was taken away.)
+                if holder.is_mounted and not holder.children:
+                    holder.remove()
+                    self._seen.add(holder)
+                else:
+                    self._seen.update([holder, *holder.children])

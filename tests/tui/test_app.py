@@ -316,6 +316,33 @@ async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
         assert app.conversation.pending() == []
 
 
+async def test_a_burst_of_deliveries_is_one_toast_and_one_bell_then_one_more(app, clock) -> None:
+    """Five reminders due at once: the first toasted (and rung) at once, the other four held
+    and told together when the burst's time is up: not five toasts stacked over the chat."""
+    toasted: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        toasted.append(message)
+        notify(message, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        for k in range(5):
+            await schedule(app, pilot, f"dps u in 1 minute\nreminder {k}")
+        app.main_screen.delivery_toasts.burst = 0.2  # (the held ones, told in 0.2 s)
+        toasted.clear()
+        clock.advance(61)
+        await settle(app, pilot)
+        assert sum(i.message.role is Role.REMINDER for i in items(app)) == 5
+        assert len(toasted) == 1 and "reminder" in toasted[0] and app.bells == 1
+        await pilot.pause(0.4)
+        assert len(toasted) == 2 and app.bells == 2
+        assert toasted[1].startswith("4 scheduled messages · the latest: Reminder: reminder")
+        await pilot.pause(0.4)  # nothing more held: nothing more said
+        assert len(toasted) == 2
+
+
 async def test_no_bell_when_disabled(build, settings, clock) -> None:
 
     app = build(settings._replace(bell=False))

@@ -74,6 +74,7 @@ class MainScreen(Screen[None]):
         self.dialogs = ScheduleDialogs(self, conversation, self._guard, self.workspace)
         self.conversations = ConversationSwitch(self, self.workspace, zone, self._guard)
         self.message_actions = MessageActions(self, self._guard)  # the chat's keys, the palette
+        self.delivery_toasts = toasts.DeliveryToasts(self, now=clock.now, bell=settings.bell)
         self._tiny = width < TINY
         self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
@@ -199,10 +200,9 @@ class MainScreen(Screen[None]):
 
     @on(ev.Delivered)
     def _delivered(self, event: ev.Delivered) -> None:
-        elsewhere = event.delivery.message.conversation_id != self.workspace.current_id
-        if not elsewhere:  # (else the toast naming its conversation says it: _elsewhere)
-            self.notify(toasts.delivered(event.delivery), title="⏰ Scheduled", markup=False)
-        if self.settings.bell:
+        if event.delivery.message.conversation_id == self.workspace.current_id:
+            self.delivery_toasts.add(event.delivery)
+        elif self.settings.bell:  # (its toast names its conversation: _elsewhere)
             self.app.bell()
 
     @on(ev.Elsewhere)

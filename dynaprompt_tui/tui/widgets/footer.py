@@ -44,9 +44,12 @@ class Key:
     end: int = 0
 
 
-def keys_of(screen: Screen[object]) -> tuple[list[tuple[Binding, bool, str]], Binding | None]:
-    """The bindings to show (the first binding of each action, in order) and the command
-    palette's binding, from the screen's active bindings (as Textual's Footer reads them)."""
+def keys_of(
+    screen: Screen[object],
+) -> tuple[list[tuple[Binding, bool, str]], tuple[Binding, bool, str] | None]:
+    """The bindings to show (the first binding of each action, in order, with whether it is
+    enabled and its tooltip) and the command palette's, from the screen's active bindings (as
+    Textual's Footer reads them)."""
     active = screen.active_bindings
     by_action: dict[str, tuple[Binding, bool, str]] = {}
     for _, binding, enabled, tooltip in active.values():
@@ -55,7 +58,7 @@ def keys_of(screen: Screen[object]) -> tuple[list[tuple[Binding, bool, str]], Bi
     palette = None
     app = screen.app
     if app.ENABLE_COMMAND_PALETTE and (found := active.get(app.COMMAND_PALETTE_BINDING)):
-        palette = found[1]
+        palette = (found.binding, found.enabled, found.tooltip)
     return list(by_action.values()), palette
 
 
@@ -94,8 +97,15 @@ class Footer(Widget, can_focus=False):
     hovered: reactive[int | None] = reactive(None)
     """The index of the key under the mouse."""
 
-    def __init__(self, *, show_command_palette: bool = True, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        *,
+        show_command_palette: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(Footer.show_command_palette, show_command_palette)
         self._keys: list[Key] = []  # as last painted, with their columns
         self._shown: object = None  # what they were painted from
@@ -119,8 +129,7 @@ class Footer(Widget, can_focus=False):
             return None
         return (
             [(b.key, b.action, b.description, b.tooltip, b.group, e, t) for b, e, t in shown],
-            palette and palette.key,
-            self.app.get_key_display(palette) if palette else "",
+            palette and (palette[0].key, palette[1], self.app.get_key_display(palette[0])),
         )
 
     def _layout(self) -> tuple[list[Key], Key | None]:
@@ -137,7 +146,8 @@ class Footer(Widget, can_focus=False):
                 keys.extend(self._key(b, b.description, e, t) for b, e, t in items)
         last = None
         if palette is not None and self.show_command_palette:
-            last = self._key(palette, palette.description, True, palette.tooltip)
+            binding, enabled, tip = palette
+            last = self._key(binding, binding.description, enabled, tip or binding.description)
         return keys, last
 
     def _key(self, binding: Binding, description: str, enabled: bool, tooltip: str) -> Key:
