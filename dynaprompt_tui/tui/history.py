@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from dynaprompt_tui.core.conversation.facade import Conversation
     from dynaprompt_tui.tui.widgets.chat import ChatView
 
-PAGE = 50  # messages read at once: at start-up, and each time the chat scrolls to an end
+# Messages read at once: at start-up, and each time the chat scrolls to an end. More than a
+# screenful of a tall terminal, and small: each one mounted costs ~60-90 KiB (Textual widgets).
+PAGE = 30
 
 
 def screenful(history: list[Message], height: int) -> int:

@@ -27,7 +27,7 @@ from dynaprompt_tui.tui.widgets.welcome import WELCOME
 
 # Messages mounted at most: three pages (history.PAGE), so one can come in at one end while the
 # page read and one beyond it stay put. Each costs memory and a share of every layout.
-WINDOW = 150
+WINDOW = 90
 
 
 class ChatView(MessageCursor, can_focus=True):
