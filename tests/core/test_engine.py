@@ -334,3 +334,29 @@ async def test_stop_cancels_a_slow_callback_after_a_grace(store, clock):
     assert store.message_count() == 1
     s = store.schedules(states=list(ScheduleState))[0]
     assert s.failures == 0  # cancelled by quitting is not a failed delivery
+
+
+async def test_deliveries_run_with_a_prompt_thread_handover_and_restore_it(store, clock):
+    """While the deliveries of a pass run in their thread, the interpreter hands the GIL over
+    every 0.5 ms (a window busy showing them must not starve them); the setting is restored."""
+    import sys
+    import threading
+
+    seen: list[tuple[float, bool]] = []
+
+    class Watched(Store):
+        def claim(self, *args, **kwargs):
+            seen.append((sys.getswitchinterval(), threading.current_thread() is main))
+            return super().claim(*args, **kwargs)
+
+    main = threading.current_thread()
+    before = sys.getswitchinterval()
+    watched = Watched(store.path)
+    for k in range(3):
+        add(watched, once(T0, timedelta(minutes=k + 1)), now=T0, prompt=f"p{k}")
+    eng = Engine(watched, clock, Recorder())
+    clock.advance(minutes=5)
+    assert len(await eng.fire_due()) == 3
+    assert seen and all(interval <= 0.0005 and not on_main for interval, on_main in seen)
+    assert sys.getswitchinterval() == before
+    watched.close()

@@ -155,14 +155,15 @@ class ChatView(MessageCursor, can_focus=True):
             return None
         item = make_item(message, self.tz, self.today())
         self._items[message.id] = item
-        await self.query("#welcome").remove()
+        if (welcome := self.child("welcome")) is not None:
+            await welcome.remove()
         if self._oldest_id is None:
             self._oldest_id = message.id
         self._newest_id = max(newest, message.id)
         # In id order (another window's message may come late); "thinking…" stays last.
         later = [i for i in self.mounted() if i.message.id > message.id]
         following = self.following
-        await self._mount(item, before=later[0] if later else self._thinking_line())
+        await self._mount(item, before=later[0] if later else self.child("thinking"))
         if following and len(self._items) > WINDOW:
             await self._unmount(self.mounted()[: len(self._items) - WINDOW], top=True)
         return item
@@ -284,7 +285,7 @@ class ChatView(MessageCursor, can_focus=True):
             return
         reading, following = self._reading(), self.following
         first = self.mounted()
-        if not await self._mount(*items, before=first[0] if first else self._thinking_line()):
+        if not await self._mount(*items, before=first[0] if first else self.child("thinking")):
             return
         if following and len(self._items) <= WINDOW:
             # Still following the latest message (e.g. a short first screen filled from
@@ -305,7 +306,7 @@ class ChatView(MessageCursor, can_focus=True):
             self._seen_id = max(self._seen_id, self._newest_id)
         reading = self._reading()
         items = self._items_of(messages)
-        if items and not await self._mount(*items, before=self._thinking_line()):
+        if items and not await self._mount(*items, before=self.child("thinking")):
             return
         if latest:
             self.at_latest = True
@@ -334,7 +335,7 @@ class ChatView(MessageCursor, can_focus=True):
             items = self._items_of(messages)
             if not items:
                 await self.mount(Static(WELCOME, id="welcome", markup=False), before=0)
-            elif not await self._mount(*items, before=self._thinking_line()):
+            elif not await self._mount(*items, before=self.child("thinking")):
                 return
         self._oldest_id = messages[0].id if messages else None
         self._newest_id = messages[-1].id if messages else None
@@ -393,8 +394,3 @@ class ChatView(MessageCursor, can_focus=True):
             # The last child, so a chat that follows the latest message shows it too.
             with contextlib.suppress(MountError):  # (Textual refuses once the user has quit)
                 await self.mount(line)
-
-    def _thinking_line(self) -> Widget | None:
-        for line in self.query("#thinking"):
-            return line
-        return None

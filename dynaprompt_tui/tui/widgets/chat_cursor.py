@@ -9,11 +9,13 @@ being swapped, and shows again when a message scrolled out of the window is read
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message as TMessage
 from textual.widget import Widget
 
@@ -96,6 +98,13 @@ class MessageCursor(VerticalScroll):
         await self.remove_children(widgets)
         for widget in widgets:
             widget.refresh()  # (clears its line cache; a removed widget is not painted again)
+
+    def child(self, id: str) -> Widget | None:
+        """The child with this id ("thinking", "welcome"), if any: looked up, where a query
+        would walk every mounted message (twice per message added, in a burst of them)."""
+        with contextlib.suppress(NoMatches):
+            return self.get_child_by_id(id)
+        return None
 
     def item(self, message_id: int) -> MessageItem | None:
         return self._items.get(message_id)
