@@ -108,7 +108,7 @@ class Footer(Widget, can_focus=False):
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(Footer.show_command_palette, show_command_palette)
         self._keys: list[Key] = []  # as last painted, with their columns
-        self._shown: object = None  # what they were painted from
+        self._shown: tuple[list[Key], Key | None] | None = None  # what was laid out last
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -118,19 +118,9 @@ class Footer(Widget, can_focus=False):
         self.visible = screen is self.screen
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and self._source() != self._shown:
+        # The keys as they would be drawn: repainted only when that differs from the line.
+        if self.is_attached and self._layout() != self._shown:
             self.refresh()
-
-    def _source(self) -> object:
-        """Everything the line is drawn from, to tell whether it must be drawn again."""
-        try:
-            shown, palette = keys_of(self.screen)
-        except Exception:  # (no screen any more)
-            return None
-        return (
-            [(b.key, b.action, b.description, b.tooltip, b.group, e, t) for b, e, t in shown],
-            palette and (palette[0].key, palette[1], self.app.get_key_display(palette[0])),
-        )
 
     def _layout(self) -> tuple[list[Key], Key | None]:
         """The keys in order, grouped bindings as Textual groups them, and the palette's key."""
@@ -155,8 +145,7 @@ class Footer(Widget, can_focus=False):
         return Key(binding.key, display, description, enabled, tooltip or "")
 
     def render(self) -> RenderResult:
-        self._shown = self._source()
-        keys, palette = self._layout()
+        keys, palette = self._shown = self._layout()
         key_style = self.get_component_rich_style("footer--key")
         text_style = self.get_component_rich_style("footer--description")
         width = self.size.width
