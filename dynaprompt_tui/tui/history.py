@@ -18,28 +18,35 @@ if TYPE_CHECKING:
 PAGE = 30
 
 
-def screenful(history: list[Message], height: int) -> int:
-    """How many of the latest messages surely fill a chat pane in a terminal `height` rows tall.
+def rows(message: Message) -> int:
+    """The fewest rows a message takes in the chat: a gap, a header and a row per line of its
+    text (wrapping only adds rows); none when it is not shown."""
+    if not (shown(message) and message.content.strip()):
+        return 0
+    return 2 + message.content.count("\n") + 1
 
-    A message takes a gap, a header and at least a row per line of its text (wrapping only
-    adds rows); the pane is the terminal less the header, the footer and the input (a line
-    and its border at least).
-    """
-    rows, count = 0, 0
+
+def pane(height: int) -> int:
+    """The chat pane's rows in a terminal `height` rows tall: less the header, the footer and
+    the input (a line and its border at least)."""
+    return height - 5
+
+
+def screenful(history: list[Message], height: int) -> int:
+    """How many of the latest messages surely fill a chat pane in a terminal `height` rows
+    tall."""
+    taken, count = 0, 0
     for message in reversed(history):
-        if rows >= height - 5:
+        if taken >= pane(height):
             break
-        if shown(message) and message.content.strip():  # else it takes no room
-            rows += 2 + message.content.count("\n") + 1
+        taken += rows(message)
         count += 1
     return max(count, 1)
 
 
 def fills(history: list[Message], height: int) -> bool:
-    """Whether `history` surely overflows a chat pane in a terminal `height` rows tall (the
-    rows counted as `screenful` counts them: a lower bound)."""
-    rows = sum(2 + m.content.count("\n") + 1 for m in history if shown(m) and m.content.strip())
-    return rows > height - 5
+    """Whether `history` surely overflows a chat pane in a terminal `height` rows tall."""
+    return sum(rows(m) for m in history) > pane(height)
 
 
 def first_screen(history: list[Message], height: int) -> tuple[list[Message], bool]:
