@@ -34,8 +34,6 @@ from dynaprompt_tui.core.storage.owners import default_owner
 
 log = logging.getLogger(__name__)
 
-# After a pass that could not make progress on something already due (a delivery kept failing
-# inside the store), wait this long rather than spin on it.
 _HANDOVER = 0.0005  # s: the interpreter's thread switch interval while deliveries run
 
 
@@ -53,6 +51,8 @@ def _prompt_handover() -> Iterator[None]:
         sys.setswitchinterval(before)
 
 
+# After a pass that could not make progress on something already due (a delivery kept failing
+# inside the store), wait this long rather than spin on it.
 _RETRY_DELAY = 1.0
 _STOP_GRACE = 0.5  # how long stop() lets running on_delivery callbacks finish
 _ERROR_DELAY = 5.0  # after an unexpected error in a pass (database locked for 5 s, disk full)
