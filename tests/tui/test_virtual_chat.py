@@ -44,6 +44,12 @@ async def to_top(app: Any, pilot: Any, chat: ChatView) -> None:
     await settle(app, pilot)
 
 
+async def far_up(app: Any, pilot: Any, chat: ChatView) -> None:
+    """Scroll up until the latest message is no longer mounted."""
+    while chat.at_latest:
+        await to_top(app, pilot, chat)
+
+
 async def to_bottom(app: Any, pilot: Any, chat: ChatView) -> None:
     chat.scroll_end(animate=False, immediate=True)
     await settle(app, pilot)
@@ -94,8 +100,7 @@ async def test_a_message_for_a_reader_far_up_shows_a_marker_that_jumps_to_it(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         chat = app.main_screen.chat
-        while chat.at_latest:
-            await to_top(app, pilot, chat)
+        await far_up(app, pilot, chat)
         assert not chat.query("#new-below")
         before = ids(chat)
         new = app.conversation.add(Role.REMINDER, "stretch your legs")
@@ -173,8 +178,7 @@ async def test_sending_from_deep_in_history_shows_the_message_sent(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         chat = app.main_screen.chat
-        while chat.at_latest:
-            await to_top(app, pilot, chat)
+        await far_up(app, pilot, chat)
         await pilot.press("ctrl+g")
         app.main_screen.composer.text = "hello again"
         await pilot.press("enter")
