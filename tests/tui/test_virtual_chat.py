@@ -1,6 +1,7 @@
-"""The virtual chat: only the messages in and near the viewport are mounted (chat.py's WINDOW),
-pages come and go at both ends, new messages far below show a marker, G reads the latest; and
-history's bot replies are one widget each, their Markdown rendered (markdown_message.py).
+"""The virtual chat: only the messages in and near the viewport are mounted (chat.py's WINDOW,
+FOLLOWING while it follows the latest), pages come and go at both ends, new messages far below
+show a marker, G reads the latest; and history's bot replies are one widget each, their
+Markdown rendered (markdown_message.py).
 
 Real SQLite in tmp_path; every assertion is about what is mounted and what is read."""
 
@@ -13,8 +14,9 @@ from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.models import Role
-from dynaprompt_tui.tui.history import PAGE
+from dynaprompt_tui.tui.history import FOLLOWING, PAGE
 from dynaprompt_tui.tui.widgets.chat import WINDOW, ChatView
+from dynaprompt_tui.tui.widgets.message import MessageItem
 from tests.tui.helpers import SIZE, chatted, settle, text_of
 
 
@@ -119,7 +121,13 @@ async def test_a_message_for_a_reader_far_up_shows_a_marker_that_jumps_to_it(
         assert chat.at_latest and chat.following and not chat.query("#new-below")
 
 
-async def test_500_messages_while_following_keep_the_window_bounded(
+def screenfuls(chat: ChatView, items: list[MessageItem]) -> float:
+    """How many of the chat's screenfuls `items` fill, laid out (with the gaps between them)."""
+    rows = sum(i.virtual_region_with_margin.height for i in items)
+    return rows / chat.scrollable_content_region.height
+
+
+async def test_500_messages_while_following_keep_a_page_mounted(
     build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
     conversation = filled(settings, clock, 20)
@@ -127,15 +135,14 @@ async def test_500_messages_while_following_keep_the_window_bounded(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         chat = app.main_screen.chat
-        most = 0
         for n in range(500):
             last = app.conversation.add(Role.REMINDER, f"fire {n}")
             if n % 25 == 24:
                 await settle(app, pilot)
-                most = max(most, chat.count)
-                assert chat.count == len(chat.mounted()) <= WINDOW
+                # The latest FOLLOWING messages: more than two screenfuls here.
+                assert chat.count == len(chat.mounted()) == FOLLOWING < WINDOW
+                assert screenfuls(chat, chat.mounted()) >= 2
                 assert ids(chat)[-1] == last.id and chat.following and contiguous(chat)
-        assert most == WINDOW  # it filled up, and stayed there
         # A change to a message unmounted at the top is not mounted again below.
         gone = ids(chat)[0] - 1
         app.conversation.change(gone, content="changed far above")
@@ -145,6 +152,25 @@ async def test_500_messages_while_following_keep_the_window_bounded(
         top = ids(chat)[0]
         await to_top(app, pilot, chat)
         assert ids(chat)[0] == top - PAGE and contiguous(chat)
+        assert not chat.following and chat.count == FOLLOWING + PAGE
+
+
+async def test_following_in_a_tall_terminal_keeps_two_screenfuls(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    app = build(conversation=filled(settings, clock, 20))
+    async with app.run_test(size=(100, 100)) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        for n in range(200):
+            app.conversation.add(Role.REMINDER, f"fire {n}")
+            if n % 20 == 19:
+                await settle(app, pilot)
+        mounted = chat.mounted()
+        # Two screenfuls (more than FOLLOWING messages), and not one message more.
+        assert FOLLOWING < len(mounted) < WINDOW
+        assert screenfuls(chat, mounted[1:]) < 2 <= screenfuls(chat, mounted)
+        assert chat.following and contiguous(chat)
 
 
 async def test_g_deep_in_history_shows_the_latest(

@@ -1,5 +1,6 @@
 """The chat pane: the messages (see `message.py`), following new text, and a window onto the
-history: only the messages in and near the viewport are mounted (at most `WINDOW`). Scrolling to
+history: only the messages in and near the viewport are mounted (at most `WINDOW`; a page and two
+screenfuls while it follows the latest, history.kept_following). Scrolling to
 the top of the window asks for the page before it (`OlderWanted`), to its bottom for the page
 after it (`NewerWanted`); the far side is unmounted, what the user is reading stays in place. A
 message arriving while the latest is not mounted shows a "new messages below" marker instead.
@@ -20,6 +21,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import Static
 
 from dynaprompt_tui.core.models import Message
+from dynaprompt_tui.tui.history import FOLLOWING, kept_following
 from dynaprompt_tui.tui.widgets.chat_cursor import MessageCursor
 from dynaprompt_tui.tui.widgets.message import MessageItem, shown
 from dynaprompt_tui.tui.widgets.message_factory import item_class, make_item
@@ -164,8 +166,10 @@ class ChatView(MessageCursor, can_focus=True):
         later = [i for i in self.mounted() if i.message.id > message.id]
         following = self.following
         await self._mount(item, before=later[0] if later else self.child("thinking"))
-        if following and len(self._items) > WINDOW:
-            await self._unmount(self.mounted()[: len(self._items) - WINDOW], top=True)
+        if following and len(self._items) > FOLLOWING:
+            items = self.mounted()
+            keep = kept_following([i.message for i in items], self.scrollable_size.height)
+            await self._unmount(items[: len(items) - keep], top=True)
         return item
 
     @property
