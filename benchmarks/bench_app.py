@@ -41,10 +41,11 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
   of them (400; the issue's session is 10,000): k recurring reminders to the user, "every k x
   fire-every seconds", staggered, so the sidebar shows the same k rows throughout and only the
   chat grows. VmRSS and CPU time (utime + stime, /proc/PID/stat) of the app are sampled as the
-  fires land (counted in the database through a read-only connection). The chat keeps at most
-  WINDOW (tui/widgets/chat.py) messages mounted, so a long session is that plateau: memory per
-  fire is the slope of RSS over the fires after the window is full (WINDOW + 20 fires; the climb
-  to it printed apart); target: x 10,000 fires <= 10 MiB (RSS within +10 MiB over the issue's
+  fires land (counted in the database through a read-only connection). Following the latest,
+  the chat keeps FOLLOWING (tui/history.py; two screenfuls at least) messages mounted, WINDOW
+  (tui/widgets/chat.py) at most, so a long session is that plateau: memory per fire is the
+  slope of RSS over the fires after the window is full (WINDOW + 20 fires; the climb to it
+  printed apart); target: x 10,000 fires <= 10 MiB (RSS within +10 MiB over the issue's
   session). CPU per fire: the first quarter after the window filled vs the last fifth; target:
   flat (<= 1.25x). A run too short to fill the window (fewer than WINDOW + 120 fires) prints
   both without a verdict (the slope after the first tenth, the second tenth vs the last fifth).
@@ -85,6 +86,7 @@ import _dbs  # noqa: E402
 from _tmux import Tmux, alive, cpu_seconds, rss_kib  # noqa: E402
 from _verdicts import Verdicts  # noqa: E402
 
+from dynaprompt_tui.tui.history import FOLLOWING  # noqa: E402
 from dynaprompt_tui.tui.widgets.chat import WINDOW  # noqa: E402
 
 SIZE = (160, 45)
@@ -491,8 +493,9 @@ def bench_session(tmux: Tmux, tmp: Path, fires: int, every: float) -> None:
     if delivered < fires:
         report("session: fires delivered", f"{delivered} of {fires}", "all due in the run", False)
         return
-    # The chat keeps at most WINDOW messages mounted: until it holds that many, each fire adds
-    # a widget (the climb to the plateau, reported apart); a 10,000-fire session is the plateau.
+    # Following the latest, the chat keeps FOLLOWING messages mounted (WINDOW at most): until it
+    # holds them, each fire adds a widget (the climb to the plateau, reported apart); a
+    # 10,000-fire session is the plateau.
     # So the slope and the CPU are taken once the window is full, when the run reaches it.
     full = WINDOW + 20
     steady = fires >= full + 100
@@ -513,7 +516,8 @@ def bench_session(tmux: Tmux, tmp: Path, fires: int, every: float) -> None:
         report(
             f"  (session: RSS while the chat's window fills, fires 0-{full})",
             f"{(at_full - rss0) / 1024:+.1f} MiB",
-            f"{WINDOW} messages mounted at most (tui/widgets/chat.py WINDOW); then flat",
+            f"following the latest, the chat keeps {FOLLOWING} messages mounted"
+            " (two screenfuls at least: tui/history.py kept_following); then flat",
             None,
         )
     if fires >= 10_000:
