@@ -42,7 +42,7 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
   fire-every seconds", staggered, so the sidebar shows the same k rows throughout and only the
   chat grows. VmRSS and CPU time (utime + stime, /proc/PID/stat) of the app are sampled as the
   fires land (counted in the database through a read-only connection). Following the latest,
-  the chat keeps FOLLOWING (tui/history.py; two screenfuls at least) messages mounted, WINDOW
+  the chat keeps FOLLOWING (tui/widgets/rows.py; two screenfuls at least) messages mounted, WINDOW
   (tui/widgets/chat.py) at most, so a long session is that plateau: memory per fire is the
   slope of RSS over the fires after the window is full (WINDOW + 20 fires; the climb to it
   printed apart); target: x 10,000 fires <= 10 MiB (RSS within +10 MiB over the issue's
@@ -86,8 +86,8 @@ import _dbs  # noqa: E402
 from _tmux import Tmux, alive, cpu_seconds, rss_kib  # noqa: E402
 from _verdicts import Verdicts  # noqa: E402
 
-from dynaprompt_tui.tui.history import FOLLOWING  # noqa: E402
 from dynaprompt_tui.tui.widgets.chat import WINDOW  # noqa: E402
+from dynaprompt_tui.tui.widgets.rows import FOLLOWING  # noqa: E402
 
 SIZE = (160, 45)
 ROUNDS = 9
@@ -517,7 +517,7 @@ def bench_session(tmux: Tmux, tmp: Path, fires: int, every: float) -> None:
             f"  (session: RSS while the chat's window fills, fires 0-{full})",
             f"{(at_full - rss0) / 1024:+.1f} MiB",
             f"following the latest, the chat keeps {FOLLOWING} messages mounted"
-            " (two screenfuls at least: tui/history.py kept_following); then flat",
+            " (two screenfuls at least: tui/widgets/rows.py kept_following); then flat",
             None,
         )
     if fires >= 10_000:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynaprompt_tui.core.models import Message
-from dynaprompt_tui.tui.widgets.message import shown
+from dynaprompt_tui.tui.widgets.rows import rows
 
 if TYPE_CHECKING:
     from dynaprompt_tui.core.conversation.facade import Conversation
@@ -16,17 +16,6 @@ if TYPE_CHECKING:
 # Messages read at once: at start-up, and each time the chat scrolls to an end. More than a
 # screenful of a tall terminal, and small: each one mounted costs ~60-90 KiB (Textual widgets).
 PAGE = 30
-# Mounted while the chat follows the latest message (a session of deliveries), at least: the
-# chat's WINDOW is for reading history, and scrolling up from here reads pages back in.
-FOLLOWING = 30
-
-
-def rows(message: Message) -> int:
-    """The fewest rows a message takes in the chat: a gap, a header and a row per line of its
-    text (wrapping only adds rows); none when it is not shown."""
-    if not (shown(message) and message.content.strip()):
-        return 0
-    return 2 + message.content.count("\n") + 1
 
 
 def pane(height: int) -> int:
@@ -50,18 +39,6 @@ def screenful(history: list[Message], height: int) -> int:
 def fills(history: list[Message], height: int) -> bool:
     """Whether `history` surely overflows a chat pane in a terminal `height` rows tall."""
     return sum(rows(m) for m in history) > pane(height)
-
-
-def kept_following(mounted: list[Message], height: int) -> int:
-    """How many of the latest `mounted` messages a chat `height` rows tall that follows the
-    latest keeps: `FOLLOWING`, and two screenfuls (the fewest rows each takes: known before
-    it is laid out, in a burst of them too)."""
-    taken = 0
-    for n, message in enumerate(reversed(mounted), start=1):
-        taken += rows(message)
-        if n >= FOLLOWING and taken >= 2 * height:
-            return n
-    return len(mounted)
 
 
 def first_screen(history: list[Message], height: int) -> tuple[list[Message], bool]:

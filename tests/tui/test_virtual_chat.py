@@ -14,9 +14,10 @@ from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.models import Role
-from dynaprompt_tui.tui.history import FOLLOWING, PAGE
+from dynaprompt_tui.tui.history import PAGE
 from dynaprompt_tui.tui.widgets.chat import WINDOW, ChatView
 from dynaprompt_tui.tui.widgets.message import MessageItem
+from dynaprompt_tui.tui.widgets.rows import FOLLOWING
 from tests.tui.helpers import SIZE, chatted, settle, text_of
 
 

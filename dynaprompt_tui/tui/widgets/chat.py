@@ -1,6 +1,6 @@
 """The chat pane: the messages (see `message.py`), following new text, and a window onto the
 history: only the messages in and near the viewport are mounted (at most `WINDOW`; a page and two
-screenfuls while it follows the latest, history.kept_following). Scrolling to
+screenfuls while it follows the latest, rows.kept_following). Scrolling to
 the top of the window asks for the page before it (`OlderWanted`), to its bottom for the page
 after it (`NewerWanted`); the far side is unmounted, what the user is reading stays in place. A
 message arriving while the latest is not mounted shows a "new messages below" marker instead.
@@ -21,10 +21,10 @@ from textual.widget import MountError, Widget
 from textual.widgets import Static
 
 from dynaprompt_tui.core.models import Message
-from dynaprompt_tui.tui.history import FOLLOWING, kept_following
 from dynaprompt_tui.tui.widgets.chat_cursor import MessageCursor
 from dynaprompt_tui.tui.widgets.message import MessageItem, shown
 from dynaprompt_tui.tui.widgets.message_factory import item_class, make_item
+from dynaprompt_tui.tui.widgets.rows import FOLLOWING, kept_following
 from dynaprompt_tui.tui.widgets.welcome import WELCOME
 
 # Messages mounted at most: three pages (history.PAGE), so one can come in at one end while the
