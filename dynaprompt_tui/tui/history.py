@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynaprompt_tui.core.models import Message
-from dynaprompt_tui.tui.widgets.rows import rows
+from dynaprompt_tui.tui.widgets.rows import covering, rows
 
 if TYPE_CHECKING:
     from dynaprompt_tui.core.conversation.facade import Conversation
@@ -27,13 +27,7 @@ def pane(height: int) -> int:
 def screenful(history: list[Message], height: int) -> int:
     """How many of the latest messages surely fill a chat pane in a terminal `height` rows
     tall."""
-    taken, count = 0, 0
-    for message in reversed(history):
-        if taken >= pane(height):
-            break
-        taken += rows(message)
-        count += 1
-    return max(count, 1)
+    return max(covering(history, pane(height)), 1)
 
 
 def fills(history: list[Message], height: int) -> bool:

@@ -1,10 +1,10 @@
 """The chat pane: the messages (see `message.py`), following new text, and a window onto the
 history: only the messages in and near the viewport are mounted (at most `WINDOW`; a page and two
-screenfuls while it follows the latest, rows.kept_following). Scrolling to
-the top of the window asks for the page before it (`OlderWanted`), to its bottom for the page
-after it (`NewerWanted`); the far side is unmounted, what the user is reading stays in place. A
-message arriving while the latest is not mounted shows a "new messages below" marker instead.
-The selected message and its keys are the base class's (chat_cursor.py)."""
+screenfuls while it follows the latest, rows.kept_following). Scrolling to the top of the window
+asks for the page before it (`OlderWanted`), to its bottom for the page after it
+(`NewerWanted`); the far side is unmounted, what the user is reading stays in place. A message
+arriving while the latest is not mounted shows a "new messages below" marker instead. The
+selected message and its keys are the base class's (chat_cursor.py)."""
 
 from __future__ import annotations
 

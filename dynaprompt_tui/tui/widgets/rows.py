@@ -19,13 +19,19 @@ def rows(message: Message) -> int:
     return 2 + message.content.count("\n") + 1
 
 
+def covering(messages: list[Message], wanted: int) -> int:
+    """How many of the latest `messages` take `wanted` rows at least, by their fewest rows (all
+    of them when they never do)."""
+    taken = 0
+    for n, message in enumerate(reversed(messages)):
+        if taken >= wanted:
+            return n
+        taken += rows(message)
+    return len(messages)
+
+
 def kept_following(mounted: list[Message], height: int) -> int:
     """How many of the latest `mounted` messages a chat `height` rows tall that follows the
     latest keeps: `FOLLOWING`, and two screenfuls (the fewest rows each takes: known before
     it is laid out, in a burst of them too)."""
-    taken = 0
-    for n, message in enumerate(reversed(mounted), start=1):
-        taken += rows(message)
-        if n >= FOLLOWING and taken >= 2 * height:
-            return n
-    return len(mounted)
+    return min(len(mounted), max(FOLLOWING, covering(mounted, 2 * height)))
