@@ -124,6 +124,12 @@ async def test_compact_packs_the_keys_and_a_narrow_line_keeps_whole_keys() -> No
         line = _line(app)
         assert line.rstrip().endswith("▏^p palette") and len(line) == 28
         assert line.startswith("x Pane key ") and "Locked" not in line  # (no half key)
+        # The palette's key after a cut line is highlighted when hovered, as the others are.
+        plain = list(footer.render_line(0))
+        await pilot.hover(Footer, offset=(line.index("palette"), 0))
+        await pilot.pause()
+        assert footer.tooltip == "Open the command palette"
+        assert list(footer.render_line(0)) != plain
 
 
 async def test_the_footer_hides_behind_a_dialog(app) -> None:

@@ -180,7 +180,7 @@ class Footer(Widget, can_focus=False):
                 (palette.display, key_style), (f" {palette.description}{tail}", text_style)
             )
             start = line.cell_len
-            line.append_text(self._styled(piece, palette, len(keys)))
+            line.append_text(self._styled(piece, palette, len(placed)))  # (its index in _keys)
             placed.append(replace(palette, start=start, end=line.cell_len))
         self._keys = placed
         return line
