@@ -95,10 +95,11 @@ class DynapromptApp(App[None]):
         # Told while the terminal is not focused (after the screen set its listener).
         self.notifications = TerminalNotifications(self, self.settings, self.clock, self.zone)
         self.notifications.attach(self.conversation)
-        # What other processes write shows here too (its point taken before the history is
-        # read), in the window only: the process that wrote it notifies.
-        self.live_sync = LiveSync(self.conversation, self.main_screen, listener=window)
-        return self.main_screen
+        # What other processes write shows here too (sync.py; its point is taken first).
+        screen = self.main_screen
+        shown = lambda: screen.chat.message_ids()  # noqa: E731 (the chat is not mounted yet)
+        self.live_sync = LiveSync(self.conversation, screen, listener=window, shown=shown)
+        return screen
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.live_sync.start)

@@ -69,6 +69,22 @@ class Elsewhere(TMessage):
         self.message = message
 
 
+class MessagesRemoved(TMessage):
+    """Messages another process deleted (a message deleted, a reply regenerated)."""
+
+    def __init__(self, message_ids: list[int]) -> None:
+        super().__init__()
+        self.message_ids = message_ids
+
+
+class ConversationGone(TMessage):
+    """The open conversation was deleted by another process (a window, the command line)."""
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+
+
 class Status(TMessage):
     def __init__(self, text: str, severity: str) -> None:
         super().__init__()

@@ -5,14 +5,16 @@ A slow timer asks the store whether another connection committed (`PRAGMA data_v
 read of the WAL index, never blocking the UI thread) and only then reads what is new. What it
 finds goes down the path the core's own events take: the conversation's listener (the Bridge
 posts `MessageAdded`, `MessageChanged`; not the notifications: the process that wrote a message
-tells the user about it), and `schedules_changed`
-(the sidebar; it also wakes this process's engine). No busy loop: idle, one cheap query per
-tick (benchmarks/bench_sync.py measures the latency and the idle CPU).
+tells the user about it), and `schedules_changed` (the sidebar; it also wakes this process's
+engine). Messages the window shows that were deleted leave it (`MessagesRemoved`), and a
+deleted open conversation gives way to another (`ConversationGone`). No busy loop: idle, one
+cheap query per tick (benchmarks/bench_sync.py measures the latency and the idle CPU).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from dynaprompt_tui.core.models import Message
@@ -48,12 +50,14 @@ class LiveSync:
         target: MessagePump,
         *,
         listener: ConversationListener | None = None,
+        shown: Callable[[], list[int]] = list,
     ) -> None:
         self.conversation = conversation
         self.target = target
         # Where what others wrote goes: the window's own listener (the Bridge), not the
         # notifications in front of it: a message is notified by the process that wrote it.
         self.listener = listener
+        self.shown = shown  # the messages the window shows: told if another process deletes them
         # Taken now, before the screen reads the history: anything written after it is new.
         self.point: SyncPoint | None = self._try_point()
         self.timer: Timer | None = None
@@ -65,6 +69,12 @@ class LiveSync:
         except Exception:  # a locked or broken database: the next tick tries again
             log.exception("live sync: reading the sync point failed")
             return None
+
+    def _shown(self) -> list[int]:
+        try:
+            return self.shown()
+        except Exception:  # (the screen is going: its chat is gone)
+            return []
 
     def start(self, interval: float = INTERVAL) -> None:
         if self.timer is None:
@@ -80,16 +90,23 @@ class LiveSync:
         if self.point is None:
             self.point = self._try_point()
             return None
+        here = self.conversation.id  # the open conversation (the screen replaces it on a switch)
         try:
-            changes = self.conversation.store.changes_since(self.point)
+            changes = self.conversation.store.changes_since(
+                self.point, shown=self._shown(), conversation_id=here
+            )
         except Exception:
             log.exception("live sync: reading the changes failed")
             return None
         if changes is None:
             return None
         self.point = changes.point
+        if changes.conversation_gone:  # (what else it says is of a conversation left behind)
+            self.target.post_message(ev.ConversationGone(here))
+            return changes
         listener = self.listener or self.conversation.listener  # as the core's events go
-        here = self.conversation.id  # the open conversation (the screen replaces it on a switch)
+        if changes.removed:
+            self.target.post_message(ev.MessagesRemoved(list(changes.removed)))
         elsewhere = getattr(listener, "on_elsewhere", None)
         for message in changes.added:
             if message.conversation_id != here:

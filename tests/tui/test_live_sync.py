@@ -1,6 +1,7 @@
 """Live sync (issue 13): a window shows what other processes wrote while it runs: a message a
-service delivered, a bot reply it streamed, a schedule added from the command line. The real app
-under Pilot; the other writers are real subprocesses on the same SQLite file."""
+service delivered, a bot reply it streamed, a schedule added from the command line; and what
+they deleted: a message it shows, the conversation it shows. The real app under Pilot; the other
+writers are real subprocesses on the same SQLite file."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ elif step == "fire":  # a fire delivered by the service (its engine writes the f
 elif step == "stream":
     m = store.add_message(Role.ASSISTANT, "Hel", now=now, meta={"streaming": True})
     print(m.id)
+elif step == "history":  # messages enough for several pages
+    for k in range(int(sys.argv[3])):
+        store.add_message(Role.USER, f"line {k}", now=now)
+elif step == "delete":
+    store.delete_messages([int(sys.argv[3])])
 elif step == "finish":
     store.update_message(int(sys.argv[3]), content="Hello from the service!",
                          meta={"streaming": False})
@@ -122,3 +128,57 @@ async def test_a_fire_delivered_by_another_process_toasts_and_rings(app, setting
         await until(pilot, lambda: any("Stretch!" in t for t in chat_texts(app)))
         await until(pilot, lambda: app.bells == bells + 1)
         assert any("Reminder: Stretch!" in str(n.message) for n in app._notifications)
+
+
+def cli(db: Any, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DYNAPROMPT_"))}
+    command = [sys.executable, "-m", "dynaprompt_tui", *args, "--db", str(db)]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=60)
+
+
+async def test_a_message_deleted_by_another_process_leaves_the_chat(app, settings):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await asyncio.to_thread(write, settings.db_path, "deliver")
+        await until(pilot, lambda: any("Water the plants." in t for t in chat_texts(app)))
+        chat = app.screen.chat
+        (gone,) = [i for i in chat.message_ids() if "Water" in text_of(chat.item(i))]
+        await asyncio.to_thread(write, settings.db_path, "delete", str(gone))
+        await until(pilot, lambda: chat.item(gone) is None)
+        assert not any("Water the plants." in t for t in chat_texts(app))
+
+
+async def test_an_old_message_shown_and_deleted_elsewhere_leaves_too(app, settings):
+    """Far older than the newest messages sync re-reads: the chat's own ids are checked."""
+    await asyncio.to_thread(write, settings.db_path, "history", "120")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        chat = app.screen.chat
+        await app.main_screen.conversations.switch(1, around=10)  # (as a search hit opens)
+        await until(pilot, lambda: chat.item(10) is not None)
+        await asyncio.to_thread(write, settings.db_path, "delete", "10")
+        await until(pilot, lambda: chat.item(10) is None)
+        assert chat.item(11) is not None  # (its neighbours stay)
+
+
+async def test_the_open_conversation_deleted_from_the_command_line_gives_way(app, settings):
+    from tests.tui.helpers import settle, type_text
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.main_screen.conversations.new()
+        second = app.workspace.current_id
+        assert second != 1
+        await asyncio.to_thread(cli, settings.db_path, "conversations", "rm", str(second), "--yes")
+        await until(pilot, lambda: app.workspace.current_id == 1)
+        await until(pilot, lambda: any("was deleted" in str(n.message) for n in app._notifications))
+        # What is typed now goes to the conversation on screen, and nothing into the deleted one.
+        await type_text(pilot, "still here")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        store = app.workspace.store
+        assert "still here" in [m.content for m in store.scoped(1).messages(limit=5)]
+        rows = store._conn.execute(
+            "SELECT count(*) FROM messages WHERE conversation_id = ?", (second,)
+        ).fetchone()
+        assert rows == (0,)

@@ -296,10 +296,17 @@ class Workspace:
         """Delete a conversation with its messages and schedules; returns the conversation now
         open (another one, or a new empty one when it was the last)."""
         self.store.conversation(conversation_id)  # StoreError if there is none
+        return await self.gone(conversation_id, delete=True)
+
+    async def gone(self, conversation_id: int, *, delete: bool = False) -> int:
+        """Forget a conversation another process deleted (or, `delete`, delete it now, once
+        its turns have stopped); returns the conversation now open (another one, or a new
+        empty one when it was the last)."""
         conversation = self._open.pop(conversation_id, None)
         if conversation is not None:
             await conversation.stop_turns()
-        self.store.delete_conversation(conversation_id)
+        if delete:
+            self.store.delete_conversation(conversation_id)
         self.wake()  # its schedules are gone
         if self.current_id == conversation_id:
             if self.store.conversation_count(archived=None) == 0:

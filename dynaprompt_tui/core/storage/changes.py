@@ -1,5 +1,6 @@
 """What other processes wrote: the cheap test (`PRAGMA data_version`) and, when it says so, what
-is new since a `SyncPoint` (messages added, recent messages changed, schedules changed).
+is new since a `SyncPoint` (messages added, recent messages changed or deleted, the messages a
+viewer shows deleted, the viewer's conversation deleted, schedules changed).
 
 `data_version` is per connection and changes only when *another* connection commits, so asking
 it costs one read of the WAL index and never sees our own writes; a window asks it on a slow
@@ -37,6 +38,8 @@ class Changes(NamedTuple):
     added: list[Message]  # oldest first
     changed: list[Message]  # recent messages whose content or meta changed
     schedules_changed: bool
+    removed: tuple[int, ...] = ()  # messages deleted: recent ones, or ones the viewer shows
+    conversation_gone: bool = False  # the viewer's conversation was deleted
 
 
 def data_version(c: sqlite3.Connection) -> int:
@@ -71,12 +74,20 @@ def point(
 
 
 def since(
-    c: sqlite3.Connection, old: SyncPoint, mine: Collection[int], *, look: bool = False
+    c: sqlite3.Connection,
+    old: SyncPoint,
+    mine: Collection[int],
+    *,
+    look: bool = False,
+    shown: Collection[int] = (),
+    conversation_id: int | None = None,
 ) -> Changes | None:
     """What others wrote since `old` (None: nothing, the cheap answer). `mine`: ids of the
     messages this process wrote (or changed), which its own listeners have shown already.
     `look`: read the tables even if no other connection wrote (this process changed a schedule
-    without telling anyone: a skipped fire)."""
+    without telling anyone: a skipped fire). `shown`: the messages a viewer shows, and
+    `conversation_id` its conversation: told when they were deleted (a message deleted or a
+    reply regenerated in another window, the conversation deleted from the command line)."""
     version = data_version(c)
     if version == old.data_version and not look:
         return None
@@ -95,8 +106,25 @@ def since(
         if row is not None:
             changed.append(decode_message(row))
     stamp = _schedules_stamp(c)
+    left = {i for i, _ in old.recent} - {i for i, _ in recent}  # deleted, or older than RECENT
+    removed = _deleted(c, left | set(shown))
+    gone = conversation_id is not None and not _conversation_exists(c, conversation_id)
     # A burst longer than MAX_NEW: keep the old version, so that the next read goes on.
     new = SyncPoint(
         version if len(rows) < MAX_NEW else old.data_version, last, stamp, tuple(recent)
     )
-    return Changes(new, added, changed, stamp != old.schedules)
+    return Changes(new, added, changed, stamp != old.schedules, removed, gone)
+
+
+def _conversation_exists(c: sqlite3.Connection, conversation_id: int) -> bool:
+    row = c.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+    return row is not None
+
+
+def _deleted(c: sqlite3.Connection, ids: set[int]) -> tuple[int, ...]:
+    """Those of `ids` no longer stored (a few hundred at most: one indexed query)."""
+    if not ids:
+        return ()
+    marks = ",".join("?" * len(ids))
+    kept = {i for (i,) in c.execute(f"SELECT id FROM messages WHERE id IN ({marks})", [*ids])}
+    return tuple(sorted(ids - kept))

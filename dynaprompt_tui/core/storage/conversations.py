@@ -17,7 +17,7 @@ from typing import Any
 
 from dynaprompt_tui.core.models import ConversationInfo, Role, SearchHit, TitleSource
 from dynaprompt_tui.core.storage.codec import ts
-from dynaprompt_tui.core.storage.errors import StoreError
+from dynaprompt_tui.core.storage.errors import ConversationGoneError, StoreError
 
 FIRST = 1  # the conversation an older database's chat became, and a new database's first
 UNREAD_ROLES = (Role.ASSISTANT.value, Role.REMINDER.value)
@@ -62,6 +62,13 @@ def insert(c: sqlite3.Connection, *, now: datetime, title: str = "") -> Conversa
         (title.strip(), source.value, ts(now), ts(now)),
     )
     return get(c, cur.lastrowid or 0)
+
+
+def require(c: sqlite3.Connection, conversation_id: int) -> None:
+    """ConversationGoneError unless the conversation is stored: checked in the transaction that
+    writes into it, which holds the write lock, so no other process deletes it meanwhile."""
+    if c.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
+        raise ConversationGoneError(conversation_id)
 
 
 def get(c: sqlite3.Connection, conversation_id: int) -> ConversationInfo:

@@ -33,3 +33,12 @@ class PendingLimitError(StoreError):
         super().__init__(f"{pending} pending schedules already (limit {limit})")
         self.pending = pending
         self.limit = limit
+
+
+class ConversationGoneError(StoreError):
+    """A message or schedule for a conversation that was deleted (by another window or the
+    command line, since this one opened it): nothing is written."""
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__(f"conversation {conversation_id} was deleted (elsewhere): not written")
+        self.conversation_id = conversation_id

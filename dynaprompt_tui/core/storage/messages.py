@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.core.storage import conversations
 from dynaprompt_tui.core.storage.codec import MESSAGE_COLUMNS, decode_message, ts, ts_opt
 from dynaprompt_tui.core.storage.errors import StoreError
 
@@ -28,6 +29,7 @@ def insert(
     meta: Mapping[str, Any] | None = None,
     conversation_id: int = 1,
 ) -> Message:
+    conversations.require(c, conversation_id)
     cur = c.execute(
         "INSERT INTO messages (role, content, created_at, schedule_id, scheduled_by, due_at,"
         " late, meta, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

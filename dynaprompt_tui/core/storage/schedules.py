@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dynaprompt_tui.core.models import MissedPolicy, Party, Schedule, ScheduleState
+from dynaprompt_tui.core.storage import conversations
 from dynaprompt_tui.core.storage.codec import (
     SCHEDULE_COLUMNS,
     decode_schedule,
@@ -62,6 +63,7 @@ def insert(
     conversation_id: int = 1,
 ) -> Schedule:
     """A new pending schedule with a fresh short id."""
+    conversations.require(c, conversation_id)
     sid = _new_id(c)
     c.execute(
         "INSERT INTO schedules (id, created_by, recipient, time_prompt, rule, tz, prompt, state,"

@@ -39,6 +39,7 @@ from dynaprompt_tui.core.storage.fires import PlannedDelivery
 from dynaprompt_tui.core.storage.migrations import migrate
 from dynaprompt_tui.core.storage.owners import default_owner
 from dynaprompt_tui.core.storage.store_conversations import ConversationRecords
+from dynaprompt_tui.core.storage.store_sync import SyncRecords, Written
 
 __all__ = [
     "Changes",
@@ -54,18 +55,9 @@ __all__ = [
 ]
 
 _ACTIVE = schedules.ACTIVE
-MINE_KEPT = 4096  # ids of the messages this store wrote, remembered for changes_since
 
 
-class _Written:
-    """What a store and its scoped views wrote: their listeners have shown it already."""
-
-    def __init__(self) -> None:
-        self.mine: set[int] = set()  # ids of the messages written or changed here
-        self.untold = False  # a schedule changed here that no listener was told of (a skip)
-
-
-class Store(ConversationRecords):
+class Store(ConversationRecords, SyncRecords):
     """One open database file; safe to share between threads (one lock) and processes.
 
     A store sees every conversation; `scoped(id)` gives a view of the same open database that
@@ -80,7 +72,7 @@ class Store(ConversationRecords):
         self._conn = self._db.conn  # for tests and benchmarks that set pragmas or read raw rows
         # The messages this store wrote or changed: what its own listeners show already, left
         # out of what changes_since reports (another process's writes).
-        self._written = _Written()
+        self._written = Written()
         # Inside the lock: another process may be migrating. (A full disk shows first here.)
         with explained(self.path), self._db.transaction() as c:
             migrate(c, self.path)
@@ -96,15 +88,6 @@ class Store(ConversationRecords):
     def _into(self) -> int:
         """The conversation new messages and schedules go to."""
         return self.conversation_id or conversations.FIRST
-
-    def _remember(self, message_id: int) -> None:
-        """A message this store wrote or changed (kept bounded: the oldest are forgotten, as a
-        window never looks that far back)."""
-        mine = self._written.mine
-        mine.add(message_id)
-        if len(mine) > MINE_KEPT:
-            for old in sorted(mine)[: MINE_KEPT // 2]:
-                mine.discard(old)
 
     def close(self) -> None:
         self._db.close()
@@ -376,25 +359,3 @@ class Store(ConversationRecords):
         schedule added by another process fires on time)."""
         with self._db.reading() as c:
             return changes.data_version(c)
-
-    def sync_point(
-        self, last_message_id: int | None = None, *, schedules: bool = True
-    ) -> SyncPoint:
-        """Where a reader is now (see changes_since); `last_message_id`: the newest message it
-        shows, if it read them earlier (messages after it are then reported as added);
-        `schedules=False`: cheaper (no scan), the first change then refreshes the schedules."""
-        with self._db.reading() as c:
-            return changes.point(c, last_message_id, schedules=schedules)
-
-    def changes_since(self, point: SyncPoint, *, wait: bool = False) -> Changes | None:
-        """What other connections (processes) wrote since `point`: None when nothing (one
-        `PRAGMA data_version`, cheap enough for a timer) or, without `wait`, when this store is
-        busy in another thread (ask again later: a timer on the UI thread never blocks)."""
-        if not self._db.lock.acquire(blocking=wait):
-            return None
-        try:
-            written = self._written
-            look, written.untold = written.untold, False
-            return changes.since(self._db.conn, point, written.mine, look=look)
-        finally:
-            self._db.lock.release()

@@ -105,6 +105,23 @@ class ConversationSwitch:
         await self.show(around)
         self.refresh_header()
 
+    async def gone(self, conversation_id: int) -> None:
+        """The open conversation was deleted by another process: the latest other one opens
+        (a new one when none is left), and the user is told why."""
+        if conversation_id != self.workspace.current_id:
+            return  # (switched away meanwhile)
+        if not await self.guard(self.workspace.gone(conversation_id), "Opening another"):
+            return
+        await self.show()
+        self.refresh_header()
+        self.owner.notify(
+            "The conversation open here was deleted (in another window or from the command"
+            " line); this is the latest other one.",
+            title="Conversation deleted",
+            severity="warning",
+            markup=False,
+        )
+
     async def show(self, around: int | None = None) -> None:
         """Show the open conversation: the chat (its latest page, or the page around message
         `around`), its schedules, its sent messages for up-arrow recall."""

@@ -47,8 +47,7 @@ PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> sc
 
 class MainScreen(Screen[None]):
     """The chat, the input and the schedule sidebar, laid out by the screen's own grid (see
-    app.tcss): no container widgets, each of which would be styled, laid out and painted on
-    the way to the first frame."""
+    app.tcss): no container widgets to style, lay out and paint before the first frame."""
 
     def __init__(
         self,
@@ -79,9 +78,8 @@ class MainScreen(Screen[None]):
         self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
     def fit_width(self, width: int) -> None:
-        """Follow the terminal's width (also while a dialog is on top of this screen), the
-        sidebar placed for it (sidebar_place.py). Focus stays where the user put it: a letter
-        meant for the input must never become a sidebar command."""
+        """Follow the terminal's width (under a dialog too), the sidebar placed for it. Focus
+        stays put: a letter meant for the input must never become a sidebar command."""
         was, self._tiny = (self.has_class("-narrow"), self._tiny), width < TINY
         self.set_class(width < NARROW, "-narrow")
         sidebar_place.compact_footer(self, width < NARROW)  # every key in view
@@ -114,8 +112,7 @@ class MainScreen(Screen[None]):
     # -- start-up --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="⏰")
-        # What the first frame shows is read here and composed with the screen, so it is laid
-        # out and styled once, in the same pass as everything else.
+        # What the first frame shows, read and composed with the screen: styled in one pass.
         c, height = self.conversation, self.app.size.height
         page: list[Message] = self._try(
             lambda: c.messages(limit=PAGE), "Loading the conversation", []
@@ -126,8 +123,7 @@ class MainScreen(Screen[None]):
         yield ChatView(
             self.zone, self.clock.now, history=first, exhausted=exhausted, id="chat", classes=full
         )
-        # The sidebar reads the counts and the page it shows when it is mounted, before the
-        # first paint, and further pages as they come into view.
+        # The sidebar reads its counts and first page when mounted, later pages when in view.
         source = ConversationSource(c)
         yield ScheduleSidebar(
             describe=c.describe, now=self.clock.now, tz=self.zone, source=source, id="sidebar"
@@ -192,6 +188,14 @@ class MainScreen(Screen[None]):
     @on(ev.MessageChanged)
     async def _message_changed(self, event: ev.MessageChanged) -> None:
         await self._guard(self.chat.add(event.message), "Updating a message")
+
+    @on(ev.MessagesRemoved)
+    async def _messages_removed(self, event: ev.MessagesRemoved) -> None:
+        await self._guard(self.chat.remove_messages(event.message_ids), "Removing messages")
+
+    @on(ev.ConversationGone)
+    async def _conversation_gone(self, event: ev.ConversationGone) -> None:
+        await self.conversations.gone(event.conversation_id)
 
     @on(ev.SchedulesChanged)
     def refresh_schedules(self) -> None:
@@ -270,7 +274,6 @@ class MainScreen(Screen[None]):
     def preview_line(self) -> DraftPreview | None:
         """The line under the input that previews a draft's instructions, made on first use (a
         draft with no `dps` line never needs it); None once the app is quitting."""
-        # Loaded on the first draft with a `dps` line: most starts never need it.
         from dynaprompt_tui.tui.widgets.draft_preview import DraftPreview
 
         for line in self.query("#preview").results(DraftPreview):
@@ -321,10 +324,6 @@ class MainScreen(Screen[None]):
     def _edit_requested(self, event: ScheduleSidebar.EditRequested) -> None:
         self.dialogs.edit(event.schedule)
 
-    @on(ScheduleSidebar.NewRequested)
-    def _new_requested(self) -> None:
-        self.dialogs.edit(None)
-
     @on(ScheduleSidebar.ApproveRequested)
     async def _approve(self, event: ScheduleSidebar.ApproveRequested) -> None:
         await self.dialogs.approve(event.schedule)
@@ -359,6 +358,7 @@ class MainScreen(Screen[None]):
     def _show_sidebar(self, show: bool) -> None:
         sidebar_place.place(self, show)  # beside the chat, or over a narrow one (sidebar_place.py)
 
+    @on(ScheduleSidebar.NewRequested)
     def action_new_schedule(self) -> None:
         self.dialogs.edit(None)
 

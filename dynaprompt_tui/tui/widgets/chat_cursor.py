@@ -199,6 +199,10 @@ class MessageCursor(VerticalScroll):
                 self.select(node, scroll=False)
                 return
 
+    def message_ids(self) -> list[int]:
+        """The messages mounted (what live sync checks are still stored)."""
+        return list(self._items)
+
     async def remove_messages(self, message_ids: list[int]) -> None:
         """Messages deleted from the store leave the chat; the selection moves on to the next
         message shown (the previous one at the bottom)."""
