@@ -5,7 +5,6 @@ Textual's toasts from piling up."""
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -16,8 +15,9 @@ from dynaprompt_tui.tui.widgets.safe import clean
 
 if TYPE_CHECKING:
     from textual.screen import Screen
-    from textual.timer import Timer
+    from textual.worker import Worker
 
+    from dynaprompt_tui.core.clock import Clock
     from dynaprompt_tui.core.scheduling.engine import Delivery  # (the engine starts later)
 
 Severity = Literal["information", "warning", "error"]
@@ -47,6 +47,7 @@ def delivered_together(deliveries: list[Delivery]) -> str:
 
 
 BURST = 1.0  # s: deliveries closer together than this share a toast (`DeliveryToasts.burst`)
+HOLD = "delivery-toasts"  # the worker group of the wait before the held deliveries are told
 
 
 class DeliveryToasts:
@@ -55,24 +56,26 @@ class DeliveryToasts:
     A delivery on its own is toasted at once. Those that follow it within `burst` seconds (by
     the app's clock) are held and told in one toast when that time is up, and so on while
     they keep coming: a burst of a hundred fires is two toasts and two bells, not a hundred of
-    each stacked over the chat, each of them widgets to lay out while the messages land."""
+    each stacked over the chat, each of them widgets to lay out while the messages land.
+    The wait is the app's clock's `sleep` (in a worker), so a test's clock moves it too."""
 
-    def __init__(self, owner: Widget, *, now: Callable[[], datetime], bell: bool) -> None:
+    def __init__(self, owner: Widget, clock: Clock, *, bell: bool) -> None:
         self.owner = owner
-        self.now = now
+        self.now = clock.now
+        self.sleep = clock.sleep
         self.bell = bell  # whether each toast rings the terminal's bell too
         self.burst = BURST
         self._held: list[Delivery] = []
         self._last: datetime | None = None  # the last toast's time
-        self._timer: Timer | None = None
+        self._waiting: Worker[None] | None = None  # until the held ones are told
 
     def add(self, delivery: Delivery) -> None:
         now = self.now()
-        if self._timer is not None and self._last is not None:
+        if self._waiting is not None and self._last is not None:
             if (now - self._last).total_seconds() < self.burst:
                 self._held.append(delivery)
                 return
-            self._timer.stop()
+            self._waiting.cancel()
             self._flush()  # (what was held first, then this one)
         self._show([delivery])
 
@@ -83,10 +86,14 @@ class DeliveryToasts:
         if self.bell:
             self.owner.app.bell()
         self._last = self.now()
-        self._timer = self.owner.set_timer(self.burst, self._flush, name="delivery-toasts")
+        self._waiting = self.owner.run_worker(self._wait(), group=HOLD)
+
+    async def _wait(self) -> None:
+        await self.sleep(self.burst)
+        self._flush()
 
     def _flush(self) -> None:
-        self._timer = None
+        self._waiting = None
         held, self._held = self._held, []
         if held:
             self._show(held)

@@ -13,9 +13,13 @@ SIZE = (120, 36)
 
 
 async def settle(app: Any, pilot: Any) -> None:
-    """Wait until the app's workers, the core's model turns and the message queue are done."""
+    """Wait until the app's workers, the core's model turns and the message queue are done.
+    (Not the wait of deliveries held for one toast: it ends when the app's clock moves.)"""
+    from dynaprompt_tui.tui.toasts import HOLD
+
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        if work := [w for w in app.workers if w.group != HOLD]:  # (an empty list means all)
+            await app.workers.wait_for_complete(work)
         await app.conversation.idle()
         await pilot.pause()
 

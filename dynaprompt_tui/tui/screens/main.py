@@ -73,7 +73,7 @@ class MainScreen(Screen[None]):
         self.dialogs = ScheduleDialogs(self, conversation, self._guard, self.workspace)
         self.conversations = ConversationSwitch(self, self.workspace, zone, self._guard)
         self.message_actions = MessageActions(self, self._guard)  # the chat's keys, the palette
-        self.delivery_toasts = toasts.DeliveryToasts(self, now=clock.now, bell=settings.bell)
+        self.delivery_toasts = toasts.DeliveryToasts(self, clock, bell=settings.bell)
         self._tiny = width < TINY
         self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
