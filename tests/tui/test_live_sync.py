@@ -164,6 +164,14 @@ async def test_an_old_message_shown_and_deleted_elsewhere_leaves_too(app, settin
 async def test_the_open_conversation_deleted_from_the_command_line_gives_way(app, settings):
     from tests.tui.helpers import settle, type_text
 
+    told: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        told.append(message)
+        notify(message, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.main_screen.conversations.new()
@@ -171,7 +179,7 @@ async def test_the_open_conversation_deleted_from_the_command_line_gives_way(app
         assert second != 1
         await asyncio.to_thread(cli, settings.db_path, "conversations", "rm", str(second), "--yes")
         await until(pilot, lambda: app.workspace.current_id == 1)
-        await until(pilot, lambda: any("was deleted" in str(n.message) for n in app._notifications))
+        await until(pilot, lambda: any("was deleted" in t for t in told))
         # What is typed now goes to the conversation on screen, and nothing into the deleted one.
         await type_text(pilot, "still here")
         await pilot.press("enter")
