@@ -302,9 +302,12 @@ async def test_n_in_sidebar_opens_new_dialog(app) -> None:
         assert not isinstance(app.screen, ScheduleEditScreen)
 
 
-async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
+async def test_a_delivery_in_view_rings_and_one_out_of_view_toasts_too(app, clock) -> None:
+    """In a chat that follows the latest, the reminder lands where the user looks: the bell
+    rings and no toast repeats it. Under a dialog it is out of view: a toast says what came."""
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot, "dps u in 1 minute\nstretch your legs")
+        await schedule(app, pilot, "dps u in 3 minutes\ndrink some water")
         clock.advance(61)
         await settle(app, pilot)
         reminder = [i for i in items(app) if i.message.role is Role.REMINDER]
@@ -313,7 +316,13 @@ async def test_delivery_shows_message_toast_and_bell(app, clock) -> None:
         # Delivered when it was due: its time once ("due 15:05  15:05" said it twice).
         assert "scheduled by you" in header and header.count("10:16") == 1
         assert app.bells == 1
-        assert any("stretch your legs" in n.message for n in app._notifications)
+        assert not any("stretch your legs" in n.message for n in app._notifications)
+        await pilot.press("f1")  # the help: a dialog over the chat
+        assert isinstance(app.screen, HelpScreen)
+        clock.advance(120)
+        await settle(app, pilot)
+        assert app.bells == 2
+        assert any("drink some water" in n.message for n in app._notifications)
         assert app.conversation.pending() == []
 
 
@@ -332,6 +341,7 @@ async def test_a_burst_of_deliveries_is_one_toast_and_one_bell_then_one_more(app
         for k in range(5):
             await schedule(app, pilot, f"dps u in 1 minute\nreminder {k}")
         burst = app.main_screen.delivery_toasts.burst  # (the held ones are told after it)
+        await pilot.press("f1")  # a dialog over the chat: out of view, deliveries are toasted
         toasted.clear()
         clock.advance(61)
         await settle(app, pilot)

@@ -74,6 +74,7 @@ class MainScreen(Screen[None]):
         self.conversations = ConversationSwitch(self, self.workspace, zone, self._guard)
         self.message_actions = MessageActions(self, self._guard)  # the chat's keys, the palette
         self.delivery_toasts = toasts.DeliveryToasts(self, clock, bell=settings.bell)
+        self.delivery_toasts.in_view = lambda: sidebar_place.latest_in_view(self)
         self._tiny = width < TINY
         self._sidebar_wanted = True  # the user's choice (ctrl+b); a tiny terminal overrides it
 
@@ -129,7 +130,6 @@ class MainScreen(Screen[None]):
             describe=c.describe, now=self.clock.now, tz=self.zone, source=source, id="sidebar"
         )
         composer = Composer(id="composer", placeholder=PLACEHOLDER, can_send=self._sendable)
-        # Up-arrow recall works across restarts: what the user typed before.
         composer.sent = [m.content for m in page if m.role == Role.USER and not m.schedule_id]
         yield composer
         yield Footer()

@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 from textual.screen import Screen
 from textual.widget import Widget
 
+from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.footer import Footer
 
 MainScreen = Screen[Any]  # (screens/main.py's, with its #sidebar and #composer)
@@ -52,6 +53,14 @@ def place(screen: MainScreen, show: bool) -> None:
     if show and screen.has_class("-narrow"):
         screen.watch(screen, "focused", _closer(screen), init=False)
         sidebar.focus()
+
+
+def latest_in_view(screen: MainScreen) -> bool:
+    """Whether the user sees the chat's latest message: the screen on top (no dialog), the
+    chat following the latest, and not under the sidebar (over a narrow chat)."""
+    covered = screen.has_class("-narrow") and _sidebar(screen).display
+    following = screen.query_one("#chat", ChatView).following
+    return following and not covered and screen.app.screen is screen
 
 
 def _sidebar(screen: MainScreen) -> Widget:
