@@ -165,6 +165,7 @@ def test_durability_pragmas(store):
     assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert c.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert c.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert c.execute("PRAGMA cache_size").fetchone()[0] == -1024  # KiB (SQLite's: -2000)
 
 
 # -- messages -----------------------------------------------------------------------------------

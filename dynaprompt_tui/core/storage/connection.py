@@ -15,6 +15,12 @@ from dynaprompt_tui.core.storage.errors import DatabaseUnusableError, StoreError
 from dynaprompt_tui.core.storage.paths import ensure_private_dir, ensure_private_file
 
 BUSY_TIMEOUT_MS = 5000
+# SQLite's own page cache per connection (its default: 2,000 KiB). A long-running window or
+# service fills it mostly with pages it wrote (messages, their full-text index, fires) and
+# seldom reads again, while the OS keeps the file cached anyway: half the default keeps a
+# session's memory flatter, and the read paths measure the same (benchmarks/bench_app.py's
+# session; bench_conversations.py's search on 1,000,000 messages).
+PAGE_CACHE_KIB = 1024
 
 
 def open_connection(path: Path) -> sqlite3.Connection:
@@ -30,6 +36,7 @@ def open_connection(path: Path) -> sqlite3.Connection:
     _use_wal(conn)
     conn.execute("PRAGMA synchronous = FULL")  # a delivered fire must survive power loss
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     return conn
 
 
