@@ -24,6 +24,19 @@ async def settle(app: Any, pilot: Any) -> None:
         await pilot.pause()
 
 
+def record_toasts(app: Any) -> list[str]:
+    """The messages of the app's toasts from now on, in order (each still shown)."""
+    told: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        told.append(message)
+        notify(message, **kwargs)
+
+    app.notify = recording
+    return told
+
+
 def text_of(widget: Any) -> str:
     """The plain text a Static, a Markdown or a one-widget chat message shows."""
     from dynaprompt_tui.tui.widgets.bot_message import BotMessage

@@ -20,7 +20,7 @@ from dynaprompt_tui.tui.widgets.chat import WINDOW, ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
-from tests.tui.helpers import SIZE, settle, text_of, type_text
+from tests.tui.helpers import SIZE, record_toasts, settle, text_of, type_text
 
 
 def items(app) -> list[MessageItem]:
@@ -329,14 +329,7 @@ async def test_a_delivery_in_view_rings_and_one_out_of_view_toasts_too(app, cloc
 async def test_a_burst_of_deliveries_is_one_toast_and_one_bell_then_one_more(app, clock) -> None:
     """Five reminders due at once: the first toasted (and rung) at once, the other four held
     and told together when the burst's time is up: not five toasts stacked over the chat."""
-    toasted: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **kwargs: Any) -> None:
-        toasted.append(message)
-        notify(message, **kwargs)
-
-    app.notify = recording  # type: ignore[method-assign]
+    toasted = record_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         for k in range(5):
             await schedule(app, pilot, f"dps u in 1 minute\nreminder {k}")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dynaprompt_tui.tui.widgets.chat import ChatView
-from tests.tui.helpers import SIZE, text_of
+from tests.tui.helpers import SIZE, record_toasts, text_of
 
 WRITER = """
 import sys
@@ -165,14 +165,7 @@ async def test_an_old_message_shown_and_deleted_elsewhere_leaves_too(app, settin
 async def test_the_open_conversation_deleted_from_the_command_line_gives_way(app, settings):
     from tests.tui.helpers import settle, type_text
 
-    told: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **kwargs: Any) -> None:
-        told.append(message)
-        notify(message, **kwargs)
-
-    app.notify = recording  # type: ignore[method-assign]
+    told = record_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.main_screen.conversations.new()
