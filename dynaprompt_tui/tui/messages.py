@@ -61,7 +61,9 @@ class Delivered(TMessage):
 
 class Elsewhere(TMessage):
     """Something happened in a conversation that is not open: a message (an unread mark), or
-    its title changed (`message` None)."""
+    its title changed (`message` None). Also sent, `message` None, when another process changed
+    something no message tells (a conversation deleted, read or renamed): the header is read
+    again."""
 
     def __init__(self, conversation_id: int, message: Message | None) -> None:
         super().__init__()

@@ -6,8 +6,9 @@ read of the WAL index, never blocking the UI thread) and only then reads what is
 finds goes down the path the core's own events take: the conversation's listener (the Bridge
 posts `MessageAdded`, `MessageChanged`; not the notifications: the process that wrote a message
 tells the user about it), and `schedules_changed` (the sidebar; it also wakes this process's
-engine). Messages the window shows that were deleted leave it (`MessagesRemoved`), and a
-deleted open conversation gives way to another (`ConversationGone`). No busy loop: idle, one
+engine). Messages the window shows that were deleted leave it (`MessagesRemoved`), a
+deleted open conversation gives way to another (`ConversationGone`), and any other change
+reads the header again (`on_elsewhere` without a message). No busy loop: idle, one
 cheap query per tick (benchmarks/bench_sync.py measures the latency and the idle CPU).
 """
 
@@ -108,10 +109,12 @@ class LiveSync:
         if changes.removed:
             self.target.post_message(ev.MessagesRemoved(list(changes.removed)))
         elsewhere = getattr(listener, "on_elsewhere", None)
+        told_elsewhere = False
         for message in changes.added:
             if message.conversation_id != here:
                 if elsewhere is not None:
                     elsewhere(message.conversation_id, message)
+                    told_elsewhere = True
                 continue
             listener.on_message(message)
             if message.schedule_id and "fire_id" in message.meta:  # a fire: the toast, the bell
@@ -121,4 +124,9 @@ class LiveSync:
                 listener.on_message_changed(message)
         if changes.schedules_changed:
             self.conversation.schedules_changed()  # the sidebar, and our engine's next sleep
+        if elsewhere is not None and not told_elsewhere:
+            # Another process wrote something no message here tells: a conversation deleted,
+            # read, archived or renamed there. The header's title and unread count are read
+            # again (two indexed queries, at most once a tick while others write).
+            elsewhere(here, None)
         return changes

@@ -28,6 +28,8 @@ now = datetime.now(UTC)
 step = sys.argv[2]
 if step == "deliver":
     store.add_message(Role.REMINDER, "Water the plants.", now=now, schedule_id=None)
+elif step == "deliver-to":  # into another conversation
+    store.scoped(int(sys.argv[3])).add_message(Role.REMINDER, "Feed the cat.", now=now)
 elif step == "fire":  # a fire delivered by the service (its engine writes the fire's id)
     store.add_message(Role.REMINDER, "Stretch!", now=now, schedule_id="ab12",
                       scheduled_by=Party.USER, due_at=now, meta={"fire_id": 7})
@@ -184,3 +186,18 @@ async def test_the_open_conversation_deleted_from_the_command_line_gives_way(app
             "SELECT count(*) FROM messages WHERE conversation_id = ?", (second,)
         ).fetchone()
         assert rows == (0,)
+
+
+async def test_the_header_follows_conversations_changed_from_the_command_line(app, settings):
+    """No message tells these: the unread count and the title in the header are read again."""
+    await asyncio.to_thread(cli, settings.db_path, "conversations", "new", "Spanish")
+    await asyncio.to_thread(write, settings.db_path, "deliver-to", "2")  # unread there
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.main_screen.conversations.switch(1)
+        await until(pilot, lambda: "1 unread elsewhere" in app.sub_title)
+        await asyncio.to_thread(cli, settings.db_path, "conversations", "rename", "1", "Garden")
+        await until(pilot, lambda: app.sub_title.startswith("Garden · 1 unread elsewhere"))
+        await asyncio.to_thread(cli, settings.db_path, "conversations", "rm", "2", "--yes")
+        await until(pilot, lambda: "unread" not in app.sub_title)
+        assert app.sub_title.startswith("Garden · demo")
