@@ -368,13 +368,14 @@ async def test_bot_recurring_schedule_needs_approval_button(app) -> None:
         await schedule(app, pilot, "every day at 8am teach me Spanish")
         cards = [i for i in items(app) if i.message.meta.get("card") == "approval"]
         assert len(cards) == 1
-        await pilot.click(f"#{cards[0].id} .approve")
+        index = items(app).index(cards[0])
+        await pilot.click(cards[0].query_one(".approve"))
         await settle(app, pilot)
         (s,) = app.conversation.pending()
         assert s.approved
         # The answered card keeps its place and text, says so, and has no buttons any more.
         (card,) = [i for i in items(app) if i.message.meta.get("card") == "approval"]
-        assert card.id == cards[0].id and not card.query("Button")
+        assert items(app).index(card) == index and not card.query("Button")
         assert "approved by you" in text_of(card).splitlines()[0]
 
 
@@ -382,7 +383,7 @@ async def test_reject_button(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await schedule(app, pilot, "every day at 8am teach me Spanish")
         (card,) = [i for i in items(app) if i.message.meta.get("card") == "approval"]
-        await pilot.click(f"#{card.id} .reject")
+        await pilot.click(card.query_one(".reject"))
         await settle(app, pilot)
         assert app.conversation.pending() == []
 
@@ -684,8 +685,8 @@ async def test_double_click_edits_a_schedule(app) -> None:
 
 async def test_quitting_while_the_chat_changes_is_a_clean_exit(build, settings, clock) -> None:
     # ctrl+q is handled by the app while the chat swaps a message's widget; from `exit()` on,
-    # Textual refuses mounts (MountError). The CI's e2e test once quit exactly between a
-    # swap's remove and its mount and exited with status 1.
+    # Textual refuses mounts (MountError). The CI's e2e test once quit exactly in the middle of
+    # a swap and exited with status 1.
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -693,14 +694,13 @@ async def test_quitting_while_the_chat_changes_is_a_clean_exit(build, settings, 
         message = Message(998, Role.ERROR, "failed", clock.now(), meta={"retryable": True})
         plain = await chat.add(message)  # a card with a Retry button
         assert plain is not None
-        remove = plain.remove
+        mount_all = chat.mount_all
 
-        def remove_then_quit() -> Any:
-            done = remove()
-            app.exit()  # the user's ctrl+q, arriving while the old widget goes
-            return done
+        def quit_then_mount(*args: Any, **kwargs: Any) -> Any:
+            app.exit()  # the user's ctrl+q, arriving as the new widget is mounted
+            return mount_all(*args, **kwargs)
 
-        plain.remove = remove_then_quit  # type: ignore[method-assign]
+        chat.mount_all = quit_then_mount  # type: ignore[method-assign]
         await chat.add(message._replace(meta={}))  # answered: swapped; used to raise MountError
         # Whatever else the chat or the input would show now is dropped, not raised.
         await chat.add(Message(999, Role.USER, "one more", clock.now()))

@@ -83,7 +83,7 @@ async def test_the_keys_move_the_selection_and_a_click_selects(
         assert chat.check_action("message", ("edit",)) is True
         assert chat.check_action("message", ("schedule",)) is False
         # A click on a message selects it.
-        await pilot.click(f"#msg-{last - 16}")
+        await pilot.click(chat.item(last - 16))
         await pilot.pause()
         assert selected_ids(chat) == [last - 16]
         assert chat.check_action("message", ("edit",)) is False  # (a reply)
@@ -255,7 +255,7 @@ async def test_delete_asks_then_removes_the_message_from_the_store_and_the_chat(
         assert chat.item(user.id) is not None and ("two" in [c for _, c in stored(app)])
         await pilot.press("delete", "y")
         await settle(app, pilot)
-        assert chat.item(user.id) is None and f"msg-{user.id}" not in [w.id for w in chat.children]
+        assert chat.item(user.id) is None and user.id not in [i.message.id for i in chat.mounted()]
         assert "two" not in [c for _, c in stored(app)]
         assert "Message deleted" in toasts(app)
         # The selection moved on to the next message (the reply to it).

@@ -138,7 +138,7 @@ async def test_an_answered_approval_card_agrees_with_itself(build, settings, ans
         await settle(app, pilot)
         (card,) = [i for i in app.query(MessageItem) if i.message.meta.get("card") == "approval"]
         assert "waiting for your approval" in text_of(card)
-        await pilot.click(f"#{card.id} .{answer}")
+        await pilot.click(card.query_one(f".{answer}"))
         await settle(app, pilot)
         (card,) = [i for i in app.query(MessageItem) if i.message.meta.get("card") == "approval"]
         header, body = text_of(card).split("\n", 1)
@@ -273,7 +273,7 @@ async def test_retry_on_an_older_error_scrolls_to_its_answer(build) -> None:
         first = next(i for i in app.query(MessageItem) if i.message.role is Role.ERROR)
         client.fail = False
         client.gate.set()
-        await pilot.click(f"#{first.id} .retry")
+        await pilot.click(first.query_one(".retry"))
         await settle(app, pilot)
         await pilot.pause()
         answer = [i for i in app.query(MessageItem) if i.message.role is Role.ASSISTANT][-1]

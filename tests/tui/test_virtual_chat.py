@@ -265,3 +265,38 @@ async def test_a_short_chat_starts_without_a_scrollbar(
         await settle(app, pilot)
         chat = app.main_screen.chat
         assert chat.styles.overflow_y == "auto" and not chat.show_vertical_scrollbar
+
+
+async def test_following_shows_new_plain_messages_in_the_widgets_pushed_out_of_the_top(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    """A session of deliveries makes no widget per message once the window is full: the one
+    pushed out at the top shows the new message at the bottom, its look (classes) its own."""
+    app = build(conversation=filled(settings, clock, 20))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chat = app.main_screen.chat
+        for n in range(FOLLOWING):
+            app.conversation.add(Role.REMINDER, f"fire {n}")
+        await settle(app, pilot)
+        widgets = {id(w) for w in chat.mounted()}
+        assert len(widgets) == chat.count
+        roles = [Role.USER, Role.REMINDER, Role.NOTICE]
+        for n in range(60):
+            last = app.conversation.add(roles[n % 3], f"later {n}")
+        await settle(app, pilot)
+        assert {id(w) for w in chat.mounted()} == widgets  # the same widgets, none made
+        assert ids(chat)[-1] == last.id and contiguous(chat) and chat.following
+        assert screenfuls(chat, chat.mounted()) >= 2
+        for item in chat.mounted()[-3:]:
+            role = item.message.role
+            assert text_of(item).endswith(item.message.content) and item.has_class(f"-{role}")
+            others = {f"-{r}" for r in roles if r is not role}
+            assert not any(item.has_class(c) for c in others)
+        assert chat.mounted()[-1].has_class("-card-info")
+        assert in_view(chat, last.id)
+        # A bot reply needs its own kind of widget: made, and the top one removed.
+        reply = app.conversation.add(Role.ASSISTANT, "a reply")
+        await settle(app, pilot)
+        assert ids(chat)[-1] == reply.id and chat.item(reply.id) is not None
+        assert id(chat.item(reply.id)) not in widgets and chat.following and contiguous(chat)

@@ -1,6 +1,7 @@
 """The chat pane: the messages (see `message.py`), following new text, and a window onto the
 history: only the messages in and near the viewport are mounted (at most `WINDOW`; a page and two
-screenfuls while it follows the latest, rows.kept_following). Scrolling to the top of the window
+screenfuls while it follows the latest, rows.kept_following: the message a new one pushes out
+of those is shown again at the bottom for it, rows.reusable). Scrolling to the top of the window
 asks for the page before it (`OlderWanted`), to its bottom for the page after it
 (`NewerWanted`); the far side is unmounted, what the user is reading stays in place. A message
 arriving while the latest is not mounted shows a "new messages below" marker instead. The
@@ -24,7 +25,7 @@ from dynaprompt_tui.core.models import Message
 from dynaprompt_tui.tui.widgets.chat_cursor import MessageCursor
 from dynaprompt_tui.tui.widgets.message import MessageItem, shown
 from dynaprompt_tui.tui.widgets.message_factory import item_class, make_item
-from dynaprompt_tui.tui.widgets.rows import FOLLOWING, kept_following
+from dynaprompt_tui.tui.widgets.rows import FOLLOWING, kept_following, reusable
 from dynaprompt_tui.tui.widgets.welcome import WELCOME
 
 # Messages mounted at most: three pages (history.PAGE), so one can come in at one end while the
@@ -73,8 +74,7 @@ class ChatView(MessageCursor, can_focus=True):
         self.now = now
         self._items: dict[int, MessageItem] = {}  # the mounted messages, by id
         self._history = list(history)
-        # The oldest and newest message read into the window (hidden ones too: pages go on
-        # from there), and the newest this chat has heard of.
+        # The oldest and newest read into the window (hidden ones too), the newest heard of.
         self._oldest_id: int | None = history[0].id if history else None
         self._newest_id: int | None = history[-1].id if history else None
         self._seen_id = self._newest_id or 0
@@ -122,12 +122,9 @@ class ChatView(MessageCursor, can_focus=True):
         if not old.is_attached:
             return
         self._items[new.message.id] = self.mark(new)
-        # The new widget takes the old one's id, so the old one goes first; no frame is drawn
-        # in between.
-        with self.app.batch_update():
-            index = self.children.index(old)
-            await old.remove()
-            await self._mount(new, before=index if index < len(self.children) else None)
+        with self.app.batch_update():  # (no frame drawn in between)
+            await self._mount(new, before=old)
+            await self.drop([old])
 
     async def add(self, message: Message) -> MessageItem | None:
         """Show a new message, or the new state of one; a change to a message that is not
@@ -155,20 +152,24 @@ class ChatView(MessageCursor, can_focus=True):
             self._leave_latest()  # the reader is far up: no more mounted below
             await self._marker(True)
             return None
-        item = make_item(message, self.tz, self.today())
-        self._items[message.id] = item
-        if (welcome := self.child("welcome")) is not None:
-            await welcome.remove()
-        if self._oldest_id is None:
-            self._oldest_id = message.id
-        self._newest_id = max(newest, message.id)
         # In id order (another window's message may come late); "thinking…" stays last.
-        later = [i for i in self.mounted() if i.message.id > message.id]
-        following = self.following
-        await self._mount(item, before=later[0] if later else self.child("thinking"))
+        mounted, following, height = self.mounted(), self.following, self.scrollable_size.height
+        later = [i for i in mounted if i.message.id > message.id]
+        top = reusable(mounted, message, height) if following else None
+        self._newest_id = max(newest, message.id)
+        item: MessageItem
+        if top is not None and not later:  # shown again, at the bottom, for the new message
+            self.show_again(item := top, message, self.today())
+            self._oldest_id, self.history_exhausted = self.mounted()[0].message.id, False
+        else:
+            self._items[message.id] = item = make_item(message, self.tz, self.today())
+            if (welcome := self.child("welcome")) is not None:
+                await welcome.remove()
+            self._oldest_id = self._oldest_id or message.id
+            await self._mount(item, before=later[0] if later else self.child("thinking"))
         if following and len(self._items) > FOLLOWING:
             items = self.mounted()
-            keep = kept_following([i.message for i in items], self.scrollable_size.height)
+            keep = kept_following([i.message for i in items], height)
             await self._unmount(items[: len(items) - keep], top=True)
         return item
 
@@ -292,8 +293,7 @@ class ChatView(MessageCursor, can_focus=True):
         if not await self._mount(*items, before=first[0] if first else self.child("thinking")):
             return
         if following and len(self._items) <= WINDOW:
-            # Still following the latest message (e.g. a short first screen filled from
-            # above): stay at the bottom.
+            # Still following the latest (a short first screen filled from above): at the bottom.
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
             return
         if len(self._items) > WINDOW:

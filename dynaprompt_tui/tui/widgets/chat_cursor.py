@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from datetime import date
 
 from textual import events
 from textual.binding import Binding
@@ -20,7 +21,7 @@ from textual.message import Message as TMessage
 from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Message, Role
-from dynaprompt_tui.tui.widgets.message import MessageItem
+from dynaprompt_tui.tui.widgets.message import MessageItem, PlainMessage
 
 SELECTED = "-selected"  # the class of the selected message's widget
 
@@ -98,6 +99,13 @@ class MessageCursor(VerticalScroll):
         await self.remove_children(widgets)
         for widget in widgets:
             widget.refresh()  # (clears its line cache; a removed widget is not painted again)
+
+    def show_again(self, item: PlainMessage, message: Message, today: date | None) -> None:
+        """`item`, the top message, shows `message` at the bottom (rows.reusable)."""
+        del self._items[item.message.id]
+        item.reuse(message, today)
+        self._items[message.id] = item
+        self.move_child(item, after=self.mounted()[-1])
 
     def child(self, id: str) -> Widget | None:
         """The child with this id ("thinking", "welcome"), if any: looked up, where a query

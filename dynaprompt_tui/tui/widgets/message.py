@@ -75,6 +75,15 @@ def actions(message: Message) -> list[tuple[str, str, str]]:
     return []
 
 
+def _classes(message: Message) -> str:
+    classes = f"msg -{message.role.value}"
+    if message.schedule_id:
+        classes += " -scheduled"
+    if message.role == Role.NOTICE:
+        classes += f" -card-{message.meta.get('card', 'info')}"
+    return classes
+
+
 class MessageItem(Widget):
     """What every chat message has: the message, its classes and its header line."""
 
@@ -92,12 +101,9 @@ class MessageItem(Widget):
         self.message = message
         self.tz = tz
         self.today = today
-        classes = f"msg -{message.role.value}"
-        if message.schedule_id:
-            classes += " -scheduled"
-        if message.role == Role.NOTICE:
-            classes += f" -card-{message.meta.get('card', 'info')}"
-        super().__init__(classes=classes, id=f"msg-{message.id}")
+        # No id: the chat finds its widgets by message id (`ChatView.item`), and a widget may
+        # come to show another message (`PlainMessage.reuse`).
+        super().__init__(classes=_classes(message))
         self._sync_classes()
 
     def _sync_classes(self) -> None:
@@ -170,6 +176,15 @@ class PlainMessage(MessageItem):
     async def replace(self, message: Message) -> None:
         await super().replace(message)
         self._content = None
+        self.refresh(layout=True)
+
+    def reuse(self, message: Message, today: date | None) -> None:
+        """Show another message: following the latest, the chat moves the widget the new one
+        pushes off the top to the bottom instead of making a widget and removing one
+        (chat.py `_reusable`)."""
+        self.message, self.today, self._content = message, today, None
+        self.set_classes(_classes(message))  # (not selected: the selection is another's)
+        self._sync_classes()
         self.refresh(layout=True)
 
 
