@@ -181,7 +181,7 @@ class PlainMessage(MessageItem):
     def reuse(self, message: Message, today: date | None) -> None:
         """Show another message: following the latest, the chat moves the widget the new one
         pushes off the top to the bottom instead of making a widget and removing one
-        (chat.py `_reusable`)."""
+        (rows.reusable, ChatView.add)."""
         self.message, self.today, self._content = message, today, None
         self.set_classes(_classes(message))  # (not selected: the selection is another's)
         self._sync_classes()
