@@ -155,10 +155,10 @@ class ChatView(MessageCursor, can_focus=True):
         # In id order (another window's message may come late); "thinking…" stays last.
         mounted, following, height = self.mounted(), self.following, self.scrollable_size.height
         later = [i for i in mounted if i.message.id > message.id]
-        top = reusable(mounted, message, height) if following else None
+        top = reusable(mounted, message, height) if following and not later else None
         self._newest_id = max(newest, message.id)
         item: MessageItem
-        if top is not None and not later:  # shown again, at the bottom, for the new message
+        if top is not None:  # shown again, at the bottom, for the new message
             self.show_again(item := top, message, self.today())
             self._oldest_id, self.history_exhausted = self.mounted()[0].message.id, False
         else:
