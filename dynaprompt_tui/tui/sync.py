@@ -65,8 +65,7 @@ class LiveSync:
 
     def _try_point(self) -> SyncPoint | None:
         try:
-            # (The schedules are not read here: a scan, on the way to the first frame.)
-            return self.conversation.store.sync_point(schedules=False)
+            return self.conversation.store.sync_point()
         except Exception:  # a locked or broken database: the next tick tries again
             log.exception("live sync: reading the sync point failed")
             return None

@@ -27,7 +27,7 @@ class SyncPoint(NamedTuple):
 
     data_version: int
     last_message_id: int
-    schedules: tuple[int, str | None] | None  # their count and latest update (None: unread)
+    schedules: int  # the writes the schedules had
     recent: tuple[tuple[int, int], ...]  # (id, checksum of content and meta), newest messages
 
 
@@ -47,9 +47,10 @@ def data_version(c: sqlite3.Connection) -> int:
     return n
 
 
-def _schedules_stamp(c: sqlite3.Connection) -> tuple[int, str | None]:
-    n, latest = c.execute("SELECT count(*), max(updated_at) FROM schedules").fetchone()
-    return int(n), latest
+def _schedules_stamp(c: sqlite3.Connection) -> int:
+    """How many writes the schedules have had (kept by triggers: storage/migrations.py, m004)."""
+    n: int = c.execute("SELECT n FROM schedule_writes").fetchone()[0]
+    return n
 
 
 def _recent(c: sqlite3.Connection) -> list[tuple[int, int]]:
@@ -59,18 +60,13 @@ def _recent(c: sqlite3.Connection) -> list[tuple[int, int]]:
     return [(i, zlib.crc32(f"{content}\0{meta}".encode())) for i, content, meta in rows]
 
 
-def point(
-    c: sqlite3.Connection, last_message_id: int | None = None, *, schedules: bool = True
-) -> SyncPoint:
+def point(c: sqlite3.Connection, last_message_id: int | None = None) -> SyncPoint:
     """Where the reader is now; `last_message_id`: the newest message it has (default: the
-    newest stored), so that messages written after it still count as new. Without
-    `schedules` the schedules are not read (a scan: not on the way to the first frame); the
-    first change another connection makes then counts as a change of the schedules too."""
+    newest stored), so that messages written after it still count as new."""
     recent = _recent(c)
     if last_message_id is None:
         last_message_id = recent[0][0] if recent else 0
-    stamp = _schedules_stamp(c) if schedules else None
-    return SyncPoint(data_version(c), last_message_id, stamp, tuple(recent))
+    return SyncPoint(data_version(c), last_message_id, _schedules_stamp(c), tuple(recent))
 
 
 def since(

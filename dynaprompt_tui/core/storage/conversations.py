@@ -25,9 +25,9 @@ _UNREAD = (
     "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.id > c.read_up_to"
     f" AND m.role IN ('{UNREAD_ROLES[0]}', '{UNREAD_ROLES[1]}'))"
 )
-_PENDING = (
-    "(SELECT count(*) FROM schedules s WHERE s.conversation_id = c.id"
-    " AND s.state IN ('pending', 'paused'))"
+_PENDING = (  # (kept by triggers: storage/migrations.py, m004)
+    "(SELECT coalesce(sum(k.n), 0) FROM schedule_counts k WHERE k.conversation_id = c.id"
+    " AND k.state IN ('pending', 'paused'))"
 )
 _COLUMNS = (
     "c.id, c.title, c.title_source, c.created_at, c.updated_at, c.archived, c.model,"
@@ -179,6 +179,8 @@ def delete(c: sqlite3.Connection, conversation_id: int) -> None:
         f"UPDATE fires SET message_id = NULL WHERE message_id IN ({messages})", (conversation_id,)
     )
     c.execute("DELETE FROM schedules WHERE conversation_id = ?", (conversation_id,))
+    # (Its counts are all 0 now; the rows go too, as ids are never used again.)
+    c.execute("DELETE FROM schedule_counts WHERE conversation_id = ?", (conversation_id,))
     c.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
     c.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 

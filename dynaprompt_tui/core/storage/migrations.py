@@ -1,8 +1,8 @@
 """The schema, as named migration steps applied in order (after simonw/llm's migrations.py).
 
 `PRAGMA user_version` counts the steps a database has had: 1 the first release, 2 the run
-history, 3 many conversations. Steps are append-only: never edit or reorder a released one, add
-another.
+history, 3 many conversations, 4 schedule counts kept by triggers. Steps are append-only: never
+edit or reorder a released one, add another.
 """
 
 from __future__ import annotations
@@ -191,6 +191,52 @@ def m003_conversations(c: sqlite3.Connection) -> None:
         END"""
     )
     c.execute("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')")
+
+
+@migration
+def m004_schedule_counts(c: sqlite3.Connection) -> None:
+    """Counts kept by triggers, so that none scans the schedules: how many each conversation
+    has by author and state (the sidebar, the list's pending counts, the pending cap), and a
+    count of writes to the table (another process changed a schedule: the sync's test)."""
+    c.execute(
+        """CREATE TABLE schedule_counts (
+            conversation_id INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            state TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (conversation_id, created_by, state)
+        ) WITHOUT ROWID"""
+    )
+    c.execute(
+        "INSERT INTO schedule_counts SELECT conversation_id, created_by, state, count(*)"
+        " FROM schedules GROUP BY conversation_id, created_by, state"
+    )
+    c.execute(
+        "CREATE TABLE schedule_writes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)"
+    )
+    c.execute("INSERT INTO schedule_writes VALUES (1, 0)")
+    add = (
+        "INSERT INTO schedule_counts VALUES (new.conversation_id, new.created_by, new.state, 1)"
+        " ON CONFLICT DO UPDATE SET n = n + 1"
+    )
+    take = (
+        "UPDATE schedule_counts SET n = n - 1 WHERE conversation_id = old.conversation_id"
+        " AND created_by = old.created_by AND state = old.state"
+    )
+    wrote = "UPDATE schedule_writes SET n = n + 1"
+    for name, event, body in (
+        ("schedules_counted_insert", "INSERT", f"{add}; "),
+        ("schedules_counted_delete", "DELETE", f"{take}; "),
+        ("schedules_written", "UPDATE", ""),
+    ):
+        c.execute(f"CREATE TRIGGER {name} AFTER {event} ON schedules BEGIN {body}{wrote}; END")
+    c.execute(
+        "CREATE TRIGGER schedules_counted_update"
+        " AFTER UPDATE OF conversation_id, created_by, state ON schedules"
+        " WHEN old.conversation_id IS NOT new.conversation_id"
+        " OR old.created_by IS NOT new.created_by OR old.state IS NOT new.state"
+        f" BEGIN {take}; {add}; END"
+    )
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

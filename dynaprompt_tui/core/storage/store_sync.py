@@ -33,14 +33,11 @@ class SyncRecords:
             for old in sorted(mine)[: MINE_KEPT // 2]:
                 mine.discard(old)
 
-    def sync_point(
-        self, last_message_id: int | None = None, *, schedules: bool = True
-    ) -> SyncPoint:
+    def sync_point(self, last_message_id: int | None = None) -> SyncPoint:
         """Where a reader is now (see changes_since); `last_message_id`: the newest message it
-        shows, if it read them earlier (messages after it are then reported as added);
-        `schedules=False`: cheaper (no scan), the first change then refreshes the schedules."""
+        shows, if it read them earlier (messages after it are then reported as added)."""
         with self._db.reading() as c:
-            return changes.point(c, last_message_id, schedules=schedules)
+            return changes.point(c, last_message_id)
 
     def changes_since(
         self,
