@@ -308,6 +308,11 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
         from bench_conversations import build as conversations_db
 
         many = conversations_db(tmp / "c1000x1000.db")
+        raw = sqlite3.connect(many)  # (which one that is depends on when the file was built)
+        [latest] = raw.execute(
+            "SELECT title FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        raw.close()
         kinds.append(
             Kind(
                 "1000x1000",
@@ -315,7 +320,7 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
                 app_argv(many),
                 "dynaprompt",
                 app_footer,
-                ["Schedules (", "Conversation 1 ·", "Message…"],
+                ["Schedules (", latest[:24], "Message…"],
             )
         )
     kinds.append(
