@@ -17,7 +17,9 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
 5 ms. Times are from just before tmux is asked to start the program.
 
 * Complete screen. Each kind of launch (minimal app; app on an empty database, a new file each
-  time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; app on
+  time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; the
+  1M again with every message unread at each launch, as after days of deliveries with the window
+  closed (quitting marks what was shown read: the marks are reset before each launch); app on
   1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and measures
   search); app with 100,000 pending schedules) first runs once to learn its complete screen: the
   launch waits for the header, the footer and what the kind must show (the latest bot reply
@@ -164,6 +166,8 @@ class Kind:
     footer: str  # in the footer row
     must_show: list[str]  # besides the header and the footer, before the screen can settle
     fresh: Path | None = None  # a database deleted before each launch
+    # A database read from nothing before each launch (quitting marks what was shown read).
+    unread: Path | None = None
     reference: str = ""
     settled_after: float = 0.0  # s from the gate to the settled screen, in the learning launch
     repeats: list[list[Launch]] = field(default_factory=list)
@@ -207,6 +211,11 @@ def start(tmux: Tmux, kind: Kind) -> tuple[str, int, float]:
     if kind.fresh is not None:
         for p in kind.fresh.parent.glob(kind.fresh.name + "*"):
             p.unlink()
+    if kind.unread is not None:
+        raw = sqlite3.connect(kind.unread)
+        with raw:
+            raw.execute("UPDATE conversations SET read_up_to = 0")
+        raw.close()
     return tmux.launch(kind.argv)
 
 
@@ -304,6 +313,22 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
             )
         )
     if not quick:
+        # Messages that came while the window was closed (the service delivers them): all of
+        # the million unread at each launch, half of them from the bot.
+        unread = tmp / "h1m-unread.db"
+        shutil.copy(dbs["1M"], unread)
+        last = sizes["1M"] - 1
+        kinds.append(
+            Kind(
+                "1M-unread",
+                "1M messages, all unread",
+                app_argv(unread),
+                "dynaprompt",
+                app_footer,
+                ["Schedules (", f"Reply {last}: Plan for item {last}", f"code {last}"],
+                unread=unread,
+            )
+        )
         # Issue 14: 1,000 conversations of 1,000 messages; the latest active one opens.
         from bench_conversations import build as conversations_db
 

@@ -1,9 +1,9 @@
 """The `conversations` table: the list (latest activity first, with unread and pending counts),
 a conversation's own settings, reading marks, deleting one with everything in it, and search.
 
-Unread: messages from the bot or a reminder newer than the conversation's `read_up_to`, counted
-through the (conversation_id, id) index, so the list costs a few rows per conversation, not a
-scan of the messages.
+Unread: messages from the bot or a reminder newer than the conversation's `read_up_to`. The
+count is the row's `unread`, kept by triggers (storage/migrations.py, m005): reading it never
+counts the messages, however many are unread.
 """
 
 from __future__ import annotations
@@ -20,18 +20,13 @@ from dynaprompt_tui.core.storage.codec import ts
 from dynaprompt_tui.core.storage.errors import ConversationGoneError, StoreError
 
 FIRST = 1  # the conversation an older database's chat became, and a new database's first
-UNREAD_ROLES = (Role.ASSISTANT.value, Role.REMINDER.value)
-_UNREAD = (
-    "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.id > c.read_up_to"
-    f" AND m.role IN ('{UNREAD_ROLES[0]}', '{UNREAD_ROLES[1]}'))"
-)
 _PENDING = (  # (kept by triggers: storage/migrations.py, m004)
     "(SELECT coalesce(sum(k.n), 0) FROM schedule_counts k WHERE k.conversation_id = c.id"
     " AND k.state IN ('pending', 'paused'))"
 )
 _COLUMNS = (
     "c.id, c.title, c.title_source, c.created_at, c.updated_at, c.archived, c.model,"
-    f" c.system_prompt, c.temperature, c.read_up_to, {_UNREAD}, {_PENDING}"
+    f" c.system_prompt, c.temperature, c.read_up_to, c.unread, {_PENDING}"
 )
 _SETTINGS = frozenset({"model", "system_prompt", "temperature"})
 
@@ -107,12 +102,9 @@ def count(c: sqlite3.Connection, *, archived: bool | None = False) -> int:
 
 
 def unread_total(c: sqlite3.Connection, *, besides: int | None = None) -> int:
-    """Unread messages in every conversation not archived (but `besides`), each counted
-    through the (conversation_id, id) index from its reading mark."""
+    """Unread messages in every conversation not archived (but `besides`)."""
     n: int = c.execute(
-        "SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id"
-        " AND m.id > c.read_up_to"
-        f" WHERE c.archived = 0 AND c.id != ? AND m.role IN {UNREAD_ROLES!r}",
+        "SELECT coalesce(sum(unread), 0) FROM conversations WHERE archived = 0 AND id != ?",
         (-1 if besides is None else besides,),
     ).fetchone()[0]
     return n

@@ -1,7 +1,8 @@
 """The schema, as named migration steps applied in order (after simonw/llm's migrations.py).
 
 `PRAGMA user_version` counts the steps a database has had: 1 the first release, 2 the run
-history, 3 many conversations, 4 schedule counts kept by triggers. Steps are append-only: never
+history, 3 many conversations, 4 schedule counts kept by triggers, 5 unread counts kept by triggers.
+Steps are append-only: never
 edit or reorder a released one, add another.
 """
 
@@ -236,6 +237,40 @@ def m004_schedule_counts(c: sqlite3.Connection) -> None:
         " WHEN old.conversation_id IS NOT new.conversation_id"
         " OR old.created_by IS NOT new.created_by OR old.state IS NOT new.state"
         f" BEGIN {take}; {add}; END"
+    )
+
+
+@migration
+def m005_unread_counts(c: sqlite3.Connection) -> None:
+    """Each conversation's unread count kept by triggers, so that none counts the messages: a
+    conversation with 500,000 unread took 125 ms per read of its row (start-up read it three
+    times), every message after the reading mark looked up for its role."""
+    roles = "('assistant', 'reminder')"  # what is unread: the bot's replies and reminders
+    c.execute("ALTER TABLE conversations ADD COLUMN unread INTEGER NOT NULL DEFAULT 0")
+    recount = (
+        "(SELECT count(*) FROM messages m WHERE m.conversation_id = {c}.id"
+        f" AND m.id > {{c}}.read_up_to AND m.role IN {roles})"
+    )
+    c.execute(f"UPDATE conversations SET unread = {recount.format(c='conversations')}")
+    add = (
+        "UPDATE conversations SET unread = unread + 1"
+        f" WHERE id = new.conversation_id AND new.id > read_up_to AND new.role IN {roles}"
+    )
+    take = (
+        "UPDATE conversations SET unread = unread - 1"
+        f" WHERE id = old.conversation_id AND old.id > read_up_to AND old.role IN {roles}"
+    )
+    c.execute(f"CREATE TRIGGER messages_unread_insert AFTER INSERT ON messages BEGIN {add}; END")
+    c.execute(f"CREATE TRIGGER messages_unread_delete AFTER DELETE ON messages BEGIN {take}; END")
+    c.execute(
+        "CREATE TRIGGER messages_unread_update AFTER UPDATE OF id, role, conversation_id"
+        f" ON messages BEGIN {take}; {add}; END"
+    )
+    # The mark moves (to the newest message, mostly): the messages after it, counted again.
+    c.execute(
+        "CREATE TRIGGER conversations_read AFTER UPDATE OF read_up_to ON conversations"
+        " WHEN old.read_up_to IS NOT new.read_up_to BEGIN"
+        f" UPDATE conversations SET unread = {recount.format(c='new')} WHERE id = new.id; END"
     )
 
 
