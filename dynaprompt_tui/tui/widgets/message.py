@@ -19,7 +19,10 @@ from datetime import date, tzinfo
 
 from textual.app import RenderResult
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message as TMessage
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Message, Party, Role
@@ -162,27 +165,58 @@ class MessageItem(Widget):
 
 
 class PlainMessage(MessageItem):
-    """Header and text, one widget."""
+    """Header and text, one widget. Textual wraps a widget's text once to learn its height and
+    again to draw it, so a long message (a pasted log, a long reply) was wrapped twice on the way
+    to the first frame: here it is rendered to lines once for a width, its height is how many,
+    and it is drawn from them (Textual's line API, as its `Log`). Rendered again for a new width
+    or theme, or when the styles change (a class such as selected); a text selection is drawn
+    by Textual as usual."""
 
     _content: Content | None = None
+    _lines: tuple[tuple[int, str], list[Strip]] | None = None  # ((width, theme), the lines)
 
     def render(self) -> RenderResult:
-        # The same Content each time, so its wrapped height (cached per width) is reused in
-        # every layout pass instead of wrapping the text again.
         if self._content is None:
             self._content = self.text()
         return self._content
 
+    def _lines_at(self, width: int) -> list[Strip]:
+        key = (width, self.app.theme)
+        if self._lines is None or self._lines[0] != key:
+            content = self.render()
+            assert isinstance(content, Content)
+            self._lines = (key, Visual.to_strips(self, content, width, None, self.visual_style))
+        return self._lines[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines_at(width))
+
+    def render_line(self, y: int) -> Strip:
+        if self.text_selection is not None:  # (drawn with the selection: not kept)
+            return super().render_line(y)
+        lines = self._lines_at(self.size.width)
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = None
+
+    def _forget(self) -> None:
+        self._content = self._lines = None
+
     async def replace(self, message: Message) -> None:
         await super().replace(message)
-        self._content = None
+        self._forget()
         self.refresh(layout=True)
 
     def reuse(self, message: Message, today: date | None) -> None:
         """Show another message: following the latest, the chat moves the widget the new one
         pushes off the top to the bottom instead of making a widget and removing one
         (rows.reusable, ChatView.add)."""
-        self.message, self.today, self._content = message, today, None
+        self.message, self.today = message, today
+        self._forget()
         self.set_classes(_classes(message))  # (not selected: the selection is another's)
         self._sync_classes()
         self.refresh(layout=True)
