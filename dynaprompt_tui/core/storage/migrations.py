@@ -1,9 +1,8 @@
 """The schema, as named migration steps applied in order (after simonw/llm's migrations.py).
 
 `PRAGMA user_version` counts the steps a database has had: 1 the first release, 2 the run
-history, 3 many conversations, 4 schedule counts kept by triggers, 5 unread counts kept by triggers.
-Steps are append-only: never
-edit or reorder a released one, add another.
+history, 3 many conversations, 4 schedule counts kept by triggers, 5 unread counts kept by
+triggers. Steps are append-only: never edit or reorder a released one, add another.
 """
 
 from __future__ import annotations

@@ -176,6 +176,9 @@ class PlainMessage(MessageItem):
     _lines: tuple[tuple[int, str], list[Strip]] | None = None  # ((width, theme), the lines)
 
     def render(self) -> RenderResult:
+        return self._text()
+
+    def _text(self) -> Content:
         if self._content is None:
             self._content = self.text()
         return self._content
@@ -183,9 +186,8 @@ class PlainMessage(MessageItem):
     def _lines_at(self, width: int) -> list[Strip]:
         key = (width, self.app.theme)
         if self._lines is None or self._lines[0] != key:
-            content = self.render()
-            assert isinstance(content, Content)
-            self._lines = (key, Visual.to_strips(self, content, width, None, self.visual_style))
+            lines = Visual.to_strips(self, self._text(), width, None, self.visual_style)
+            self._lines = (key, lines)
         return self._lines[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
