@@ -25,9 +25,27 @@ COVERED = [
     "Line one\nline two with  two  spaces\n\n\n\nAfter blanks.",
     '(**bold**) and "*q*", end *em*',
     "1.5 liters\n#hashtag\n+1 vote, A & B",
+    "[a link](https://example.com)",
+    "See [the docs](https://example.com/a_b?x=1&y=2#top), then **this**.",
+    "- item with [a link](http://a.b/c*d)\n- `code` and ([two](https://x.y) [links](https://z.w)).",
+    "## [Heading link](https://h.example)\nText *em* [end](https://e.example)",
 ]
 DECLINED = [
-    "[a link](https://example.com)",
+    "[a link](relative/path)",
+    "[x](javascript:alert(1))",
+    "![image](https://a.b/c.png)",
+    "a[x](https://a.b)",
+    "[x](https://a.b)b",
+    "[a *b*](https://c.d)",
+    "[x] (https://a.b)",
+    "[x][ref]",
+    "[x](https://a.b/(c))",
+    "[x](<https://a.b>)",
+    '[x](https://a.b "title")',
+    "**[x](https://a.b)**",
+    "``code with a ` inside``",
+    "-  two spaces after the bullet",
+    "1.  two spaces after the number",
     "snake_case word",
     "> a quote",
     "<b>html</b>",
@@ -81,6 +99,25 @@ def test_random_mixtures_render_the_same_or_are_declined() -> None:
         lite, full = _both(source)
         assert lite == full, source
     assert covered > 100
+
+
+def test_random_runs_of_markup_characters_render_the_same_or_are_declined() -> None:
+    """Lines cut from the characters the subset's edges are made of (links, brackets, stars,
+    backticks, list markers, spacing): what the reader takes, it reads as markdown-it does."""
+    atoms = ["[x](https://a.b)", "[a b](http://c.d/e_f)", "[t](https://u.v?a=1&b=2)", "[", "]"]
+    atoms += ["(", ")", "](", "https://a.b", " ", "  ", "*", "**", "`", "``", "x", "y z", ".", "!"]
+    atoms += ["\n", "\n\n", "- ", "-  ", "1. ", "2) ", "# ", "_", "&amp;", "\\", "<", "~", ","]
+    atoms += ["```\n"]
+    rng = random.Random(26)
+    covered = 0
+    for _ in range(20000):
+        source = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 12)))
+        if markdown_lite.tokens(source) is None:
+            continue
+        covered += 1
+        lite, full = _both(source)
+        assert lite == full, source
+    assert covered > 1000
 
 
 def test_a_plain_reply_does_not_load_markdown_it() -> None:

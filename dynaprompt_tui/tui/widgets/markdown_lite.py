@@ -7,9 +7,11 @@ as markdown_message.py reads them, or None when `source` uses anything beyond th
 * paragraphs (lines joined by soft breaks), ATX headings (``# Title``), fenced code blocks;
 * lists of one level, bulleted (``-``, ``*``, ``+``) or numbered (``1.``, ``1)``), an item a line;
 * ``**strong**``, ``*emphasis*`` and ```code``` spans, on one line, delimited plainly (a space,
-  the start or end of the line, or common punctuation outside, none inside).
+  the start or end of the line, or common punctuation outside, none inside);
+* links to a web address, ``[text](https://...)``, their text plain, set off by a space, the
+  start or end of the line or common punctuation (they are in most replies that cite anything).
 
-Anything else (links, images, HTML, entities, escapes, underscores, tables, quotes, rules,
+Anything else (other links, images, HTML, entities, escapes, underscores, tables, quotes, rules,
 setext headings, nesting, indentation, tabs, trailing spaces, a lazy continuation line...) makes
 it answer None, and markdown-it reads the text. tests/tui/test_markdown_lite.py compares the two
 on such texts.
@@ -25,8 +27,12 @@ _ORDERED = re.compile(r"(\d{1,9})([.)]) (\S.*)")
 _HEADING = re.compile(r"(#{1,6}) +(\S.*)")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
 # Lines this reader does not take on: rules and setext underlines, empty list items, quotes,
-# HTML blocks, a heading with no text or a closing sequence.
-_OTHER = re.compile(r"(?:[-*_] *){3,}|=+ *|-+ *|[-*+]|\d{1,9}[.)]|>.*|<.*|#{1,6}|#{1,6} .*#")
+# HTML blocks, a heading with no text or a closing sequence, a list item whose marker is
+# followed by more than one space (its text indented further).
+_OTHER = re.compile(
+    r"(?:[-*_] *){3,}|=+ *|-+ *|[-*+]|\d{1,9}[.)]|>.*|<.*|#{1,6}|#{1,6} .*#"
+    r"|(?:[-*+]|\d{1,9}[.)])  .*"
+)
 _NESTED = re.compile(r"[-*+](?: |$)|\d{1,9}[.)](?: |$)|#{1,6}(?: |$)|>|```|~~~")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
 _UNSAFE_TEXT = re.compile(r"[\\<\[\]_~|]")
@@ -34,6 +40,10 @@ _CODE = re.compile(r"`([^`]+)`")
 _OPEN_BEFORE = " ([{\"'"  # what may come before an opening * or **
 _CLOSE_AFTER = " .,:;!?)]}\"'"  # and after a closing one
 _EMPHASIS = re.compile(r"(\*\*?)([^*\s](?:[^*]*[^*\s])?)\1")
+# An inline link to a web address whose text has no markup, set off plainly on both sides.
+_LINK = re.compile(
+    r"(?<![^\s(])\[([^\[\]\\`*_<>&!~|]+)\]\((https?://[^\s()<>\\`\"]+)\)(?=[\s.,:;!?)]|$)"
+)
 
 
 class Tok(NamedTuple):
@@ -46,8 +56,26 @@ class Tok(NamedTuple):
     attrs: dict[str, str | int | float] = {}  # (never changed)
 
 
+def _links(text: str) -> list[Tok] | None:
+    """A run of text without code spans: text, link, strong and em tokens; None beyond the
+    subset."""
+    out: list[Tok] = []
+    at = 0
+    for m in _LINK.finditer(text):
+        if (part := _emphasis(text[at : m.start()])) is None:
+            return None
+        href = m.group(2)
+        out += [*part, Tok("link_open", attrs={"href": href}), Tok("text", content=m.group(1))]
+        out.append(Tok("link_close"))
+        at = m.end()
+    if (part := _emphasis(text[at:])) is None:
+        return None
+    return [*out, *part]
+
+
 def _emphasis(text: str) -> list[Tok] | None:
-    """A run of text without code spans: text, strong and em tokens; None beyond the subset."""
+    """A run of text without code spans or links: text, strong and em tokens; None beyond the
+    subset."""
     if _UNSAFE_TEXT.search(text) or _ENTITY.search(text):
         return None
     out: list[Tok] = []
@@ -71,17 +99,19 @@ def _emphasis(text: str) -> list[Tok] | None:
 
 
 def _inline_line(line: str) -> list[Tok] | None:
+    if "``" in line:
+        return None  # a code span opened by two backticks or more
     out: list[Tok] = []
     at = 0
     for m in _CODE.finditer(line):
         code = m.group(1)
         if code.startswith(" ") or code.endswith(" "):
             return None
-        if (part := _emphasis(line[at : m.start()])) is None:
+        if (part := _links(line[at : m.start()])) is None:
             return None
         out += [*part, Tok("code_inline", content=code)]
         at = m.end()
-    if (part := _emphasis(line[at:])) is None or "`" in line[at:]:
+    if (part := _links(line[at:])) is None or "`" in line[at:]:
         return None
     return _joined([*out, *part])
 
