@@ -87,6 +87,37 @@ def history_db(path: Path, n: int) -> Path:
     return path
 
 
+def long_reply(size: int) -> str:
+    """A long Markdown reply of about `size` characters, as a model writes one when asked for a
+    whole document: sections of prose with links (beyond markdown_lite.py's subset, so
+    markdown-it reads it), fenced code and lists. Its last line is "Last line of the reply."."""
+    section = (
+        "## Part {k}\n\nThe **plan** for part {k}, with a [reference](https://example.com/{k}) and"
+        " `inline code`, long enough to wrap once or twice in a chat pane of the usual width.\n\n"
+        "```python\n"
+        + "".join(f"def step_{{k}}_{i}(x):\n    return x * {i}  # step {i}\n" for i in range(8))
+        + "```\n\n"
+        + "".join(f"- point {i} of part {{k}}\n" for i in range(6))
+        + "\n"
+    )
+    parts: list[str] = []
+    while sum(map(len, parts)) < size:
+        parts.append(section.format(k=len(parts)))
+    return "".join(parts) + "Last line of the reply."
+
+
+def long_reply_db(path: Path, size: int) -> Path:
+    """1,000 messages of history (history_db), then a question and a `size`-character reply."""
+    history_db(path, 1_000)
+    store = Store(path)
+    now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    store.add_message(Role.USER, "Write the whole document, please.", now=now)
+    store.add_message(Role.ASSISTANT, long_reply(size), now=now + timedelta(minutes=1))
+    store.mark_read()
+    store.close()
+    return path
+
+
 def cached_history_db(dest: Path, n: int) -> tuple[Path, str]:
     """A copy at `dest` of the cached `n`-message database (built first if not cached)."""
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,10 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
 
 * Complete screen. Each kind of launch (minimal app; app on an empty database, a new file each
   time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; the
-  1M again with every message unread at each launch, as after days of deliveries with the window
-  closed (quitting marks what was shown read: the marks are reset before each launch); app on
+  1k with a 30 kB reply last (sections of prose with links, fenced code, lists: a model's whole
+  document, read by markdown-it); the 1M again with every message unread at each launch, as
+  after days of deliveries with the window closed (quitting marks what was shown read: the marks
+  are reset before each launch); app on
   1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and measures
   search); app with 100,000 pending schedules) first runs once to learn its complete screen: the
   launch waits for the header, the footer and what the kind must show (the latest bot reply
@@ -99,6 +101,7 @@ KEY_POLL = 0.001  # s between captures while a key is on its way
 SETTLE = 2.0  # s a screen must stay unchanged to be taken as a kind's complete screen
 LAUNCH_TIMEOUT = 60.0
 TARGET = 1.2  # complete screen, echoed key: times the minimal app's
+LONG_REPLY = 30_000  # characters of the long reply (a model's whole document: ~7,500 tokens)
 MEM_TARGET = 1.5  # RSS at the complete screen: times the minimal app's
 FLAT_RSS = 1.1  # 100,000 pending: RSS times the empty database's
 SESSION_MIB = 10.0  # RSS growth over a 10,000-fire session
@@ -276,6 +279,7 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
     if not quick:
         dbs["1M"], how = _dbs.cached_history_db(tmp / "h1m.db", 1_000_000)
         print(f"  1M messages: {how}", flush=True)
+    long_reply = _dbs.long_reply_db(tmp / "long.db", LONG_REPLY)
     pending = _dbs.schedules_db(tmp / "s100k.db", 100_000)
     print(f"  built in {time.perf_counter() - t:.1f} s", flush=True)
 
@@ -312,6 +316,16 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
                 ["Schedules (", f"Reply {last}: Plan for item {last}", f"code {last}"],
             )
         )
+    kinds.append(
+        Kind(
+            "long",
+            "1k messages, the latest a 30 kB reply",
+            app_argv(long_reply),
+            "dynaprompt",
+            app_footer,
+            ["Schedules (", "Last line of the reply.", "Message…"],
+        )
+    )
     if not quick:
         # Messages that came while the window was closed (the service delivers them): all of
         # the million unread at each launch, half of them from the bot.
