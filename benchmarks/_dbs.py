@@ -89,8 +89,8 @@ def history_db(path: Path, n: int) -> Path:
 
 def long_reply(size: int) -> str:
     """A long Markdown reply of about `size` characters, as a model writes one when asked for a
-    whole document: sections of prose with links (beyond markdown_lite.py's subset, so
-    markdown-it reads it), fenced code and lists. Its last line is "Last line of the reply."."""
+    whole document: sections of headings, prose with links, fenced code and lists (all within
+    markdown_lite.py's subset). Its last line is "Last line of the reply."."""
     section = (
         "## Part {k}\n\nThe **plan** for part {k}, with a [reference](https://example.com/{k}) and"
         " `inline code`, long enough to wrap once or twice in a chat pane of the usual width.\n\n"

@@ -19,7 +19,7 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
 * Complete screen. Each kind of launch (minimal app; app on an empty database, a new file each
   time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; the
   1k with a 30 kB reply last (sections of prose with links, fenced code, lists: a model's whole
-  document, read by markdown-it); the 1M again with every message unread at each launch, as
+  document); the 1M again with every message unread at each launch, as
   after days of deliveries with the window closed (quitting marks what was shown read: the marks
   are reset before each launch); app on
   1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and measures
