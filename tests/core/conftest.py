@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,3 +76,20 @@ async def settle(engine, clock: FakeClock | None = None, *, seconds: float | Non
     await asyncio.wait_for(engine.idle.wait(), timeout=10)
     # Coroutine callbacks run as their own tasks; let them finish before the test looks.
     await asyncio.wait_for(asyncio.gather(*engine._callbacks, return_exceptions=True), timeout=10)
+
+
+@contextlib.contextmanager
+def tables_read(store: Store) -> Iterator[set[str]]:
+    """The tables the statements run inside the block read (SQLite's authorizer names them)."""
+    read: set[str] = set()
+
+    def authorize(action: int, table: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_READ and table:
+            read.add(table)
+        return sqlite3.SQLITE_OK
+
+    store._conn.set_authorizer(authorize)  # (all prepared statements are prepared again)
+    try:
+        yield read
+    finally:
+        store._conn.set_authorizer(None)

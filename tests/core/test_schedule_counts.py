@@ -18,7 +18,7 @@ from dynaprompt_tui.core.scheduling.book import ScheduleBook
 from dynaprompt_tui.core.storage import Store
 from dynaprompt_tui.core.storage.errors import PendingLimitError
 
-from .conftest import T0, add, daily, once
+from .conftest import T0, add, daily, once, tables_read
 from .test_store import deliver_due
 
 H = timedelta(hours=1)
@@ -143,22 +143,12 @@ def test_counting_and_the_sync_stamp_never_read_the_schedules(store: Store) -> N
     (flat from 0 to 100,000 pending). SQLite's authorizer names every table a statement reads."""
     for k in range(5):
         add(store, once(T0, H * (k + 1)), now=T0)
-    read: set[str] = set()
-
-    def authorize(action: int, table: str | None, *_: object) -> int:
-        if action == sqlite3.SQLITE_READ and table:
-            read.add(table)
-        return sqlite3.SQLITE_OK
-
-    store._conn.set_authorizer(authorize)  # (all prepared statements are prepared again)
-    try:
+    with tables_read(store) as read:
         store.scoped(1).count_schedules()
         store.scoped(1).count_schedules(created_by=Party.CHATBOT, states=[ScheduleState.PAUSED])
         assert store.conversation(1).pending == 5
         assert [c.pending for c in store.conversations()] == [5]
         point = store.sync_point()
-    finally:
-        store._conn.set_authorizer(None)
     assert point.schedules == 5  # five writes: the five added
     assert {"schedule_counts", "schedule_writes", "conversations"} <= read
     assert "schedules" not in read

@@ -16,7 +16,7 @@ from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage import Store
 from dynaprompt_tui.core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
-from .conftest import T0
+from .conftest import T0, tables_read
 
 ACTIONS = st.lists(
     st.tuples(
@@ -99,20 +99,10 @@ def test_reading_the_counts_never_counts_the_messages(store: Store) -> None:
     for k in range(5):
         other.add_message(Role.ASSISTANT, f"reply {k}", now=T0)
         store.scoped(1).add_message(Role.REMINDER, f"reminder {k}", now=T0)
-    read: set[str] = set()
-
-    def authorize(action: int, table: str | None, *_: object) -> int:
-        if action == sqlite3.SQLITE_READ and table:
-            read.add(table)
-        return sqlite3.SQLITE_OK
-
-    store._conn.set_authorizer(authorize)  # (all prepared statements are prepared again)
-    try:
+    with tables_read(store) as read:
         assert store.conversation(1).unread == 5
         assert [c.unread for c in store.conversations()] == [5, 5]
         assert store.unread_total(besides=1) == 5
-    finally:
-        store._conn.set_authorizer(None)
     assert "conversations" in read
     assert "messages" not in read
 
