@@ -113,10 +113,13 @@ def markdown_content(source: str, *, lite: bool = True) -> Content:
             lead = lead[: len(lead) - len(pending)] + pending
             pending = ""
         rest = "".join(prefix)
-        lines = content.split("\n")
-        out = Content("\n").join(
-            [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
-        )
+        if lead or rest:
+            lines = content.split("\n")
+            out = Content("\n").join(
+                [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
+            )
+        else:  # (a block at the top level is taken as it is)
+            out = content
         if tight and last_in_list and blocks:  # list items follow each other line by line
             blocks[-1] = Content("\n").join([blocks[-1], out])
         else:
