@@ -246,11 +246,15 @@ def m005_unread_counts(c: sqlite3.Connection) -> None:
     times), every message after the reading mark looked up for its role."""
     roles = "('assistant', 'reminder')"  # what is unread: the bot's replies and reminders
     c.execute("ALTER TABLE conversations ADD COLUMN unread INTEGER NOT NULL DEFAULT 0")
-    recount = (
-        "(SELECT count(*) FROM messages m WHERE m.conversation_id = {c}.id"
-        f" AND m.id > {{c}}.read_up_to AND m.role IN {roles})"
-    )
-    c.execute(f"UPDATE conversations SET unread = {recount.format(c='conversations')}")
+
+    def recount(row: str) -> str:
+        """The unread of the conversation `row` names, counted from the messages."""
+        return (
+            f"(SELECT count(*) FROM messages m WHERE m.conversation_id = {row}.id"
+            f" AND m.id > {row}.read_up_to AND m.role IN {roles})"
+        )
+
+    c.execute(f"UPDATE conversations SET unread = {recount('conversations')}")
     add = (
         "UPDATE conversations SET unread = unread + 1"
         f" WHERE id = new.conversation_id AND new.id > read_up_to AND new.role IN {roles}"
@@ -269,7 +273,7 @@ def m005_unread_counts(c: sqlite3.Connection) -> None:
     c.execute(
         "CREATE TRIGGER conversations_read AFTER UPDATE OF read_up_to ON conversations"
         " WHEN old.read_up_to IS NOT new.read_up_to BEGIN"
-        f" UPDATE conversations SET unread = {recount.format(c='new')} WHERE id = new.id; END"
+        f" UPDATE conversations SET unread = {recount('new')} WHERE id = new.id; END"
     )
 
 
