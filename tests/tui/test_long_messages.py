@@ -40,18 +40,14 @@ def wraps(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How many times each long message's whole text was wrapped (to draw it, or to learn its
     height), by the message's last line."""
     counts: Counter[str] = Counter()
-    draw, height = Content.render_strips, Content.get_height
+    for name in ("render_strips", "get_height"):
+        original = getattr(Content, name)
 
-    def render_strips(content: Content, *args: Any, **kwargs: Any) -> Any:
-        counts[content.plain.rsplit("\n", 1)[-1]] += 1
-        return draw(content, *args, **kwargs)
+        def counted(content: Content, *args: Any, _original: Any = original, **kw: Any) -> Any:
+            counts[content.plain.rsplit("\n", 1)[-1]] += 1
+            return _original(content, *args, **kw)
 
-    def get_height(content: Content, *args: Any, **kwargs: Any) -> Any:
-        counts[content.plain.rsplit("\n", 1)[-1]] += 1
-        return height(content, *args, **kwargs)
-
-    monkeypatch.setattr(Content, "render_strips", render_strips)
-    monkeypatch.setattr(Content, "get_height", get_height)
+        monkeypatch.setattr(Content, name, counted)
     return counts
 
 
