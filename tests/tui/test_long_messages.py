@@ -1,13 +1,12 @@
-"""A long message (a pasted log, a long reply) is wrapped once for a width, for its height and
-its lines alike (message.py, `PlainMessage`), and drawn from those lines; they follow the width,
-the theme, its classes and a text selection.
+"""A long message (a pasted log, a long reply) is never wrapped and rendered whole: its height
+is counted once for a width and only the lines in view are rendered (message.py, `PlainMessage`;
+lazy_lines.py); they follow the width, the theme, its classes and a text selection.
 
-Real app, real SQLite; the assertions count how often the text is wrapped and read what is
-drawn, never time."""
+Real app, real SQLite; the assertions count which lines of text Textual is asked to wrap or
+render, and read what is drawn, never time."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -31,24 +30,25 @@ REPLY = "\n\n".join(
     f"## Part {i}\n\nSome **bold** prose about part {i}.\n\n- a\n- b" for i in range(80)
 )
 
-LOG_END = LOG.rsplit("\n", 1)[-1]
-REPLY_END = "• b"  # (how the reply's last line is drawn)
-
 
 @pytest.fixture
-def wraps(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How many times each long message's whole text was wrapped (to draw it, or to learn its
-    height), by the message's last line."""
-    counts: Counter[str] = Counter()
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every Content Textual is asked to wrap (for a height) or render, in order."""
+    asked: list[str] = []
     for name in ("render_strips", "get_height"):
         original = getattr(Content, name)
 
         def counted(content: Content, *args: Any, _original: Any = original, **kw: Any) -> Any:
-            counts[content.plain.rsplit("\n", 1)[-1]] += 1
+            asked.append(content.plain)
             return _original(content, *args, **kw)
 
         monkeypatch.setattr(Content, name, counted)
-    return counts
+    return asked
+
+
+def log_lines(asked: list[str]) -> int:
+    """How many lines of the log were wrapped or rendered."""
+    return sum(text.count("worker-") for text in asked)
 
 
 def long_chat(settings: Settings, clock: FakeClock, *texts: tuple[Role, str]) -> Conversation:
@@ -68,8 +68,8 @@ def drawn(item: PlainMessage) -> list[str]:
     return [item.render_line(y).text.rstrip() for y in range(item.size.height)]
 
 
-async def test_a_long_message_is_rendered_once_for_a_width(
-    build: Callable[..., Any], settings: Settings, clock: FakeClock, wraps: Counter[str]
+async def test_only_the_lines_in_view_are_rendered(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock, spy: list[str]
 ) -> None:
     conversation = long_chat(settings, clock, (Role.USER, f"What is wrong here?\n{LOG}"))
     log = latest(conversation)
@@ -79,24 +79,34 @@ async def test_a_long_message_is_rendered_once_for_a_width(
         chat = app.main_screen.chat
         item = chat.item(log)
         assert isinstance(item, PlainMessage)
-        assert wraps[LOG_END] == 1  # start-up: wrapped once, for its height and its lines
-        lines = drawn(item)
-        assert len(lines) == item.size.height > 600  # its height: the lines it draws
-        assert lines[-1].endswith("handled request 599 status=200")  # (the newest at the bottom)
-        assert "request&#160;599&#160;status=200" in app.export_screenshot()  # and on screen
-        chat.scroll_up(animate=False, immediate=True)
+        assert item.size.height > 600  # its height: every line of the log, counted
+        # Start-up rendered a screenful of its 600 lines (each line of it fits: none wrapped
+        # to count it), one line at a time: never the whole text.
+        assert 0 < log_lines(spy) <= SIZE[1]
+        assert all(text.count("worker-") <= 1 for text in spy)
+        assert "request&#160;599&#160;status=200" in app.export_screenshot()  # the newest, shown
+
+        shown = log_lines(spy)
+        chat.scroll_page_up(animate=False)
+        await settle(app, pilot)
+        assert shown < log_lines(spy) <= shown + SIZE[1]  # a page more, once
         chat.scroll_end(animate=False, immediate=True)
         app.screen.refresh(layout=True)
         await settle(app, pilot)
-        assert wraps[LOG_END] == 1
+        assert log_lines(spy) <= shown + SIZE[1]  # (lines drawn before are kept)
+
+        spy.clear()
         await pilot.resize_terminal(SIZE[0] - 20, SIZE[1])
         await settle(app, pilot)
-        assert wraps[LOG_END] == 2  # a new width: wrapped for it, once
-        assert drawn(item)[-1].endswith("handled request 599 status=200")
+        assert 0 < log_lines(spy) <= SIZE[1]  # a new width: a screenful rendered for it
+        lines = drawn(item)
+        assert len(lines) == item.size.height > 600  # its height: the lines it draws
+        assert lines[-1].endswith("handled request 599 status=200")  # the newest at the bottom
+        assert lines[-600].endswith("handled request 0 status=200")
 
 
 async def test_the_lines_follow_the_theme_the_classes_and_a_selection(
-    build: Callable[..., Any], settings: Settings, clock: FakeClock, wraps: Counter[str]
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
     conversation = long_chat(settings, clock, (Role.ASSISTANT, REPLY))
     reply = latest(conversation)
@@ -105,18 +115,17 @@ async def test_the_lines_follow_the_theme_the_classes_and_a_selection(
         await settle(app, pilot)
         item = app.main_screen.chat.item(reply)
         assert isinstance(item, PlainMessage)
-        before, count = item.render_line(0), wraps[REPLY_END]
+        before = item.render_line(0)
 
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
         await settle(app, pilot)
         themed = item.render_line(0)
-        assert wraps[REPLY_END] == count + 1
         assert themed.text == before.text and list(themed) != list(before)  # other colours
 
         app.main_screen.chat.focus()  # the chat's cursor: the latest message selected
         item.add_class(SELECTED)
         await settle(app, pilot)
-        assert item.has_class(SELECTED) and wraps[REPLY_END] > count + 1
+        assert item.has_class(SELECTED)
         assert list(item.render_line(0)) != list(themed)  # its selected background
         themed = item.render_line(0)
 

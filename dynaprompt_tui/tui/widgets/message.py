@@ -16,6 +16,7 @@ class costs start-up about as much as a widget on screen, and the first frame ha
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from typing import TYPE_CHECKING, cast
 
 from textual.app import RenderResult
 from textual.content import Content
@@ -26,7 +27,11 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Message, Party, Role
+from dynaprompt_tui.tui.widgets.lazy_lines import LazyLines
 from dynaprompt_tui.tui.widgets.safe import literal, local_time
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 _ROLE_LABEL = {
     Role.USER: "you",
@@ -165,15 +170,16 @@ class MessageItem(Widget):
 
 
 class PlainMessage(MessageItem):
-    """Header and text, one widget. Textual wraps a widget's text once to learn its height and
-    again to draw it, so a long message (a pasted log, a long reply) was wrapped twice on the way
-    to the first frame: here it is rendered to lines once for a width, its height is how many,
-    and it is drawn from them (Textual's line API, as its `Log`). Rendered again for a new width
-    or theme, or when the styles change (a class such as selected); a text selection is drawn
-    by Textual as usual."""
+    """Header and text, one widget. Textual wraps a widget's text to learn its height and again
+    to draw it, all of it both times: a long message (a pasted log, a long reply) cost start-up
+    tens of milliseconds for lines nobody sees. Here its height is counted once for a width and
+    only the lines in view are rendered (lazy_lines.py), drawn through Textual's line API (as
+    its `Log`). Counted again for a new width or theme, or when the styles change (a class such
+    as selected); a text selection is drawn by Textual as usual."""
 
     _content: Content | None = None
-    _lines: tuple[tuple[int, str], list[Strip]] | None = None  # ((width, theme), the lines)
+    _split: list[Content] | None = None  # the text's lines
+    _rows: tuple[tuple[int, str], LazyLines] | None = None  # ((width, theme), its rows)
 
     def render(self) -> RenderResult:
         return self._text()
@@ -183,30 +189,41 @@ class PlainMessage(MessageItem):
             self._content = self.text()
         return self._content
 
-    def _lines_at(self, width: int) -> list[Strip]:
+    def lines(self) -> list[Content]:
+        """The text's lines (no newline in any)."""
+        return self._text().split(allow_blank=True)
+
+    def _lines(self) -> list[Content]:
+        if self._split is None:
+            self._split = self.lines()
+        return self._split
+
+    def _rows_at(self, width: int) -> LazyLines:
         key = (width, self.app.theme)
-        if self._lines is None or self._lines[0] != key:
-            lines = Visual.to_strips(self, self._text(), width, None, self.visual_style)
-            self._lines = (key, lines)
-        return self._lines[1]
+        if self._rows is None or self._rows[0] != key:
+            # (Textual passes its styles as the rules too: they answer `get` alike)
+            rules = cast("RulesMap", self.styles)
+            self._rows = (key, LazyLines(self._lines(), width, rules, self._render_line))
+        return self._rows[1]
+
+    def _render_line(self, line: Content, width: int) -> list[Strip]:
+        return Visual.to_strips(self, line, width, None, self.visual_style)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines_at(width))
+        return self._rows_at(width).height
 
     def render_line(self, y: int) -> Strip:
         if self.text_selection is not None:  # (drawn with the selection: not kept)
             return super().render_line(y)
-        lines = self._lines_at(self.size.width)
-        if y < len(lines):
-            return lines[y]
-        return Strip.blank(self.size.width, self.visual_style.rich_style)
+        row = self._rows_at(self.size.width).row(y)
+        return row or Strip.blank(self.size.width, self.visual_style.rich_style)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines = None
+        self._rows = None
 
     def _forget(self) -> None:
-        self._content = self._lines = None
+        self._content = self._split = self._rows = None
 
     async def replace(self, message: Message) -> None:
         await super().replace(message)
