@@ -33,13 +33,11 @@ def _numbered(strip: Strip, y: int) -> Strip:
     if y == 0:
         return strip
     segments: list[Segment] = []
-    for segment in strip:
-        style = segment.style
+    for text, style, control in strip:
         meta = style.meta if style is not None else {}
-        if "offset" in meta:
-            x = meta["offset"][0]
-            style = style + RichStyle.from_meta({"offset": (x, y)}) if style else style
-        segments.append(Segment(segment.text, style, segment.control))
+        if style is not None and "offset" in meta:
+            style += RichStyle.from_meta({"offset": (meta["offset"][0], y)})
+        segments.append(Segment(text, style, control))
     return Strip(segments, strip.cell_length)
 
 
@@ -63,10 +61,10 @@ class LazyLines:
             pad = rules.get("line_pad", 0)
             for index, line in enumerate(lines):
                 self.starts.append(total)
-                if line.cell_length + 2 * pad <= width and "\t" not in line.plain:
+                if "\t" in line.plain:  # (Textual's count of a line with tabs, made without
+                    total += len(self._rows(index))  # its styles, can be a row short: rendered)
+                elif line.cell_length + 2 * pad <= width:
                     total += 1  # fits: one row (the common case, and far cheaper than asking)
-                elif "\t" in line.plain:  # Textual counts tabs in a line without its styles
-                    total += len(self._rows(index))  # as one row fewer at times: rendered
                 else:
                     total += line.get_height(rules, width)
         self.height = total

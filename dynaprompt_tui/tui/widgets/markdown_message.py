@@ -1,4 +1,4 @@
-"""A bot message read from history: header and Markdown in ONE widget, rendered to a `Content`.
+"""A bot message read from history: header and Markdown in ONE widget, as lines of styled text.
 
 Textual's `Markdown` widget builds a tree of block widgets per message (styled, laid out and
 painted one by one); a screenful of them made start-up 3x slower than a minimal app, and every
