@@ -1,7 +1,9 @@
 """A chatbot message: a header and a Markdown body, written to live while a reply streams.
 
 Loaded with the first bot message, after the first frame (message_factory.py), and markdown-it
-(~50 ms) with it: an empty chat never pays for them.
+(~50 ms) with it: an empty chat never pays for them. A reply from history that holds a table is
+shown by `TableReply` (at the end), as a streamed reply ends: its tables need the `Markdown`
+widget, and it is loaded for them.
 
 While a reply streams, the typist must never wait for it (issue 15). Two costs grew with the
 reply: Textual's `Markdown` widget is a tree of block widgets, each styled, laid out and painted,
@@ -36,7 +38,7 @@ from textual.widgets import Static
 from textual.widgets.markdown import Markdown
 
 from dynaprompt_tui.core.models import Message
-from dynaprompt_tui.tui.widgets.markdown_message import markdown_content
+from dynaprompt_tui.tui.widgets.markdown_message import has_table, markdown_content
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -58,8 +60,23 @@ def split_point(source: str) -> int:
     return 0
 
 
-# The rule under a table's header row (markdown_content draws no tables).
-_TABLE_RULE = re.compile(r"^[ \t]*[|:-]*-[ \t|:-]*$", re.MULTILINE)
+def parts(source: str) -> list[str]:
+    """Finished Markdown cut wherever `split_point` could cut it, the pieces that hold a table
+    apart from the others (neighbours of a kind joined): each renders as it does in the whole,
+    and together they are `source`."""
+    fences = [m.start() for m in _FENCE.finditer(source)]
+    cuts = [m.start() for m in _BREAK.finditer(source)]
+    cuts = [cut for cut in cuts if bisect.bisect_left(fences, cut) % 2 == 0]  # (not in a fence)
+    out: list[str] = []
+    tables: list[bool] = []
+    for start, end in zip([0, *cuts], [*cuts, len(source)], strict=True):
+        piece, table = source[start:end], has_table(source[start:end])
+        if tables and tables[-1] == table:
+            out[-1] += piece
+        else:
+            out.append(piece)
+            tables.append(table)
+    return out
 
 
 class SettledBlocks(Static):
@@ -79,7 +96,7 @@ class SettledTable(Markdown):
 
 def set_aside(source: str) -> SettledBlocks | SettledTable:
     """The widget that shows finished blocks of a streaming reply, as they will look."""
-    if any("|" in m.group() for m in _TABLE_RULE.finditer(source)):
+    if has_table(source):
         return SettledTable(source)
     return SettledBlocks(source)
 
@@ -197,3 +214,18 @@ class BotMessage(MessageItem):
             await self.remove_children(settled)
             kept = ""
         await self.markdown.update(content[len(kept) :])
+
+
+class TableReply(BotMessage):
+    """A finished reply from history that holds a table, shown as the streamed reply ended: its
+    tables drawn by Textual's `Markdown` (markdown_content draws none), the rest as styled text
+    (message_factory.item_class). The other replies from history are one `MarkdownMessage`."""
+
+    FROM_HISTORY = True
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.header(), classes="msg-header", markup=False)
+        *settled, last = parts(clean(self.message.content))
+        for source in settled:
+            yield set_aside(source)
+        yield Markdown(last, classes="msg-body")

@@ -55,6 +55,15 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+# The rule under a table's header row: `markdown_content` draws no tables.
+_TABLE_RULE = re.compile(r"^[ \t]*[|:-]*-[ \t|:-]*$", re.MULTILINE)
+
+
+def has_table(source: str) -> bool:
+    """Whether Markdown `source` may hold a table (Textual's `Markdown` draws those)."""
+    return any("|" in m.group() for m in _TABLE_RULE.finditer(source))
+
+
 def _heading_style(level: int) -> str:
     style = {1: "bold", 2: "underline", 4: "bold", 6: "underline"}.get(level, "")
     return f"$markdown-h{level}-color {style}".strip()

@@ -4,7 +4,8 @@ styles, lays out and paints, and each widget in it costs about as much as its te
 * `PlainMessage`: header and text in one widget (user, reminder, notice, error).
 * `MarkdownMessage` (markdown_message.py): a bot message from history, its Markdown rendered
   into the one widget's text.
-* `BotMessage` (bot_message.py): a header and a Markdown body, written to live while it streams.
+* `BotMessage` (bot_message.py): a header and a Markdown body, written to live while it streams;
+  `TableReply` there shows a reply from history that holds a table.
 * `ButtonMessage` (button_message.py): header and text, with buttons below (an approval card,
   a failed turn).
 
