@@ -108,11 +108,31 @@ def long_reply(size: int) -> str:
 
 def long_reply_db(path: Path, size: int) -> Path:
     """1,000 messages of history (history_db), then a question and a `size`-character reply."""
+    return last_reply_db(path, "Write the whole document, please.", long_reply(size))
+
+
+# A reply with a table, as models often answer a comparison; its last row is "gracias".
+TABLE_REPLY = "Here are the words for today:\n\n| Word | Meaning | Example |\n|---|---|---|\n" + (
+    "".join(
+        f"| *{w}* | {m} | {e} |\n"
+        for w, m, e in [
+            ("hola", "hello", "Hola, ¿qué tal?"),
+            ("adiós", "goodbye", "Adiós, hasta mañana."),
+            ("por favor", "please", "Un café, por favor."),
+            ("gracias", "thank you", "Muchas gracias."),
+        ]
+    )
+    + "\n- Say each one aloud.\n- Use `gracias` in a sentence."
+)
+
+
+def last_reply_db(path: Path, question: str, reply: str) -> Path:
+    """1,000 messages of history (history_db), then `question` and the bot's `reply`."""
     history_db(path, 1_000)
     store = Store(path)
     now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
-    store.add_message(Role.USER, "Write the whole document, please.", now=now)
-    store.add_message(Role.ASSISTANT, long_reply(size), now=now + timedelta(minutes=1))
+    store.add_message(Role.USER, question, now=now)
+    store.add_message(Role.ASSISTANT, reply, now=now + timedelta(minutes=1))
     store.mark_read()
     store.close()
     return path

@@ -280,6 +280,7 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
         dbs["1M"], how = _dbs.cached_history_db(tmp / "h1m.db", 1_000_000)
         print(f"  1M messages: {how}", flush=True)
     long_reply = _dbs.long_reply_db(tmp / "long.db", LONG_REPLY)
+    table = _dbs.last_reply_db(tmp / "table.db", "Some Spanish words?", _dbs.TABLE_REPLY)
     pending = _dbs.schedules_db(tmp / "s100k.db", 100_000)
     print(f"  built in {time.perf_counter() - t:.1f} s", flush=True)
 
@@ -324,6 +325,16 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
             "dynaprompt",
             app_footer,
             ["Schedules (", "Last line of the reply.", "Message…"],
+        )
+    )
+    kinds.append(  # (its table drawn by Textual's Markdown: bot_message.TableReply)
+        Kind(
+            "table",
+            "1k messages, the latest with a table",
+            app_argv(table),
+            "dynaprompt",
+            app_footer,
+            ["Schedules (", "Muchas gracias.", "Use gracias in a sentence."],
         )
     )
     if not quick:
