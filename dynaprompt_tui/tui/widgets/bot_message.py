@@ -70,7 +70,8 @@ def parts(source: str) -> list[str]:
     out: list[str] = []
     tables: list[bool] = []
     for start, end in zip([0, *cuts], [*cuts, len(source)], strict=True):
-        piece, table = source[start:end], has_table(source[start:end])
+        piece = source[start:end]
+        table = has_table(piece)
         if tables and tables[-1] == table:
             out[-1] += piece
         else:
