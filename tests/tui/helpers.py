@@ -88,3 +88,25 @@ def chatted(settings: Any, clock: Any, n: int, reply: str = "reply {i}: **plan**
         else:
             store.add_message(Role.USER, f"message {i}", now=now)
     return conversation
+
+
+def screen_rows(svg: str) -> list[str]:
+    """The text of a screenshot (`export_screenshot`), row by row, each piece of text at its
+    column (a wide character takes two)."""
+    import html
+    import re
+
+    from rich.cells import cell_len
+
+    cell = 12.2  # the width of a cell in Textual's SVG screenshots
+    found = re.findall(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg)
+    by_y: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in found:
+        by_y.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    rows = []
+    for y in sorted(by_y):
+        row = ""
+        for x, text in sorted(by_y[y]):
+            row += " " * max(0, round(x / cell) - cell_len(row)) + text
+        rows.append(row.rstrip())
+    return rows

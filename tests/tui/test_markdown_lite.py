@@ -30,6 +30,10 @@ COVERED = [
     "See [the docs](https://example.com/a_b?x=1&y=2#top), then **this**.",
     "- item with [a link](http://a.b/c*d)\n- `code` and ([two](https://x.y) [links](https://z.w)).",
     "## [Heading link](https://h.example)\nText *em* [end](https://e.example)",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "Words:\n\n| Word | Meaning |\n|:--|--:|\n| *hola* | hello |\n| `gracias` |  |\n\nSay them.",
+    "# Compare\n|x|\n|-|\n\n- after",
+    "| only | a header |\n| --- | :-: |",
 ]
 DECLINED = [
     "[a link](relative/path)",
@@ -50,7 +54,14 @@ DECLINED = [
     "snake_case word",
     "> a quote",
     "<b>html</b>",
-    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "text\n| a | b |\n|---|---|",
+    "| a | b |\n|---|---|\n| 1 |",
+    "| a | b |\n|---|---|\n| 1 | 2 | 3 |",
+    "| a | b |\n|---|---|\nlazy row",
+    "a | b\n--|--\n1 | 2",
+    "| a \\| b |\n|---|---|",
+    "| a | b |\n|---|",
+    "- item\n| a |\n|---|",
     "~~struck~~",
     "    indented code",
     "trailing  \nhard break",
@@ -119,12 +130,46 @@ def test_random_runs_of_markup_characters_render_the_same_or_are_declined() -> N
     assert _same_or_declined(sources) > 1000
 
 
+def test_random_tables_render_the_same_or_are_declined() -> None:
+    """Tables made of the pieces their edges are made of (pipes, rules, alignment colons, cells
+    missing or extra, text around, markup in cells): what the reader takes as a table, it
+    reads as markdown-it does."""
+    cells = ["a", "*em*", "**b**", "`c`", "", "x y", "[l](https://a.b)", "1.5", "日本"]
+    odd = ["`c|d`", "\\|", "-", "_u_", "<b>", "a  b"]
+    rules = ["---", ":-:", "--:", ":--", "-", " --- "]
+    odd_rules = ["--- -", "=", "", "-:-"]
+
+    def pick(rng: random.Random, usual: list[str], unusual: list[str]) -> str:
+        return rng.choice(unusual if rng.random() < 0.05 else usual)
+
+    def row(rng: random.Random, n: int, usual: list[str], unusual: list[str]) -> str:
+        inner = " | ".join(pick(rng, usual, unusual) for _ in range(n))
+        if rng.random() < 0.9:
+            return f"| {inner} |"
+        return rng.choice([inner, f"|{inner}", f"{inner} |", f"| {inner}|  "])
+
+    def table(rng: random.Random) -> str:
+        n = rng.randint(1, 3)
+        wrong = [n - 1, n + 1] if rng.random() < 0.1 else [n]
+        lines = [row(rng, n, cells, odd), row(rng, rng.choice(wrong), rules, odd_rules)]
+        lines += [row(rng, rng.choice(wrong), cells, odd) for _ in range(rng.randint(0, 3))]
+        before = rng.choice(["", "", "", "Text\n", "# H\n", "- i\n", "Text\n\n"])
+        after = rng.choice(["", "", "", "\nmore", "\n\nmore", "\n- x", "\n\n| a |"])
+        return before + "\n".join(lines) + after
+
+    rng = random.Random(42)
+    sources = [table(rng) for _ in range(6000)]
+    assert _same_or_declined(sources) > 500
+    assert sum(mm.markdown_content(s).plain.count("┌") for s in sources[:300]) > 20
+
+
 def test_a_plain_reply_does_not_load_markdown_it() -> None:
     code = textwrap.dedent(
         """
         import sys
         from dynaprompt_tui.tui.widgets.markdown_message import markdown_content
         markdown_content("**Plan**\\n\\n- one\\n- two\\n\\n`code`")
+        markdown_content("Words:\\n\\n| a | b |\\n|---|---|\\n| *1* | 2 |", width=40)
         print("markdown_it" in sys.modules)
         """
     )

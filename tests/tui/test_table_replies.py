@@ -1,20 +1,24 @@
 """A bot reply that holds a table looks the same read from history (after a restart) as when it
-streamed in: its table drawn as a table, not as a column of its cells (message_factory.py,
-bot_message.py `TableReply`). Real app, real SQLite, the real streaming path."""
+streamed in: its tables boxed as Textual's `Markdown` draws them, not as a column of their cells
+(markdown_table.py, drawn into the reply's one widget). Real app, real SQLite, the real
+streaming path; and Textual's own drawing of random tables to compare with."""
 
 from __future__ import annotations
 
-import re
+import random
 from collections.abc import Callable
 from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.widgets import Markdown
 
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.models import Role
-from dynaprompt_tui.tui.widgets.bot_message import BotMessage, TableReply, parts
-from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage
-from tests.tui.helpers import SIZE, settle
+from dynaprompt_tui.tui.widgets.bot_message import BotMessage
+from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage, markdown_lines
+from tests.tui.helpers import SIZE, screen_rows, settle
 from tests.tui.test_snapshots import SPANISH, ScriptedBot
 
 FENCE = "```\n| not | a table |\n|---|---|\n\nin a fence\n```"
@@ -22,24 +26,15 @@ LONG = "\n\n".join(
     [
         "Intro paragraph.",
         FENCE,
-        "More prose.",
         SPANISH,
         "## After",
         "| a | b |\n|:-:|---|\n| 1 | 2 |",
+        "- in a list:\n\n  | x | y |\n  |---|---|\n  | 1 | 2 |",
         "Last words.",
     ]
 )
-
-
-def test_parts_keep_the_text_and_set_tables_apart() -> None:
-    pieces = parts(LONG)
-    assert "".join(pieces) == LONG  # nothing lost, nothing added
-    tables = [p for p in pieces if "| Word |" in p or "| a | b |" in p]
-    assert len(tables) == 2 and tables[1].strip() == "| a | b |\n|:-:|---|\n| 1 | 2 |"
-    assert "More prose.\n\nHere are" in pieces[2]  # (prose beside prose: one piece)
-    # A fence is never cut; its table-like lines make it Markdown's to draw (as it would).
-    assert [p for p in pieces if "in a fence" in p] == ["\n\n" + FENCE]
-    assert parts("No table here.\n\nAt all.") == ["No table here.\n\nAt all."]
+WORDS = ["a", "word", "hola", "thank you", "x" * 12, "longerwordthanmost", "`code`", "**bold**"]
+WORDS += ["日本", "🙂", ""]
 
 
 async def test_a_reply_with_a_table_looks_the_same_after_a_restart(
@@ -50,49 +45,74 @@ async def test_a_reply_with_a_table_looks_the_same_after_a_restart(
         await app.conversation.send("Can you teach me some Spanish words?")
         await settle(app, pilot)
         live = app.query_one(BotMessage)
-        assert type(live) is BotMessage and live.query("MarkdownTable")
-        live_height, live_screen = live.size.height, app.export_screenshot()
+        assert live.query("MarkdownTable")  # (Textual's, as it streamed)
+        live_screen = screen_rows(app.export_screenshot())
 
-    conversation = Conversation.open(settings, clock=clock)
-    restarted = build(conversation=conversation)
+    restarted = build(conversation=Conversation.open(settings, clock=clock))
     async with restarted.run_test(size=SIZE) as pilot:
         await settle(restarted, pilot)
-        item = restarted.query_one(TableReply)
-        assert len(item.query("MarkdownTable")) == 1  # a table, not its cells as paragraphs
-        assert item.size.height == live_height  # the same rows
-        screen = restarted.export_screenshot()
-        assert "┌───" in "".join(rows(screen))
-        assert rows(screen) == rows(live_screen)  # (the whole screen, row by row)
+        assert isinstance(restarted.main_screen.chat.children[-1], MarkdownMessage)
+        assert not restarted.query("MarkdownTable")  # (one widget: no Markdown loaded)
+        screen = screen_rows(restarted.export_screenshot())
+        assert any("┌───" in row for row in screen) and any("│ gracias" in row for row in screen)
+        assert screen == live_screen  # the whole screen, row by row
 
 
-async def test_replies_without_a_table_stay_one_widget(
+async def test_tables_are_boxed_wherever_they_are(
     build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
     conversation = Conversation.open(settings, clock=clock)
-    store = conversation.store
-    store.add_message(Role.USER, "and?", now=clock.now())
-    store.add_message(Role.ASSISTANT, "Plain **reply** with a | pipe.", now=clock.now())
-    store.add_message(Role.ASSISTANT, LONG, now=clock.now())
+    conversation.store.add_message(Role.USER, "and?", now=clock.now())
+    conversation.store.add_message(Role.ASSISTANT, LONG, now=clock.now())
     app = build(conversation=conversation)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(120, 80)) as pilot:
         await settle(app, pilot)
-        assert len(app.query(MarkdownMessage)) == 1 and len(app.query(TableReply)) == 1
-        assert len(app.query_one(TableReply).query("MarkdownTable")) == 2
+        item = app.main_screen.chat.children[-1]
+        assert isinstance(item, MarkdownMessage)
+        lines = [line.plain for line in item.lines_at(item.size.width)]
+        assert sum(line.startswith("┌") for line in lines) == 2  # two tables at the top level
+        assert len({len(line) for line in lines if line.startswith("┌")}) == 1  # full width
+        assert "  ┌───┬───┐" in lines  # one in a list: as wide as its cells, under its bullet
+        fence = lines.index("  | not | a table |")  # a fence's table-like lines: code
+        assert lines[fence + 1] == "  |---|---|"
 
 
-CELL = 12.2  # the width of a cell in Textual's SVG screenshots
+def random_table(rng: random.Random) -> str:
+    columns = rng.randint(1, 4)
+
+    def cell() -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 4))).strip()
+
+    lines = ["| " + " | ".join(cell() or "h" for _ in range(columns)) + " |"]
+    lines.append("|" + "---|" * columns)
+    for _ in range(rng.randint(0, 4)):
+        lines.append("| " + " | ".join(cell() for _ in range(columns)) + " |")
+    return "\n".join(lines)
 
 
-def rows(svg: str) -> list[str]:
-    """The text of a screenshot, row by row (each piece of text placed at its column)."""
-    found = re.findall(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg)
-    by_y: dict[float, list[tuple[float, str]]] = {}
-    for x, y, t in found:
-        by_y.setdefault(float(y), []).append((float(x), t.replace("&#160;", " ")))
-    out = []
-    for y in sorted(by_y):
-        line = ""
-        for x, t in sorted(by_y[y]):
-            line = line.ljust(round(x / CELL)) + t
-        out.append(line)
-    return out
+class Host(App[None]):
+    CSS = "Markdown { padding: 0; margin: 0; }"
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.source)
+
+
+async def test_tables_are_drawn_as_textual_draws_them() -> None:
+    """Random tables (wrapping, shrinking, stretching; wide characters, empty cells, inline
+    styles) at widths from 20 to 100 columns: the same text as Textual's `Markdown`. (Below
+    about 18 columns Textual's own columns collapse and overlap: not compared.)"""
+    rng = random.Random(15)
+    for _ in range(40):
+        source, width = random_table(rng), rng.randint(20, 100)
+        app = Host(source)
+        async with app.run_test(size=(width, 60)) as pilot:
+            await pilot.pause()
+            theirs = [row for row in screen_rows(app.export_screenshot()) if row.strip()]
+        ours = [line.plain.rstrip() for line in markdown_lines(source, width=width)]
+        assert [row for row in ours if row.strip()] == theirs, (source, width)
+        for narrow in range(20):  # (narrower: drawn all the same, without an error)
+            assert len(markdown_lines(source, width=narrow)) >= 3

@@ -1,9 +1,7 @@
 """A chatbot message: a header and a Markdown body, written to live while a reply streams.
 
 Loaded with the first bot message, after the first frame (message_factory.py), and markdown-it
-(~50 ms) with it: an empty chat never pays for them. A reply from history that holds a table is
-shown by `TableReply` (at the end), as a streamed reply ends: its tables need the `Markdown`
-widget, and it is loaded for them.
+(~50 ms) with it: an empty chat never pays for them.
 
 While a reply streams, the typist must never wait for it (issue 15). Two costs grew with the
 reply: Textual's `Markdown` widget is a tree of block widgets, each styled, laid out and painted,
@@ -58,26 +56,6 @@ def split_point(source: str) -> int:
         if bisect.bisect_left(fences, m.start()) % 2 == 0:  # not inside a fenced block
             return m.start()
     return 0
-
-
-def parts(source: str) -> list[str]:
-    """Finished Markdown cut wherever `split_point` could cut it, the pieces that hold a table
-    apart from the others (neighbours of a kind joined): each renders as it does in the whole,
-    and together they are `source`."""
-    fences = [m.start() for m in _FENCE.finditer(source)]
-    cuts = [m.start() for m in _BREAK.finditer(source)]
-    cuts = [cut for cut in cuts if bisect.bisect_left(fences, cut) % 2 == 0]  # (not in a fence)
-    out: list[str] = []
-    tables: list[bool] = []
-    for start, end in zip([0, *cuts], [*cuts, len(source)], strict=True):
-        piece = source[start:end]
-        table = has_table(piece)
-        if tables and tables[-1] == table:
-            out[-1] += piece
-        else:
-            out.append(piece)
-            tables.append(table)
-    return out
 
 
 class SettledBlocks(Static):
@@ -215,18 +193,3 @@ class BotMessage(MessageItem):
             await self.remove_children(settled)
             kept = ""
         await self.markdown.update(content[len(kept) :])
-
-
-class TableReply(BotMessage):
-    """A finished reply from history that holds a table, shown as the streamed reply ended: its
-    tables drawn by Textual's `Markdown` (markdown_content draws none), the rest as styled text
-    (message_factory.item_class). The other replies from history are one `MarkdownMessage`."""
-
-    FROM_HISTORY = True
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.header(), classes="msg-header", markup=False)
-        *settled, last = parts(clean(self.message.content))
-        for source in settled:
-            yield set_aside(source)
-        yield Markdown(last, classes="msg-body")

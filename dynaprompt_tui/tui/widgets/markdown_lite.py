@@ -9,9 +9,11 @@ as markdown_message.py reads them, or None when `source` uses anything beyond th
 * ``**strong**``, ``*emphasis*`` and ```code``` spans, on one line, delimited plainly (a space,
   the start or end of the line, or common punctuation outside, none inside);
 * links to a web address, ``[text](https://...)``, their text plain, set off by a space, the
-  start or end of the line or common punctuation (they are in most replies that cite anything).
+  start or end of the line or common punctuation (they are in most replies that cite anything);
+* tables after a blank line (or first), every row between pipes (``| a | b |``), as many cells
+  in each row as in the header, up to a blank line (models answer comparisons with them).
 
-Anything else (other links, images, HTML, entities, escapes, underscores, tables, quotes, rules,
+Anything else (other links, images, HTML, entities, escapes, underscores, other tables, quotes,
 setext headings, nesting, indentation, tabs, trailing spaces, a lazy continuation line...) makes
 it answer None, and markdown-it reads the text. tests/tui/test_markdown_lite.py compares the two
 on such texts.
@@ -34,6 +36,7 @@ _OTHER = re.compile(
     r"|(?:[-*+]|\d{1,9}[.)])  .*"
 )
 _NESTED = re.compile(r"[-*+](?: |$)|\d{1,9}[.)](?: |$)|#{1,6}(?: |$)|>|```|~~~")
+_TABLE_RULE = re.compile(r"\|(?: *:?-+:? *\|)+")  # a table's rule: |---|:-:|
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
 _UNSAFE_TEXT = re.compile(r"[\\<\[\]_~|]")
 _CODE = re.compile(r"`([^`]+)`")
@@ -138,6 +141,34 @@ def _inline(lines: list[str]) -> Tok | None:
     return Tok("inline", content="\n".join(lines), children=children)
 
 
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line[1:-1].split("|")]
+
+
+def _table(lines: list[str]) -> list[Tok] | None:
+    """A table's tokens: a header row, its rule, rows of as many cells (all between pipes)."""
+    header = _cells(lines[0])
+    out = [Tok("table_open"), Tok("thead_open")]
+    for n, line in enumerate([lines[0], *lines[2:]]):
+        cells = _cells(line)
+        if not (line.startswith("|") and line.endswith("|") and len(line) > 1):
+            return None
+        if len(cells) != len(header):
+            return None  # (markdown-it pads or cuts the row)
+        if n == 1:
+            out += [Tok("thead_close"), Tok("tbody_open")]
+        cell = "th" if n == 0 else "td"
+        out.append(Tok("tr_open"))
+        for text in cells:
+            inline = _inline([text]) if text else Tok("inline", children=[])
+            if inline is None:
+                return None
+            out += [Tok(f"{cell}_open"), inline, Tok(f"{cell}_close")]
+        out.append(Tok("tr_close"))
+    out += [Tok("tbody_close" if len(lines) > 2 else "thead_close"), Tok("table_close")]
+    return out
+
+
 def tokens(source: str) -> list[Tok] | None:
     """markdown-it's tokens for `source`, or None when it is beyond this reader."""
     if "\t" in source or "\r" in source or "\0" in source:
@@ -191,6 +222,19 @@ def tokens(source: str) -> list[Tok] | None:
             close_list()
             out.append(Tok("fence", content="".join(b + "\n" for b in body)))
             item_line = False
+            continue
+        if line.startswith("|") and i < len(lines) and _TABLE_RULE.fullmatch(lines[i]):
+            if para or item_line:
+                return None  # (right after a paragraph or an item: left to markdown-it)
+            rows = [line, lines[i]]
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                rows.append(lines[i])
+                i += 1
+            if len(_cells(rows[1])) != len(_cells(line)) or (table := _table(rows)) is None:
+                return None
+            close_list()
+            out += table
             continue
         bullet, ordered = _BULLET.fullmatch(line), _ORDERED.fullmatch(line)
         if item := bullet or ordered:

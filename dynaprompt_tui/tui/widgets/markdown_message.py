@@ -6,7 +6,8 @@ page of history scrolled into view paid the same again. A reply that has finishe
 never changes, so the chat shows history with this instead: markdown-it parses the text (the
 parser Textual uses) and the blocks become lines of styled text, looking as
 the `Markdown` widget draws them (bullets, headings in the theme's markdown colours, inline
-code, fences set off). Streaming replies keep the `Markdown` widget (bot_message.py).
+code, fences set off, tables boxed: markdown_table.py). Streaming replies keep the `Markdown`
+widget (bot_message.py).
 
 Loaded with the first bot message from history (message_factory.py). Most replies are read by
 markdown_lite.py, which makes the same tokens for the Markdown replies commonly use; markdown-it
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content, Span
 
 from dynaprompt_tui.tui.widgets import markdown_lite
+from dynaprompt_tui.tui.widgets.markdown_table import Table
 from dynaprompt_tui.tui.widgets.message import PlainMessage, body
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -55,12 +57,13 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
-# The rule under a table's header row: `markdown_content` draws no tables.
+# The rule under a table's header row.
 _TABLE_RULE = re.compile(r"^[ \t]*[|:-]*-[ \t|:-]*$", re.MULTILINE)
 
 
 def has_table(source: str) -> bool:
-    """Whether Markdown `source` may hold a table (Textual's `Markdown` draws those)."""
+    """Whether Markdown `source` may hold a table: while a reply streams, its finished blocks
+    with a table are set aside for Textual's `Markdown` to draw (bot_message.py)."""
     return any("|" in m.group() for m in _TABLE_RULE.finditer(source))
 
 
@@ -105,34 +108,60 @@ def _inline(token: Token | Tok) -> Content:
     return Content("".join(text), spans=spans)
 
 
-def markdown_content(source: str, *, lite: bool = True) -> Content:
-    """`source` as styled text: one block after another, a blank line between blocks.
-    `lite=False`: read by markdown-it even when the small reader could (the tests compare)."""
-    return Content("\n").join(markdown_lines(source, lite=lite))
+def markdown_content(source: str, *, lite: bool = True, width: int | None = None) -> Content:
+    """`source` as styled text: one block after another, a blank line between blocks; its tables
+    drawn `width` cells wide (None: as wide as their cells need). `lite=False`: read by
+    markdown-it even when the small reader could (the tests compare)."""
+    return Content("\n").join(markdown_lines(source, lite=lite, width=width))
 
 
-def markdown_lines(source: str, *, lite: bool = True) -> list[Content]:
+def markdown_lines(source: str, *, lite: bool = True, width: int | None = None) -> list[Content]:
     """The lines of `markdown_content`, built as lines: a long reply is drawn a line at a time
     (lazy_lines.py), and joining it only to split it again cost its start-up ~10 ms."""
-    blocks: list[list[Content]] = []  # the lines of each block
+    return at_width(markdown_parts(source, lite=lite), width)
+
+
+def at_width(parts: list[Content | Table], width: int | None) -> list[Content]:
+    """`markdown_parts` as lines, its tables drawn `width` cells wide."""
+    lines: list[Content] = []
+    for part in parts:
+        if isinstance(part, Table):
+            lines += part.lines(width)
+        else:
+            lines.append(part)
+    return lines
+
+
+def markdown_parts(source: str, *, lite: bool = True) -> list[Content | Table]:
+    """The lines of `markdown_content`, but a table at the top level left whole: how wide it is
+    drawn depends on the width (markdown_table.py)."""
+    blocks: list[list[Content | Table]] = []  # the lines of each block
     prefix: list[str] = []  # the indentation (and quote bars) of the blocks being read
     lists: list[list[int]] = []  # per open list: [next number, or -1 when bulleted]
     pending = ""  # a list item's bullet, put in front of its first line
     tight = 0  # how many lists are open: their blocks are not separated by blank lines
     last_in_list = False
+    table: Table | None = None  # the table being read
+    header = False  # its cells being read are header cells
 
-    def put(content: Content) -> None:
+    def put(content: Content | Table) -> None:
         nonlocal pending, last_in_list
         lead = "".join(prefix)
         if pending:  # the first line of a list item: its bullet in place of the indentation
             lead = lead[: len(lead) - len(pending)] + pending
             pending = ""
         rest = "".join(prefix)
-        if lead or rest:
-            lines = content.split("\n")
-            out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
-        else:  # (a block at the top level is taken as it is)
-            out = content.split("\n", allow_blank=True)
+        out: list[Content | Table]
+        if isinstance(content, Table) and not (lead or rest):
+            out = [content]
+        else:
+            if isinstance(content, Table):  # (in a list or a quote: as wide as its cells)
+                content = Content("\n").join(content.lines(None))
+            if lead or rest:
+                lines = content.split("\n")
+                out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
+            else:  # (a block at the top level is taken as it is)
+                out = list(content.split("\n", allow_blank=True))
         if tight and last_in_list and blocks:  # list items follow each other line by line
             blocks[-1].extend(out)
         else:
@@ -165,6 +194,17 @@ def markdown_lines(source: str, *, lite: bool = True) -> list[Content]:
             prefix.append("▌ ")
         elif kind == "blockquote_close":
             prefix.pop()
+        elif kind == "table_open":
+            table = Table([], [])
+        elif kind == "table_close" and table is not None:
+            put(table)
+            table = None
+        elif kind in ("thead_open", "thead_close"):
+            header = kind == "thead_open"
+        elif kind == "tr_open" and table is not None and not header:
+            table.rows.append([])
+        elif kind == "inline" and table is not None:  # a cell
+            (table.headers if header else table.rows[-1]).append(_inline(token))
         elif kind == "inline":
             opener = tokens[i - 1] if i else None
             content = _inline(token)
@@ -174,18 +214,22 @@ def markdown_lines(source: str, *, lite: bool = True) -> list[Content]:
                 content = content.stylize(QUOTE)
             put(content)
         elif kind in ("fence", "code_block"):
-            code = token.content.rstrip("\n")
-            put(Content(code).stylize(FENCE).pad_left(2))
+            code = Content(token.content.rstrip("\n")).stylize(FENCE)  # (every line set off)
+            put(
+                Content("\n").join(
+                    [line.pad_left(2) for line in code.split("\n", allow_blank=True)]
+                )
+            )
         elif kind == "hr":
             put(Content("─" * 24, spans=[Span(0, 24, "$secondary")]))
         elif kind == "html_block":
             put(Content(token.content.rstrip("\n")))
-    lines: list[Content] = []
+    parts: list[Content | Table] = []
     for n, block in enumerate(blocks):
         if n:
-            lines.append(Content(""))  # (the blank line between blocks)
-        lines.extend(block)
-    return lines or [Content("")]
+            parts.append(Content(""))  # (the blank line between blocks)
+        parts.extend(block)
+    return parts or [Content("")]
 
 
 class MarkdownMessage(PlainMessage):
@@ -193,8 +237,17 @@ class MarkdownMessage(PlainMessage):
 
     FROM_HISTORY = True
 
-    def lines(self) -> list[Content]:
-        return [self.header(), *markdown_lines(clean(body(self.message)))]
+    _parts: list[Content | Table] | None = None  # its Markdown read (tables left whole)
+
+    def lines_at(self, width: int | None) -> list[Content]:
+        if self._parts is None:
+            self._parts = markdown_parts(clean(body(self.message)))
+        self._content = None  # (the whole text, for a selection: its tables at this width)
+        return [self.header(), *at_width(self._parts, width)]
 
     def text(self) -> Content:
-        return Content("\n").join(self._lines())
+        return Content("\n").join(self.lines_at(self.size.width or None))
+
+    def _forget(self) -> None:
+        super()._forget()
+        self._parts = None

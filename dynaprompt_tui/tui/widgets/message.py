@@ -4,8 +4,7 @@ styles, lays out and paints, and each widget in it costs about as much as its te
 * `PlainMessage`: header and text in one widget (user, reminder, notice, error).
 * `MarkdownMessage` (markdown_message.py): a bot message from history, its Markdown rendered
   into the one widget's text.
-* `BotMessage` (bot_message.py): a header and a Markdown body, written to live while it streams;
-  `TableReply` there shows a reply from history that holds a table.
+* `BotMessage` (bot_message.py): a header and a Markdown body, written to live while it streams.
 * `ButtonMessage` (button_message.py): header and text, with buttons below (an approval card,
   a failed turn).
 
@@ -190,13 +189,11 @@ class PlainMessage(MessageItem):
             self._content = self.text()
         return self._content
 
-    def lines(self) -> list[Content]:
-        """The text's lines (no newline in any)."""
-        return self._text().split(allow_blank=True)
-
-    def _lines(self) -> list[Content]:
+    def lines_at(self, width: int | None) -> list[Content]:
+        """The text's lines (no newline in any) for a width (None: any); a plain message's
+        are the same at every width."""
         if self._split is None:
-            self._split = self.lines()
+            self._split = self._text().split(allow_blank=True)
         return self._split
 
     def _rows_at(self, width: int) -> LazyLines:
@@ -204,7 +201,8 @@ class PlainMessage(MessageItem):
         if self._rows is None or self._rows[0] != key:
             # (Textual passes its styles as the rules too: they answer `get` alike)
             rules = cast("RulesMap", self.styles)
-            self._rows = (key, LazyLines(self._lines(), width, rules, self._render_line))
+            lines = self.lines_at(width)
+            self._rows = (key, LazyLines(lines, width, rules, self._render_line))
         return self._rows[1]
 
     def _render_line(self, line: Content, width: int) -> list[Strip]:

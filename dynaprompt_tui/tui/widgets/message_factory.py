@@ -12,18 +12,13 @@ from dynaprompt_tui.tui.widgets.message import MessageItem, PlainMessage, action
 
 def item_class(message: Message, *, history: bool = False) -> type[MessageItem]:
     """The widget a message needs. `history`: read from the store rather than arriving live; a
-    finished bot reply is then one widget (markdown_message.py), not a tree of Markdown blocks,
-    unless it holds a table (bot_message.TableReply); a streaming one is written to live,
-    whatever its origin."""
+    finished bot reply is then one widget (markdown_message.py), not a tree of Markdown blocks
+    (a streaming one is written to live, whatever its origin)."""
     if message.role == Role.ASSISTANT:
         if history and not message.meta.get("streaming"):
             # Defined on first use, markdown-it with it (an empty chat never needs them).
-            from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage, has_table
+            from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage
 
-            if has_table(message.content):  # (drawn by Textual's Markdown, as when it streamed)
-                from dynaprompt_tui.tui.widgets.bot_message import TableReply
-
-                return TableReply
             return MarkdownMessage
         # Defined on first use (replies stream after the first frame).
         from dynaprompt_tui.tui.widgets.bot_message import BotMessage
