@@ -144,24 +144,26 @@ def markdown_parts(source: str, *, lite: bool = True) -> list[Content | Table]:
     table: Table | None = None  # the table being read
     header = False  # its cells being read are header cells
 
-    def put(content: Content | Table) -> None:
+    def put(content: Content | Table | list[Content]) -> None:
+        """Add a block: text, a table, or lines already split."""
         nonlocal pending, last_in_list
         lead = "".join(prefix)
         if pending:  # the first line of a list item: its bullet in place of the indentation
             lead = lead[: len(lead) - len(pending)] + pending
             pending = ""
         rest = "".join(prefix)
+        lines: list[Content]
+        if isinstance(content, Table):  # (in a list or a quote: as wide as its cells)
+            lines = content.lines(None) if lead or rest else []
+        elif isinstance(content, list):
+            lines = content
+        else:  # (a block at the top level keeps a last blank line)
+            lines = content.split("\n", allow_blank=not (lead or rest))
         out: list[Content | Table]
-        if isinstance(content, Table) and not (lead or rest):
-            out = [content]
+        if lead or rest:
+            out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
         else:
-            if isinstance(content, Table):  # (in a list or a quote: as wide as its cells)
-                content = Content("\n").join(content.lines(None))
-            if lead or rest:
-                lines = content.split("\n")
-                out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
-            else:  # (a block at the top level is taken as it is)
-                out = list(content.split("\n", allow_blank=True))
+            out = [content] if isinstance(content, Table) else list(lines)
         if tight and last_in_list and blocks:  # list items follow each other line by line
             blocks[-1].extend(out)
         else:
@@ -214,11 +216,12 @@ def markdown_parts(source: str, *, lite: bool = True) -> list[Content | Table]:
                 content = content.stylize(QUOTE)
             put(content)
         elif kind in ("fence", "code_block"):
-            code = Content(token.content.rstrip("\n")).stylize(FENCE)  # (every line set off)
+            code = token.content.rstrip("\n").split("\n")  # every line set off by two spaces
             put(
-                Content("\n").join(
-                    [line.pad_left(2) for line in code.split("\n", allow_blank=True)]
-                )
+                [
+                    Content(f"  {line}", [Span(2, 2 + len(line), FENCE)] if line else [])
+                    for line in code
+                ]
             )
         elif kind == "hr":
             put(Content("─" * 24, spans=[Span(0, 24, "$secondary")]))
