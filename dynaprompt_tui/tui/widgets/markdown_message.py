@@ -42,7 +42,7 @@ INLINE = {
     "s": "strike",
     "link": "underline",
 }
-CODE = "$text-warning on $warning-muted"
+CODE = "$text-warning 95% on $warning 10%"
 FENCE = "$text-muted"
 QUOTE = "$text-muted"
 
