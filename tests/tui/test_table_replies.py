@@ -69,10 +69,11 @@ async def test_tables_are_boxed_wherever_they_are(
         await settle(app, pilot)
         item = app.main_screen.chat.children[-1]
         assert isinstance(item, MarkdownMessage)
-        lines = [line.plain for line in item.lines_at(item.size.width)]
-        assert sum(line.startswith("┌") for line in lines) == 2  # two tables at the top level
-        assert len({len(line) for line in lines if line.startswith("┌")}) == 1  # full width
-        assert "  ┌───┬───┐" in lines  # one in a list: as wide as its cells, under its bullet
+        width = item.size.width
+        lines = [line.plain for line in item.lines_at(width)]
+        tops = [line for line in lines if "┌" in line]
+        assert len(tops) == 3 and tops[2].startswith("  ┌")  # two, and one under a bullet
+        assert {len(line) for line in tops} == {width}  # each as wide as the reply
         fence = lines.index("  | not | a table |")  # a fence's table-like lines: code
         assert lines[fence + 1] == "  |---|---|"
 
@@ -101,18 +102,37 @@ class Host(App[None]):
         yield Markdown(self.source)
 
 
+def visible(rows: list[str]) -> list[str]:
+    """Rows with text: spacing between blocks is drawn otherwise (margins, blank lines)."""
+    return [row.rstrip() for row in rows if row.strip(" ▌")]
+
+
+async def drawn_by_textual(source: str, width: int) -> list[str]:
+    app = Host(source)
+    async with app.run_test(size=(width, 60)) as pilot:
+        await pilot.pause()
+        return visible(screen_rows(app.export_screenshot()))
+
+
 async def test_tables_are_drawn_as_textual_draws_them() -> None:
     """Random tables (wrapping, shrinking, stretching; wide characters, empty cells, inline
-    styles) at widths from 20 to 100 columns: the same text as Textual's `Markdown`. (Below
-    about 18 columns Textual's own columns collapse and overlap: not compared.)"""
+    styles) at widths from 20 to 100 columns, and tables in lists and quotes: the same text as
+    Textual's `Markdown`. (Below about 18 columns Textual's own columns collapse and overlap:
+    not compared.)"""
     rng = random.Random(15)
     for _ in range(40):
         source, width = random_table(rng), rng.randint(20, 100)
-        app = Host(source)
-        async with app.run_test(size=(width, 60)) as pilot:
-            await pilot.pause()
-            theirs = [row for row in screen_rows(app.export_screenshot()) if row.strip()]
-        ours = [line.plain.rstrip() for line in markdown_lines(source, width=width)]
-        assert [row for row in ours if row.strip()] == theirs, (source, width)
+        ours = visible([line.plain for line in markdown_lines(source, width=width)])
+        assert ours == await drawn_by_textual(source, width), (source, width)
         for narrow in range(20):  # (narrower: drawn all the same, without an error)
             assert len(markdown_lines(source, width=narrow)) >= 3
+    nested = [
+        "- in a list:\n\n  | x | y |\n  |---|---|\n  | 1 | 2 |",
+        "> | q | r |\n> |---|---|\n> | 3 | 4 |",
+        "- a\n  - b\n\n    | x | y |\n    |---|---|\n    | 1 | 2 |",
+        "> - in a quoted list\n>\n>   | x | y |\n>   |---|---|",
+    ]
+    for source in nested:
+        for width in (40, 63):
+            ours = visible([line.plain for line in markdown_lines(source, width=width)])
+            assert ours == await drawn_by_textual(source, width), (source, width)

@@ -152,18 +152,19 @@ def markdown_parts(source: str, *, lite: bool = True) -> list[Content | Table]:
             lead = lead[: len(lead) - len(pending)] + pending
             pending = ""
         rest = "".join(prefix)
-        lines: list[Content]
-        if isinstance(content, Table):  # (in a list or a quote: as wide as its cells)
-            lines = content.lines(None) if lead or rest else []
-        elif isinstance(content, list):
-            lines = content
-        else:  # (a block at the top level keeps a last blank line)
-            lines = content.split("\n", allow_blank=not (lead or rest))
         out: list[Content | Table]
-        if lead or rest:
-            out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
+        if isinstance(content, Table):  # (drawn for a width later, under its bullet or bar)
+            content.lead, content.rest, content.margin = lead, rest, prefix.count("▌ ")
+            out = [content]
         else:
-            out = [content] if isinstance(content, Table) else list(lines)
+            if isinstance(content, list):
+                lines = content
+            else:  # (a block at the top level keeps a last blank line)
+                lines = content.split("\n", allow_blank=not (lead or rest))
+            if lead or rest:
+                out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
+            else:
+                out = list(lines)
         if tight and last_in_list and blocks:  # list items follow each other line by line
             blocks[-1].extend(out)
         else:

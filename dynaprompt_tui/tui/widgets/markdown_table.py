@@ -7,8 +7,10 @@ drawn here instead, to the same text: columns as wide as their widest cell plus 
 side, then stretched (or shrunk, no narrower than their longest word) in proportion to fill the
 width, as Textual's grid (`expand` and `shrink`, the floor of the running sum); a cell's text
 wrapped to its column, a longer word cut with an ellipsis; header cells at the bottom of their
-row, the others at the top. tests/tui/test_table_replies.py compares the text with Textual's
-drawing of random tables at widths from 20 columns (narrower, Textual's own columns overlap).
+row, the others at the top; in a list or a quote, under its bullet or bar, in the width left
+(a quote leaves a column on the right). tests/tui/test_table_replies.py compares the text with
+Textual's drawing of random tables at widths from 20 columns (narrower, Textual's own columns
+overlap) and of tables in lists and quotes.
 """
 
 from __future__ import annotations
@@ -60,9 +62,19 @@ class Table:
 
     headers: list[Content]
     rows: list[list[Content]]
+    lead: str = ""  # in a list or a quote: before its first line (a bullet, a quote's bar)
+    rest: str = ""  # and before the others
+    margin: int = 0  # columns of the width it leaves on the right (a quote's padding)
 
     def lines(self, width: int | None) -> list[Content]:
-        """The table drawn `width` cells wide (None: as wide as its cells need)."""
+        """The table drawn in `width` cells (None: as wide as its cells need)."""
+        inside = None if width is None else width - len(self.rest) - self.margin
+        lines = self._drawn(inside)
+        if not (self.lead or self.rest):
+            return lines
+        return [Content(self.lead if n == 0 else self.rest) + line for n, line in enumerate(lines)]
+
+    def _drawn(self, width: int | None) -> list[Content]:
         rows = [self.headers, *self.rows]
         count = len(self.headers)
         rows = [(row + [Content("")] * count)[:count] for row in rows]
