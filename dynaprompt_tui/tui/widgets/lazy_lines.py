@@ -34,8 +34,7 @@ def _numbered(strip: Strip, y: int) -> Strip:
         return strip
     segments: list[Segment] = []
     for text, style, control in strip:
-        meta = style.meta if style is not None else {}
-        if style is not None and "offset" in meta:
+        if style is not None and "offset" in (meta := style.meta):
             style += RichStyle.from_meta({"offset": (meta["offset"][0], y)})
         segments.append(Segment(text, style, control))
     return Strip(segments, strip.cell_length)

@@ -148,6 +148,8 @@ def _cells(line: str) -> list[str]:
 def _table(lines: list[str]) -> list[Tok] | None:
     """A table's tokens: a header row, its rule, rows of as many cells (all between pipes)."""
     header = _cells(lines[0])
+    if len(_cells(lines[1])) != len(header):
+        return None  # (not a table to markdown-it)
     out = [Tok("table_open"), Tok("thead_open")]
     for n, line in enumerate([lines[0], *lines[2:]]):
         cells = _cells(line)
@@ -231,7 +233,7 @@ def tokens(source: str) -> list[Tok] | None:
             while i < len(lines) and lines[i].strip():
                 rows.append(lines[i])
                 i += 1
-            if len(_cells(rows[1])) != len(_cells(line)) or (table := _table(rows)) is None:
+            if (table := _table(rows)) is None:
                 return None
             close_list()
             out += table

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content, Span
 
 from dynaprompt_tui.tui.widgets import markdown_lite
-from dynaprompt_tui.tui.widgets.markdown_table import Table
+from dynaprompt_tui.tui.widgets.markdown_table import Table, prefixed
 from dynaprompt_tui.tui.widgets.message import PlainMessage, body
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -161,10 +161,7 @@ def markdown_parts(source: str, *, lite: bool = True) -> list[Content | Table]:
                 lines = content
             else:  # (a block at the top level keeps a last blank line)
                 lines = content.split("\n", allow_blank=not (lead or rest))
-            if lead or rest:
-                out = [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
-            else:
-                out = list(lines)
+            out = list(prefixed(lines, lead, rest))
         if tight and last_in_list and blocks:  # list items follow each other line by line
             blocks[-1].extend(out)
         else:

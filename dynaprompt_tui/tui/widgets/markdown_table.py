@@ -56,6 +56,14 @@ def column_widths(natural: list[int], minimums: list[int], total: int) -> list[i
     return [end - start for start, end in zip(edges[::2], edges[1::2], strict=False)]
 
 
+def prefixed(lines: list[Content], lead: str, rest: str) -> list[Content]:
+    """`lines` in a list or a quote: `lead` before the first (its bullet), `rest` before the
+    others (the indentation, the quote bars)."""
+    if not (lead or rest):
+        return lines
+    return [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
+
+
 @dataclass
 class Table:
     """A table's header cells and rows of cells, each cell's inline text styled."""
@@ -69,10 +77,7 @@ class Table:
     def lines(self, width: int | None) -> list[Content]:
         """The table drawn in `width` cells (None: as wide as its cells need)."""
         inside = None if width is None else width - len(self.rest) - self.margin
-        lines = self._drawn(inside)
-        if not (self.lead or self.rest):
-            return lines
-        return [Content(self.lead if n == 0 else self.rest) + line for n, line in enumerate(lines)]
+        return prefixed(self._drawn(inside), self.lead, self.rest)
 
     def _drawn(self, width: int | None) -> list[Content]:
         rows = [self.headers, *self.rows]
