@@ -12,7 +12,7 @@ an append per token left no room between them for the keys. So:
   once), from this widget's own message queue (the screen's handler only hands it over): five
   updates a second read as a stream, and each costs a layout and a repaint of the chat;
 * the `Markdown` widget keeps only the reply's last few blocks: once its source is longer than
-  `CHUNK` characters, its finished blocks are set aside as one `Static` of styled text
+  `CHUNK` characters, its finished blocks are set aside as one widget of styled lines
   (markdown_message.py's rendering, made once; its wrapped height is cached), so each frame
   lays out a handful of widgets however long the reply grows.
 
@@ -36,7 +36,9 @@ from textual.widgets import Static
 from textual.widgets.markdown import Markdown
 
 from dynaprompt_tui.core.models import Message
-from dynaprompt_tui.tui.widgets.markdown_message import has_table, markdown_content
+from dynaprompt_tui.tui.widgets.lazy_lines import Line
+from dynaprompt_tui.tui.widgets.lines_view import LinesView
+from dynaprompt_tui.tui.widgets.markdown_message import at_width, has_table, markdown_parts
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -58,12 +60,17 @@ def split_point(source: str) -> int:
     return 0
 
 
-class SettledBlocks(Static):
-    """Finished blocks of a streaming reply, set aside from its `Markdown` widget as styled text."""
+class SettledBlocks(LinesView):
+    """Finished blocks of a streaming reply, set aside from its `Markdown` widget as lines of
+    styled text, laid out as it lays them out (markdown_message.py)."""
 
     def __init__(self, source: str) -> None:
-        super().__init__(markdown_content(source), classes="msg-settled")
+        super().__init__(classes="msg-settled")
         self.source = source  # the Markdown it shows
+        self._parts = markdown_parts(source)
+
+    def lines_at(self, width: int | None) -> list[Line]:
+        return at_width(self._parts, width)
 
 
 class SettledTable(Markdown):

@@ -10,34 +10,79 @@ its rows is first drawn.
 Rendered on its own, a line's segments say it is line 0: Textual reads the line a mouse
 selection is on from the segment's meta "offset", so each row gets its real line number back
 (`_numbered`). The tests compare every row with Textual's own rendering of the whole text.
+
+A line can hang (`Hanging`): a list item's text wraps under its text, not under its bullet, and
+every row of a quote has its bar, as Textual's `Markdown` draws them (its bullet and its text
+are two widgets side by side). A text selection is drawn here too (`selected_row`), a line at a
+time as Textual does it for the whole text, so a selected row is where it was.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from textual.content import Content
 from textual.strip import Strip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from textual.content import Content
     from textual.css.styles import RulesMap
+    from textual.selection import Selection
+    from textual.style import Style
 
 
-def _numbered(strip: Strip, y: int) -> Strip:
-    """`strip` with the line number its selection offsets carry set to `y`."""
-    if y == 0:
+@dataclass(frozen=True)
+class Hanging:
+    """A line drawn after a prefix: `lead` before its first row (a bullet), `rest` (as wide)
+    before the others (the indentation, a quote's bar); `body` wrapped in the width left, less
+    `right` columns kept blank on the right (a quote's padding)."""
+
+    lead: Content
+    rest: Content
+    body: Content
+    right: int = 0
+
+    def within(self, lead: Content, rest: Content, right: int) -> Hanging:
+        """This line inside another prefix (a list item in a quote...)."""
+        return Hanging(lead + self.lead, rest + self.rest, self.body, self.right + right)
+
+    @property
+    def whole(self) -> Content:
+        """The line as text (its first row's prefix, then its body): what a selection copies."""
+        return self.lead + self.body
+
+
+Line = Content | Hanging
+
+
+def whole(line: Line) -> Content:
+    return line.whole if isinstance(line, Hanging) else line
+
+
+def _numbered(strip: Strip, y: int, dx: int = 0) -> Strip:
+    """`strip` with the line number its selection offsets carry set to `y`, their column moved
+    `dx` to the right (a hanging line's body comes after its prefix)."""
+    if y == 0 and dx == 0:
         return strip
     segments: list[Segment] = []
     for text, style, control in strip:
         if style is not None and "offset" in (meta := style.meta):
-            style += RichStyle.from_meta({"offset": (meta["offset"][0], y)})
+            x = meta["offset"][0]
+            style += RichStyle.from_meta({"offset": (x + dx, y)})
         segments.append(Segment(text, style, control))
     return Strip(segments, strip.cell_length)
+
+
+def _span(line: Content, start: int, end: int, style: Style) -> Content:
+    """`line` with `style` from `start` to `end` (clipped to it; -1: its end)."""
+    end = len(line.plain) if end == -1 else min(end, len(line.plain))
+    start = max(start, 0)
+    return line.stylize(style, start, end) if start < end else line
 
 
 class LazyLines:
@@ -45,14 +90,15 @@ class LazyLines:
 
     def __init__(
         self,
-        lines: list[Content],
+        lines: list[Line],
         width: int,
         rules: RulesMap,
         render: Callable[[Content, int], list[Strip]],
     ) -> None:
         self.lines = lines  # the text split at its newlines
         self.width = width
-        self._render = render  # (a line of text, a width): its rows, as Textual renders them
+        # (a line of text, a width): its rows, as Textual renders them, selection not applied
+        self._render = render
         self._drawn: dict[int, list[Strip]] = {}  # the rows of the lines rendered so far
         self.starts: list[int] = []  # the first row of each line
         total = 0
@@ -60,28 +106,70 @@ class LazyLines:
             pad = rules.get("line_pad", 0)
             for index, line in enumerate(lines):
                 self.starts.append(total)
-                if "\t" in line.plain:  # (Textual's count of a line with tabs, made without
+                text, room = self._room(line)
+                if "\t" in text.plain:  # (Textual's count of a line with tabs, made without
                     total += len(self._rows(index))  # its styles, can be a row short: rendered)
-                elif line.cell_length + 2 * pad <= width:
+                elif text.cell_length + 2 * pad <= room:
                     total += 1  # fits: one row (the common case, and far cheaper than asking)
                 else:
-                    total += line.get_height(rules, width)
+                    total += text.get_height(rules, room)
         self.height = total
+
+    def _room(self, line: Line) -> tuple[Content, int]:
+        """What of `line` is wrapped, and in how many columns."""
+        if isinstance(line, Hanging):
+            return line.body, max(self.width - line.lead.cell_length - line.right, 1)
+        return line, self.width
+
+    def _draw(self, line: Line, index: int) -> list[Strip]:
+        text, room = self._room(line)
+        rows = self._render(text, room)
+        indent = line.lead.cell_length if isinstance(line, Hanging) else 0
+        if not isinstance(line, Hanging) or not indent:
+            return [_numbered(strip, index, indent) for strip in rows]
+        lead, rest = (_numbered(self._render(p, indent)[0], index) for p in (line.lead, line.rest))
+        return [
+            Strip.join([lead if n == 0 else rest, _numbered(strip, index, indent)])
+            for n, strip in enumerate(rows or [Strip([])])
+        ]
 
     def _rows(self, index: int) -> list[Strip]:
         rows = self._drawn.get(index)
         if rows is None:
-            rows = [
-                _numbered(strip, index) for strip in self._render(self.lines[index], self.width)
-            ]
-            self._drawn[index] = rows
+            rows = self._drawn[index] = self._draw(self.lines[index], index)
         return rows
 
-    def row(self, y: int) -> Strip | None:
-        """Row `y`, its line rendered the first time it is asked for; None past the end."""
+    def _at(self, y: int) -> tuple[int, int] | None:
+        """(the line row `y` is in, which of its rows)."""
         if not 0 <= y < self.height:
             return None
         index = bisect_right(self.starts, y) - 1
-        rows = self._rows(index)
-        k = y - self.starts[index]
+        return index, y - self.starts[index]
+
+    def row(self, y: int) -> Strip | None:
+        """Row `y`, its line rendered the first time it is asked for; None past the end."""
+        if (at := self._at(y)) is None:
+            return None
+        rows = self._rows(at[0])
+        return rows[at[1]] if at[1] < len(rows) else None
+
+    def selected_row(self, y: int, selection: Selection, style: Style) -> Strip | None:
+        """Row `y` with the part of `selection` on its line in `style` (not kept: a selection
+        changes as the mouse moves)."""
+        if (at := self._at(y)) is None:
+            return None
+        index, k = at
+        span = selection.get_span(index)
+        if span is None:
+            return self.row(y)
+        start, end = span
+        line = self.lines[index]
+        if isinstance(line, Hanging):
+            n = len(line.lead.plain)
+            body = _span(line.body, start - n, end if end == -1 else end - n, style)
+            lead = _span(line.lead, start, n if end == -1 else end, style)
+            line = Hanging(lead, line.rest, body, line.right)
+        else:
+            line = _span(line, start, end, style)
+        rows = self._draw(line, index)
         return rows[k] if k < len(rows) else None

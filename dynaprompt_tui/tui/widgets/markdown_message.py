@@ -4,9 +4,9 @@ Textual's `Markdown` widget builds a tree of block widgets per message (styled, 
 painted one by one); a screenful of them made start-up 3x slower than a minimal app, and every
 page of history scrolled into view paid the same again. A reply that has finished streaming
 never changes, so the chat shows history with this instead: markdown-it parses the text (the
-parser Textual uses) and the blocks become lines of styled text, looking as
-the `Markdown` widget draws them (bullets, headings in the theme's markdown colours, inline
-code, fences set off, tables boxed: markdown_table.py). Streaming replies keep the `Markdown`
+parser Textual uses) and the blocks become lines of styled text, laid out as the `Markdown`
+widget lays them out (markdown_layout.py: spacing, bullets, numbers, quotes, code; tables boxed:
+markdown_table.py), inline text styled as it styles it. Streaming replies keep the `Markdown`
 widget (bot_message.py).
 
 Loaded with the first bot message from history (message_factory.py). Most replies are read by
@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content, Span
 
 from dynaprompt_tui.tui.widgets import markdown_lite
-from dynaprompt_tui.tui.widgets.markdown_table import Table, prefixed
+from dynaprompt_tui.tui.widgets.lazy_lines import Hanging, Line, whole
+from dynaprompt_tui.tui.widgets.markdown_layout import Part, layout
 from dynaprompt_tui.tui.widgets.message import PlainMessage, body
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
     from dynaprompt_tui.tui.widgets.markdown_lite import Tok
 
-BULLETS = ["• ", "▪ ", "‣ ", "⭑ ", "◦ "]  # as Textual's Markdown, by depth
 INLINE = {
     "em": "italic",
     "strong": "bold",
@@ -43,8 +43,6 @@ INLINE = {
     "link": "underline",
 }
 CODE = "$text-warning 95% on $warning 10%"
-FENCE = "$text-muted"
-QUOTE = "$text-muted"
 
 
 @lru_cache(maxsize=1)
@@ -109,128 +107,48 @@ def _inline(token: Token | Tok) -> Content:
 
 
 def markdown_content(source: str, *, lite: bool = True, width: int | None = None) -> Content:
-    """`source` as styled text: one block after another, a blank line between blocks; its tables
-    drawn `width` cells wide (None: as wide as their cells need). `lite=False`: read by
-    markdown-it even when the small reader could (the tests compare)."""
-    return Content("\n").join(markdown_lines(source, lite=lite, width=width))
+    """`source` as styled text, its blocks laid out as Textual's `Markdown` lays them out, its
+    lines wrapped at `width` (None: not wrapped, tables as wide as their cells need).
+    `lite=False`: read by markdown-it even when the small reader could (the tests compare)."""
+    lines = markdown_lines(source, lite=lite, width=width)
+    if width is not None:
+        lines = [row for line in lines for row in wrapped(line, width)]
+    return Content("\n").join(whole(line) for line in lines)
 
 
-def markdown_lines(source: str, *, lite: bool = True, width: int | None = None) -> list[Content]:
-    """The lines of `markdown_content`, built as lines: a long reply is drawn a line at a time
+def wrapped(line: Line, width: int) -> list[Content]:
+    """`line` as rows `width` cells wide (wrapped as Textual wraps, no styles applied)."""
+    if not isinstance(line, Hanging):
+        return line.wrap(width) or [line]
+    room = max(width - line.lead.cell_length - line.right, 1)
+    rows = line.body.wrap(room) or [line.body]
+    return [(line.lead if n == 0 else line.rest) + row for n, row in enumerate(rows)]
+
+
+def markdown_lines(source: str, *, lite: bool = True, width: int | None = None) -> list[Line]:
+    """The lines of a reply for `width`, built as lines: a long reply is drawn a line at a time
     (lazy_lines.py), and joining it only to split it again cost its start-up ~10 ms."""
     return at_width(markdown_parts(source, lite=lite), width)
 
 
-def at_width(parts: list[Content | Table], width: int | None) -> list[Content]:
-    """`markdown_parts` as lines, its tables drawn `width` cells wide."""
-    lines: list[Content] = []
+def at_width(parts: list[Part], width: int | None) -> list[Line]:
+    """`markdown_parts` as lines, its tables and rules drawn `width` cells wide."""
+    lines: list[Line] = []
     for part in parts:
-        if isinstance(part, Table):
-            lines += part.lines(width)
-        else:
+        if isinstance(part, Content | Hanging):
             lines.append(part)
+        else:
+            lines += part.lines(width)
     return lines
 
 
-def markdown_parts(source: str, *, lite: bool = True) -> list[Content | Table]:
-    """The lines of `markdown_content`, but a table at the top level left whole: how wide it is
-    drawn depends on the width (markdown_table.py)."""
-    blocks: list[list[Content | Table]] = []  # the lines of each block
-    prefix: list[str] = []  # the indentation (and quote bars) of the blocks being read
-    lists: list[list[int]] = []  # per open list: [next number, or -1 when bulleted]
-    pending = ""  # a list item's bullet, put in front of its first line
-    tight = 0  # how many lists are open: their blocks are not separated by blank lines
-    last_in_list = False
-    table: Table | None = None  # the table being read
-    header = False  # its cells being read are header cells
-
-    def put(content: Content | Table | list[Content]) -> None:
-        """Add a block: text, a table, or lines already split."""
-        nonlocal pending, last_in_list
-        lead = "".join(prefix)
-        if pending:  # the first line of a list item: its bullet in place of the indentation
-            lead = lead[: len(lead) - len(pending)] + pending
-            pending = ""
-        rest = "".join(prefix)
-        out: list[Content | Table]
-        if isinstance(content, Table):  # (drawn for a width later, under its bullet or bar)
-            content.lead, content.rest, content.margin = lead, rest, prefix.count("▌ ")
-            out = [content]
-        else:
-            if isinstance(content, list):
-                lines = content
-            else:  # (a block at the top level keeps a last blank line)
-                lines = content.split("\n", allow_blank=not (lead or rest))
-            out = list(prefixed(lines, lead, rest))
-        if tight and last_in_list and blocks:  # list items follow each other line by line
-            blocks[-1].extend(out)
-        else:
-            blocks.append(out)
-        last_in_list = bool(tight)
-
+def markdown_parts(source: str, *, lite: bool = True) -> list[Part]:
+    """The lines of a reply, but what depends on the width (tables, rules, a centred heading)
+    left whole, to be drawn for a width (`at_width`)."""
     tokens: Sequence[Token | Tok] | None = markdown_lite.tokens(source) if lite else None
     if tokens is None:  # beyond the small reader: markdown-it
         tokens = _parser().parse(source)
-    for i, token in enumerate(tokens):
-        kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            start = int(token.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else -1
-            lists.append([start])
-            tight += 1
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-            tight -= 1
-        elif kind == "list_item_open":
-            number = lists[-1][0]
-            if number < 0:
-                pending = BULLETS[(len(lists) - 1) % len(BULLETS)]
-            else:
-                pending = f"{number}. "
-                lists[-1][0] += 1
-            prefix.append(" " * len(pending))
-        elif kind == "list_item_close":
-            prefix.pop()
-        elif kind == "blockquote_open":
-            prefix.append("▌ ")
-        elif kind == "blockquote_close":
-            prefix.pop()
-        elif kind == "table_open":
-            table = Table([], [])
-        elif kind == "table_close" and table is not None:
-            put(table)
-            table = None
-        elif kind in ("thead_open", "thead_close"):
-            header = kind == "thead_open"
-        elif kind == "tr_open" and table is not None and not header:
-            table.rows.append([])
-        elif kind == "inline" and table is not None:  # a cell
-            (table.headers if header else table.rows[-1]).append(_inline(token))
-        elif kind == "inline":
-            opener = tokens[i - 1] if i else None
-            content = _inline(token)
-            if opener is not None and opener.type == "heading_open":
-                content = content.stylize(_heading_style(int(opener.tag[1:])))
-            elif "▌ " in prefix:
-                content = content.stylize(QUOTE)
-            put(content)
-        elif kind in ("fence", "code_block"):
-            code = token.content.rstrip("\n").split("\n")  # every line set off by two spaces
-            put(
-                [
-                    Content(f"  {line}", [Span(2, 2 + len(line), FENCE)] if line else [])
-                    for line in code
-                ]
-            )
-        elif kind == "hr":
-            put(Content("─" * 24, spans=[Span(0, 24, "$secondary")]))
-        elif kind == "html_block":
-            put(Content(token.content.rstrip("\n")))
-    parts: list[Content | Table] = []
-    for n, block in enumerate(blocks):
-        if n:
-            parts.append(Content(""))  # (the blank line between blocks)
-        parts.extend(block)
-    return parts or [Content("")]
+    return layout(tokens, _inline, _heading_style) or [Content("")]
 
 
 class MarkdownMessage(PlainMessage):
@@ -238,16 +156,12 @@ class MarkdownMessage(PlainMessage):
 
     FROM_HISTORY = True
 
-    _parts: list[Content | Table] | None = None  # its Markdown read (tables left whole)
+    _parts: list[Part] | None = None  # its Markdown read (what depends on the width left whole)
 
-    def lines_at(self, width: int | None) -> list[Content]:
+    def lines_at(self, width: int | None) -> list[Line]:
         if self._parts is None:
             self._parts = markdown_parts(clean(body(self.message)))
-        self._content = None  # (the whole text, for a selection: its tables at this width)
         return [self.header(), *at_width(self._parts, width)]
-
-    def text(self) -> Content:
-        return Content("\n").join(self.lines_at(self.size.width or None))
 
     def _forget(self) -> None:
         super()._forget()

@@ -15,7 +15,7 @@ overlap) and of tables in lists and quotes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate
 
@@ -56,28 +56,26 @@ def column_widths(natural: list[int], minimums: list[int], total: int) -> list[i
     return [end - start for start, end in zip(edges[::2], edges[1::2], strict=False)]
 
 
-def prefixed(lines: list[Content], lead: str, rest: str) -> list[Content]:
-    """`lines` in a list or a quote: `lead` before the first (its bullet), `rest` before the
-    others (the indentation, the quote bars)."""
-    if not (lead or rest):
-        return lines
-    return [Content(lead if n == 0 else rest) + line for n, line in enumerate(lines)]
-
-
 @dataclass
 class Table:
     """A table's header cells and rows of cells, each cell's inline text styled."""
 
     headers: list[Content]
     rows: list[list[Content]]
-    lead: str = ""  # in a list or a quote: before its first line (a bullet, a quote's bar)
-    rest: str = ""  # and before the others
-    margin: int = 0  # columns of the width it leaves on the right (a quote's padding)
+    lead: Content = field(default_factory=Content)  # before its first line (a bullet, a bar)
+    rest: Content = field(default_factory=Content)  # and before the others
+    right: int = 0  # columns of the width it leaves on the right (a quote's padding)
+
+    def within(self, lead: Content, rest: Content, right: int) -> Table:
+        """The table in a list or a quote."""
+        lead, rest = lead + self.lead, rest + self.rest
+        return Table(self.headers, self.rows, lead, rest, self.right + right)
 
     def lines(self, width: int | None) -> list[Content]:
         """The table drawn in `width` cells (None: as wide as its cells need)."""
-        inside = None if width is None else width - len(self.rest) - self.margin
-        return prefixed(self._drawn(inside), self.lead, self.rest)
+        inside = None if width is None else width - self.rest.cell_length - self.right
+        drawn = self._drawn(inside)
+        return [(self.lead if n == 0 else self.rest) + line for n, line in enumerate(drawn)]
 
     def _drawn(self, width: int | None) -> list[Content]:
         rows = [self.headers, *self.rows]

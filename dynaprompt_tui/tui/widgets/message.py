@@ -16,22 +16,15 @@ class costs start-up about as much as a widget on screen, and the first frame ha
 from __future__ import annotations
 
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING, cast
 
-from textual.app import RenderResult
 from textual.content import Content
-from textual.geometry import Size
 from textual.message import Message as TMessage
-from textual.strip import Strip
-from textual.visual import Visual
 from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Message, Party, Role
-from dynaprompt_tui.tui.widgets.lazy_lines import LazyLines
+from dynaprompt_tui.tui.widgets.lazy_lines import Line
+from dynaprompt_tui.tui.widgets.lines_view import LinesView
 from dynaprompt_tui.tui.widgets.safe import literal, local_time
-
-if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
 
 _ROLE_LABEL = {
     Role.USER: "you",
@@ -169,60 +162,20 @@ class MessageItem(Widget):
         """Streamed text for the message: only a bot message (bot_message.py) shows it."""
 
 
-class PlainMessage(MessageItem):
-    """Header and text, one widget. Textual wraps a widget's text to learn its height and again
-    to draw it, all of it both times: a long message (a pasted log, a long reply) cost start-up
-    tens of milliseconds for lines nobody sees. Here its height is counted once for a width and
-    only the lines in view are rendered (lazy_lines.py), drawn through Textual's line API (as
-    its `Log`). Counted again for a new width or theme, or when the styles change (a class such
-    as selected); a text selection is drawn by Textual as usual."""
+class PlainMessage(MessageItem, LinesView):
+    """Header and text, one widget, drawn a line at a time (lines_view.py)."""
 
-    _content: Content | None = None
-    _split: list[Content] | None = None  # the text's lines
-    _rows: tuple[tuple[int, str], LazyLines] | None = None  # ((width, theme), its rows)
+    _split: list[Line] | None = None  # the text's lines
 
-    def render(self) -> RenderResult:
-        return self._text()
-
-    def _text(self) -> Content:
-        if self._content is None:
-            self._content = self.text()
-        return self._content
-
-    def lines_at(self, width: int | None) -> list[Content]:
-        """The text's lines (no newline in any) for a width (None: any); a plain message's
-        are the same at every width."""
+    def lines_at(self, width: int | None) -> list[Line]:
+        """A plain message's lines are the same at every width."""
         if self._split is None:
-            self._split = self._text().split(allow_blank=True)
+            self._split = list(self.text().split(allow_blank=True))
         return self._split
 
-    def _rows_at(self, width: int) -> LazyLines:
-        key = (width, self.app.theme)
-        if self._rows is None or self._rows[0] != key:
-            # (Textual passes its styles as the rules too: they answer `get` alike)
-            rules = cast("RulesMap", self.styles)
-            lines = self.lines_at(width)
-            self._rows = (key, LazyLines(lines, width, rules, self._render_line))
-        return self._rows[1]
-
-    def _render_line(self, line: Content, width: int) -> list[Strip]:
-        return Visual.to_strips(self, line, width, None, self.visual_style)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._rows_at(width).height
-
-    def render_line(self, y: int) -> Strip:
-        if self.text_selection is not None:  # (drawn with the selection: not kept)
-            return super().render_line(y)
-        row = self._rows_at(self.size.width).row(y)
-        return row or Strip.blank(self.size.width, self.visual_style.rich_style)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._rows = None
-
     def _forget(self) -> None:
-        self._content = self._split = self._rows = None
+        self._split = None
+        self.forget()
 
     async def replace(self, message: Message) -> None:
         await super().replace(message)

@@ -1,0 +1,219 @@
+"""Markdown's blocks laid out as Textual's `Markdown` widget lays them out, as lines of text.
+
+While a reply streams, Textual's `Markdown` draws it: a widget per block, spaced by their CSS
+margins (the larger of two neighbours' margins between them, a container's first and last
+margins inside it), a list item's bullet beside a column of its blocks, a quote's blocks inside
+its bar and padding. A reply from history is one widget of lines (markdown_message.py); they are
+laid out here by the same rules, so the reply looks the same after a restart, row for row:
+
+* a paragraph at the top level is followed by a blank line, one in a list or a quote is not;
+* headings: two blank lines above the first two levels, one above the others, one below;
+  a top heading centred;
+* lists: numbers right-aligned to the widest (`` 9.`` above ``10.``), bullets by how many
+  bulleted items they are in; a list item's text wraps under its text (lazy_lines.Hanging);
+  a list ends with a blank line unless it is inside another list;
+* quotes: a blank line above and below, a bar before every row, a column kept on the right;
+* code: a blank line above and below, and one inside each side; its lines set off by two
+  columns each side (Textual cuts a long code line at the edge; here it wraps, under itself);
+* a rule: a blank line, the rule across the width, a blank line; a table: a blank line below.
+
+(Textual's class and CSS: `MarkdownParagraph`, `MarkdownHeader`, `MarkdownBulletList`,
+`MarkdownOrderedList`, `MarkdownBlockQuote`, `MarkdownFence`, `MarkdownHorizontalRule`,
+`MarkdownTable`.) tests/tui/test_history_looks_live.py streams replies through the app and
+compares the screen after a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from dynaprompt_tui.tui.widgets.lazy_lines import Hanging
+from dynaprompt_tui.tui.widgets.markdown_table import Table
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from markdown_it.token import Token
+
+    from dynaprompt_tui.tui.widgets.markdown_lite import Tok
+
+BULLETS = ["• ", "▪ ", "‣ ", "⭑ ", "◦ "]  # as Textual's Markdown, by depth
+BULLET = "$text-primary"  # a bullet's or a number's colour (Textual's `MarkdownBullet`)
+BAR = Content.styled("▌", "$text-primary 50%") + " "  # a quote's border and padding
+FENCE = "$text-muted"
+RULE = "$secondary"
+
+
+@dataclass
+class Rule:
+    """A horizontal rule, as wide as the width left."""
+
+    lead: Content = field(default_factory=Content)
+    rest: Content = field(default_factory=Content)
+    right: int = 0
+
+    def within(self, lead: Content, rest: Content, right: int) -> Rule:
+        return Rule(lead + self.lead, rest + self.rest, self.right + right)
+
+    def lines(self, width: int | None) -> list[Content]:
+        room = 24 if width is None else max(width - self.lead.cell_length - self.right, 0)
+        return [self.lead + Content.styled("─" * room, RULE)]
+
+
+@dataclass
+class Centred:
+    """A line centred in the width left (a top heading), wrapped there when longer."""
+
+    body: Content
+    lead: Content = field(default_factory=Content)
+    rest: Content = field(default_factory=Content)
+    right: int = 0
+
+    def within(self, lead: Content, rest: Content, right: int) -> Centred:
+        return Centred(self.body, lead + self.lead, rest + self.rest, self.right + right)
+
+    def lines(self, width: int | None) -> list[Content | Hanging]:
+        room = None if width is None else width - self.lead.cell_length - self.right
+        if room is None or room < 1 or self.body.cell_length > room:
+            return [Hanging(self.lead, self.rest, self.body, self.right)]
+        return [self.lead + Content(" " * ((room - self.body.cell_length) // 2)) + self.body]
+
+
+Part = Content | Hanging | Table | Rule | Centred  # a line, or a block drawn for a width
+
+
+def _within(part: Part, lead: Content, rest: Content, right: int) -> Part:
+    if isinstance(part, Content):
+        return Hanging(lead, rest, part, right)
+    return part.within(lead, rest, right)
+
+
+def framed(parts: list[Part], lead: Content, rest: Content, right: int = 0) -> list[Part]:
+    """`parts` inside a prefix: `lead` before the first row (a bullet), `rest` before the
+    others; `right` columns kept blank on the right."""
+    return [_within(p, lead if n == 0 else rest, rest, right) for n, p in enumerate(parts)]
+
+
+@dataclass
+class Box:
+    """A block's lines and its margins."""
+
+    top: int
+    bottom: int
+    parts: list[Part]
+
+
+def stacked(boxes: list[Box]) -> list[Part]:
+    """Boxes one under another as Textual's vertical layout places them: between two, the larger
+    of their margins; the first one's top margin and the last one's bottom margin inside."""
+    parts: list[Part] = []
+    for n, box in enumerate(boxes):
+        gap = box.top if n == 0 else max(boxes[n - 1].bottom, box.top)
+        parts += [Content("")] * gap + box.parts
+    if boxes:
+        parts += [Content("")] * boxes[-1].bottom
+    return parts
+
+
+@dataclass
+class _Open:
+    """A container being read: a list, a list item or a quote."""
+
+    kind: str  # "bullet" | "ordered" | "item" | "quote"
+    boxes: list[Box] = field(default_factory=list)  # (a list: one box per item)
+    start: int = 1  # an ordered list's first number
+    bullet: str = ""  # an item's bullet (a bulleted list's)
+    bullets: list[str] = field(default_factory=list)  # a bulleted list's, per item
+
+
+def _symbols(start: int, count: int) -> list[str]:
+    """An ordered list's numbers as Textual draws them: right-aligned, a space before the
+    widest."""
+    width = max(len(f"{n}. ") for n in range(start, start + count)) + 1
+    return [f"{n}. ".rjust(width) for n in range(start, start + count)]
+
+
+def layout(
+    tokens: Sequence[Token | Tok],
+    inline: Callable[[Token | Tok], Content],
+    heading: Callable[[int], str],
+) -> list[Part]:
+    """The lines of a reply read into `tokens`; `inline` styles an inline token's text,
+    `heading` gives a heading level's style. The last block's margin below is left out (the
+    reply's widget ends there)."""
+    stack: list[_Open] = []
+    top: list[Box] = []
+    table: Table | None = None
+    header = False
+
+    def add(box: Box) -> None:
+        (stack[-1].boxes if stack else top).append(box)
+
+    def in_list() -> bool:
+        return any(o.kind in ("bullet", "ordered") for o in stack)
+
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else 1
+            stack.append(_Open(kind.split("_")[0], start=start))
+        elif kind == "list_item_open":
+            depth = sum(1 for o in stack if o.kind == "item" and o.bullet)
+            bulleted = stack[-1].kind == "bullet"
+            stack.append(_Open("item", bullet=BULLETS[depth % len(BULLETS)] if bulleted else ""))
+        elif kind == "list_item_close":
+            item = stack.pop()
+            add(Box(0, 0, stacked(item.boxes) or [Content("")]))  # (an empty item: its bullet)
+            stack[-1].bullets.append(item.bullet)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            items = stack.pop()
+            symbols = items.bullets
+            if items.kind == "ordered":
+                symbols = _symbols(items.start, len(items.boxes))
+            parts: list[Part] = []
+            for box, symbol in zip(items.boxes, symbols, strict=True):
+                lead = Content.styled(symbol, BULLET)
+                parts += framed(box.parts, lead, Content(" " * cell_len(symbol)))
+            add(Box(0, 0 if in_list() else 1, parts))
+        elif kind == "blockquote_open":
+            stack.append(_Open("quote"))
+        elif kind == "blockquote_close":
+            quote = stack.pop()
+            add(Box(1, 1, framed(stacked(quote.boxes), BAR, BAR, 1)))
+        elif kind == "table_open":
+            table = Table([], [])
+        elif kind == "table_close" and table is not None:
+            add(Box(0, 1, [table]))
+            table = None
+        elif kind in ("thead_open", "thead_close"):
+            header = kind == "thead_open"
+        elif kind == "tr_open" and table is not None and not header:
+            table.rows.append([])
+        elif kind == "inline" and table is not None:  # a cell
+            (table.headers if header else table.rows[-1]).append(inline(token))
+        elif kind == "inline":
+            opener = tokens[i - 1] if i else None
+            content = inline(token)
+            if opener is not None and opener.type == "heading_open":
+                level = int(opener.tag[1:])
+                content = content.stylize(heading(level))
+                line: Part = Centred(content) if level == 1 else content
+                add(Box(2 if level <= 2 else 1, 1, [line]))
+            else:
+                lines: list[Part] = list(content.split("\n", allow_blank=True))
+                add(Box(0, 0 if stack else 1, lines))
+        elif kind in ("fence", "code_block"):
+            code = token.content.rstrip().split("\n")
+            pad = Content("  ")
+            rows: list[Part] = [Hanging(pad, pad, Content.styled(c, FENCE), 2) for c in code]
+            add(Box(1, 1, [Content(""), *rows, Content("")]))
+        elif kind == "hr":
+            add(Box(0, 1, [Content(""), Rule()]))
+    parts = stacked(top)
+    if top and top[-1].bottom:
+        del parts[-top[-1].bottom :]
+    return parts
