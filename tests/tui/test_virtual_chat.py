@@ -233,7 +233,7 @@ async def test_history_replies_are_one_widget_with_their_markdown_rendered(
         assert isinstance(item, MarkdownMessage) and not item.children
         text = text_of(item).splitlines()
         # (spaced as Textual's Markdown spaces them: test_history_looks_live.py)
-        code = ["", "", "  print('hi')", "", ""]
+        code = ["", "  ", "  print('hi')", "  ", ""]  # (its frame: two columns each side)
         assert text[1:] == ["Here:", *code, "done", "", " 1. one", " 2. two"]
         assert not item.query("Markdown")
         # A reply arriving now streams into a Markdown widget, and stays one.

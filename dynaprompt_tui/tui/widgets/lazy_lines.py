@@ -20,12 +20,12 @@ time as Textual does it for the whole text, so a selected row is where it was.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
-from textual.content import Content
+from textual.content import Content, Span
 from textual.strip import Strip
 
 if TYPE_CHECKING:
@@ -36,25 +36,71 @@ if TYPE_CHECKING:
     from textual.style import Style
 
 
+def under(content: Content, fill: str | None) -> Content:
+    """`content` with `fill` (a background) under its own styles."""
+    return content.stylize_before(fill) if fill else content
+
+
 @dataclass(frozen=True)
 class Hanging:
-    """A line drawn after a prefix: `lead` before its first row (a bullet), `rest` (as wide)
-    before the others (the indentation, a quote's bar); `body` wrapped in the width left, less
-    `right` columns kept blank on the right (a quote's padding)."""
+    """A line drawn in a frame: `lead` before its first row (a bullet), `rest` (as wide) before
+    the others (the indentation, a quote's bar), `tail` after each (a quote's padding); `body`
+    wrapped in the width left. `fill`: the styles (backgrounds: a quote's, a code block's),
+    outermost first, of the cells between a row's text and its tail."""
 
     lead: Content
     rest: Content
     body: Content
-    right: int = 0
+    tail: Content = field(default_factory=Content)
+    fill: tuple[str, ...] = ()
 
-    def within(self, lead: Content, rest: Content, right: int) -> Hanging:
-        """This line inside another prefix (a list item in a quote...)."""
-        return Hanging(lead + self.lead, rest + self.rest, self.body, self.right + right)
+    def within(
+        self, lead: Content, rest: Content, tail: Content, fill: str | None = None
+    ) -> Hanging:
+        """This line inside another frame (a list item in a quote...), under its `fill`."""
+        return Hanging(
+            under(lead + self.lead, fill),
+            under(rest + self.rest, fill),
+            under(self.body, fill),
+            under(self.tail + tail, fill),
+            (fill, *self.fill) if fill else self.fill,
+        )
 
     @property
     def whole(self) -> Content:
         """The line as text (its first row's prefix, then its body): what a selection copies."""
         return self.lead + self.body
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A `Hanging` line's frame, for a block drawn for a width (a table, a rule, a centred
+    heading) in a list or a quote: its lines fit the width it leaves (`room`)."""
+
+    lead: Content = field(default_factory=Content)
+    rest: Content = field(default_factory=Content)
+    tail: Content = field(default_factory=Content)
+    fill: tuple[str, ...] = ()
+
+    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None = None) -> Frame:
+        line = Hanging(self.lead, self.rest, Content(), self.tail, self.fill)
+        line = line.within(lead, rest, tail, fill)
+        return Frame(line.lead, line.rest, line.tail, line.fill)
+
+    def room(self, width: int) -> int:
+        return width - self.lead.cell_length - self.tail.cell_length
+
+    def around(self, lines: list[Content]) -> list[Line]:
+        """`lines` in this frame, each a row."""
+        if not (self.lead.cell_length or self.tail.cell_length or self.fill):
+            return list(lines)
+        framed: list[Line] = []
+        for n, line in enumerate(lines):
+            for fill in reversed(self.fill):
+                line = under(line, fill)
+            lead = self.lead if n == 0 else self.rest
+            framed.append(Hanging(lead, self.rest, line, self.tail, self.fill))
+        return framed
 
 
 Line = Content | Hanging
@@ -64,16 +110,17 @@ def whole(line: Line) -> Content:
     return line.whole if isinstance(line, Hanging) else line
 
 
-def _numbered(strip: Strip, y: int, dx: int = 0) -> Strip:
+def _numbered(strip: Strip, y: int, dx: int = 0, at: int | None = None) -> Strip:
     """`strip` with the line number its selection offsets carry set to `y`, their column moved
-    `dx` to the right (a hanging line's body comes after its prefix)."""
-    if y == 0 and dx == 0:
+    `dx` to the right (a hanging line's body comes after its prefix), or set to `at` (the
+    blank after a line's text: its end)."""
+    if y == 0 and dx == 0 and at is None:
         return strip
     segments: list[Segment] = []
     for text, style, control in strip:
         if style is not None and "offset" in (meta := style.meta):
-            x = meta["offset"][0]
-            style += RichStyle.from_meta({"offset": (x + dx, y)})
+            x = meta["offset"][0] + dx if at is None else at
+            style += RichStyle.from_meta({"offset": (x, y)})
         segments.append(Segment(text, style, control))
     return Strip(segments, strip.cell_length)
 
@@ -100,6 +147,9 @@ class LazyLines:
         # (a line of text, a width): its rows, as Textual renders them, selection not applied
         self._render = render
         self._drawn: dict[int, list[Strip]] = {}  # the rows of the lines rendered so far
+        # Bullets, bars, indents: a handful, rendered once. (By text and styles: a Content is
+        # equal to another with the same text.)
+        self._prefixes: dict[tuple[str, tuple[Span, ...]], Strip] = {}
         self.starts: list[int] = []  # the first row of each line
         total = 0
         if width > 0:  # (Textual draws nothing at no width)
@@ -118,7 +168,8 @@ class LazyLines:
     def _room(self, line: Line) -> tuple[Content, int]:
         """What of `line` is wrapped, and in how many columns."""
         if isinstance(line, Hanging):
-            return line.body, max(self.width - line.lead.cell_length - line.right, 1)
+            frame = line.lead.cell_length + line.tail.cell_length
+            return line.body, max(self.width - frame, 1)
         return line, self.width
 
     def _draw(self, line: Line, index: int) -> list[Strip]:
@@ -127,11 +178,26 @@ class LazyLines:
         indent = line.lead.cell_length if isinstance(line, Hanging) else 0
         if not isinstance(line, Hanging) or not indent:
             return [_numbered(strip, index, indent) for strip in rows]
-        lead, rest = (_numbered(self._render(p, indent)[0], index) for p in (line.lead, line.rest))
-        return [
-            Strip.join([lead if n == 0 else rest, _numbered(strip, index, indent)])
-            for n, strip in enumerate(rows or [Strip([])])
-        ]
+        lead, rest = (_numbered(self._prefix(p), index) for p in (line.lead, line.rest))
+        out = []
+        for n, strip in enumerate(rows or [Strip([])]):
+            row = [lead if n == 0 else rest, _numbered(strip, index, indent)]
+            if line.tail or line.fill:  # (filled to the tail: a quote's background)
+                blank = Content(" " * max(room - strip.cell_length, 0))
+                for fill in reversed(line.fill):
+                    blank = under(blank, fill)
+                end = len(line.whole.plain)
+                row += [_numbered(self._prefix(blank + line.tail), index, at=end)]
+            out.append(Strip.join(row))
+        return out
+
+    def _prefix(self, prefix: Content) -> Strip:
+        key = (prefix.plain, tuple(prefix.spans))
+        strip = self._prefixes.get(key)
+        if strip is None:
+            rows = self._render(prefix, prefix.cell_length) if prefix.cell_length else []
+            strip = self._prefixes[key] = rows[0] if rows else Strip([])
+        return strip
 
     def _rows(self, index: int) -> list[Strip]:
         rows = self._drawn.get(index)
@@ -168,7 +234,7 @@ class LazyLines:
             n = len(line.lead.plain)
             body = _span(line.body, start - n, end if end == -1 else end - n, style)
             lead = _span(line.lead, start, n if end == -1 else end, style)
-            line = Hanging(lead, line.rest, body, line.right)
+            line = Hanging(lead, line.rest, body, line.tail, line.fill)
         else:
             line = _span(line, start, end, style)
         rows = self._draw(line, index)

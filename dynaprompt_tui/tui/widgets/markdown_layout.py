@@ -12,9 +12,11 @@ laid out here by the same rules, so the reply looks the same after a restart, ro
 * lists: numbers right-aligned to the widest (`` 9.`` above ``10.``), bullets by how many
   bulleted items they are in; a list item's text wraps under its text (lazy_lines.Hanging);
   a list ends with a blank line unless it is inside another list;
-* quotes: a blank line above and below, a bar before every row, a column kept on the right;
+* quotes: a blank line above and below, a bar before every row, a column kept on the right,
+  a background (lazy_lines.Hanging's fill);
 * code: a blank line above and below, and one inside each side; its lines set off by two
-  columns each side (Textual cuts a long code line at the edge; here it wraps, under itself);
+  columns each side, on a background (Textual cuts a long code line at the edge and colours
+  its syntax; here it wraps, under itself, in one colour);
 * a rule: a blank line, the rule across the width, a blank line; a table: a blank line below.
 
 (Textual's class and CSS: `MarkdownParagraph`, `MarkdownHeader`, `MarkdownBulletList`,
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.content import Content
 
-from dynaprompt_tui.tui.widgets.lazy_lines import Hanging
+from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Hanging, Line
 from dynaprompt_tui.tui.widgets.markdown_table import Table
 
 if TYPE_CHECKING:
@@ -44,24 +46,26 @@ if TYPE_CHECKING:
 BULLETS = ["• ", "▪ ", "‣ ", "⭑ ", "◦ "]  # as Textual's Markdown, by depth
 BULLET = "$text-primary"  # a bullet's or a number's colour (Textual's `MarkdownBullet`)
 BAR = Content.styled("▌", "$text-primary 50%") + " "  # a quote's border and padding
+QUOTE = "on $boost"  # a quote's background
+CODE_FILL = "on black 10%"  # a code block's (Textual's `MarkdownFence`)
 FENCE = "$text-muted"
 RULE = "$secondary"
+_PAD = Content(" ")
+_CODE_PAD = Content("  ")
 
 
 @dataclass
 class Rule:
     """A horizontal rule, as wide as the width left."""
 
-    lead: Content = field(default_factory=Content)
-    rest: Content = field(default_factory=Content)
-    right: int = 0
+    frame: Frame = field(default_factory=Frame)
 
-    def within(self, lead: Content, rest: Content, right: int) -> Rule:
-        return Rule(lead + self.lead, rest + self.rest, self.right + right)
+    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Rule:
+        return Rule(self.frame.within(lead, rest, tail, fill))
 
-    def lines(self, width: int | None) -> list[Content]:
-        room = 24 if width is None else max(width - self.lead.cell_length - self.right, 0)
-        return [self.lead + Content.styled("─" * room, RULE)]
+    def lines(self, width: int | None) -> list[Line]:
+        room = 24 if width is None else max(self.frame.room(width), 0)
+        return self.frame.around([Content.styled("─" * room, RULE)])
 
 
 @dataclass
@@ -69,33 +73,34 @@ class Centred:
     """A line centred in the width left (a top heading), wrapped there when longer."""
 
     body: Content
-    lead: Content = field(default_factory=Content)
-    rest: Content = field(default_factory=Content)
-    right: int = 0
+    frame: Frame = field(default_factory=Frame)
 
-    def within(self, lead: Content, rest: Content, right: int) -> Centred:
-        return Centred(self.body, lead + self.lead, rest + self.rest, self.right + right)
+    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Centred:
+        return Centred(self.body, self.frame.within(lead, rest, tail, fill))
 
-    def lines(self, width: int | None) -> list[Content | Hanging]:
-        room = None if width is None else width - self.lead.cell_length - self.right
+    def lines(self, width: int | None) -> list[Line]:
+        room = None if width is None else self.frame.room(width)
         if room is None or room < 1 or self.body.cell_length > room:
-            return [Hanging(self.lead, self.rest, self.body, self.right)]
-        return [self.lead + Content(" " * ((room - self.body.cell_length) // 2)) + self.body]
+            frame = self.frame
+            return [Hanging(frame.lead, frame.rest, self.body, frame.tail, frame.fill)]
+        return self.frame.around([Content(" " * ((room - self.body.cell_length) // 2)) + self.body])
 
 
 Part = Content | Hanging | Table | Rule | Centred  # a line, or a block drawn for a width
 
 
-def _within(part: Part, lead: Content, rest: Content, right: int) -> Part:
-    if isinstance(part, Content):
-        return Hanging(lead, rest, part, right)
-    return part.within(lead, rest, right)
-
-
-def framed(parts: list[Part], lead: Content, rest: Content, right: int = 0) -> list[Part]:
-    """`parts` inside a prefix: `lead` before the first row (a bullet), `rest` before the
-    others; `right` columns kept blank on the right."""
-    return [_within(p, lead if n == 0 else rest, rest, right) for n, p in enumerate(parts)]
+def framed(
+    parts: list[Part], lead: Content, rest: Content, tail: Content, fill: str | None = None
+) -> list[Part]:
+    """`parts` in a frame: `lead` before the first row (a bullet), `rest` before the others,
+    `tail` after each; `fill` (a background) under all of it."""
+    out: list[Part] = []
+    for n, part in enumerate(parts):
+        first = lead if n == 0 else rest
+        if isinstance(part, Content):
+            part = Hanging(Content(), Content(), part)
+        out.append(part.within(first, rest, tail, fill))
+    return out
 
 
 @dataclass
@@ -177,13 +182,13 @@ def layout(
             parts: list[Part] = []
             for box, symbol in zip(items.boxes, symbols, strict=True):
                 lead = Content.styled(symbol, BULLET)
-                parts += framed(box.parts, lead, Content(" " * cell_len(symbol)))
+                parts += framed(box.parts, lead, Content(" " * cell_len(symbol)), Content())
             add(Box(0, 0 if in_list() else 1, parts))
         elif kind == "blockquote_open":
             stack.append(_Open("quote"))
         elif kind == "blockquote_close":
             quote = stack.pop()
-            add(Box(1, 1, framed(stacked(quote.boxes), BAR, BAR, 1)))
+            add(Box(1, 1, framed(stacked(quote.boxes), BAR, BAR, _PAD, QUOTE)))
         elif kind == "table_open":
             table = Table([], [])
         elif kind == "table_close" and table is not None:
@@ -207,10 +212,9 @@ def layout(
                 lines: list[Part] = list(content.split("\n", allow_blank=True))
                 add(Box(0, 0 if stack else 1, lines))
         elif kind in ("fence", "code_block"):
-            code = token.content.rstrip().split("\n")
-            pad = Content("  ")
-            rows: list[Part] = [Hanging(pad, pad, Content.styled(c, FENCE), 2) for c in code]
-            add(Box(1, 1, [Content(""), *rows, Content("")]))
+            code = ["", *token.content.rstrip().split("\n"), ""]  # (a blank row each side)
+            lines = [Content.styled(c, FENCE) for c in code]
+            add(Box(1, 1, framed(list(lines), _CODE_PAD, _CODE_PAD, _CODE_PAD, CODE_FILL)))
         elif kind == "hr":
             add(Box(0, 1, [Content(""), Rule()]))
     parts = stacked(top)

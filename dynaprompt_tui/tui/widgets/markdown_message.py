@@ -120,7 +120,7 @@ def wrapped(line: Line, width: int) -> list[Content]:
     """`line` as rows `width` cells wide (wrapped as Textual wraps, no styles applied)."""
     if not isinstance(line, Hanging):
         return line.wrap(width) or [line]
-    room = max(width - line.lead.cell_length - line.right, 1)
+    room = max(width - line.lead.cell_length - line.tail.cell_length, 1)
     rows = line.body.wrap(room) or [line.body]
     return [(line.lead if n == 0 else line.rest) + row for n, row in enumerate(rows)]
 

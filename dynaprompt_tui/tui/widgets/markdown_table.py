@@ -22,6 +22,8 @@ from itertools import accumulate
 from rich.cells import cell_len
 from textual.content import Content
 
+from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Line
+
 RULE = "$foreground 20%"  # the keylines (Textual: `keyline: thin $foreground 20%`)
 HEADER = "$primary"  # a header cell's text
 PAD = 2  # a space each side of a cell's text
@@ -62,20 +64,15 @@ class Table:
 
     headers: list[Content]
     rows: list[list[Content]]
-    lead: Content = field(default_factory=Content)  # before its first line (a bullet, a bar)
-    rest: Content = field(default_factory=Content)  # and before the others
-    right: int = 0  # columns of the width it leaves on the right (a quote's padding)
+    frame: Frame = field(default_factory=Frame)  # in a list or a quote: its bullet, its bar
 
-    def within(self, lead: Content, rest: Content, right: int) -> Table:
+    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Table:
         """The table in a list or a quote."""
-        lead, rest = lead + self.lead, rest + self.rest
-        return Table(self.headers, self.rows, lead, rest, self.right + right)
+        return Table(self.headers, self.rows, self.frame.within(lead, rest, tail, fill))
 
-    def lines(self, width: int | None) -> list[Content]:
+    def lines(self, width: int | None) -> list[Line]:
         """The table drawn in `width` cells (None: as wide as its cells need)."""
-        inside = None if width is None else width - self.rest.cell_length - self.right
-        drawn = self._drawn(inside)
-        return [(self.lead if n == 0 else self.rest) + line for n, line in enumerate(drawn)]
+        return self.frame.around(self._drawn(None if width is None else self.frame.room(width)))
 
     def _drawn(self, width: int | None) -> list[Content]:
         rows = [self.headers, *self.rows]
