@@ -34,6 +34,13 @@ COVERED = [
     "Words:\n\n| Word | Meaning |\n|:--|--:|\n| *hola* | hello |\n| `gracias` |  |\n\nSay them.",
     "# Compare\n|x|\n|-|\n\n- after",
     "| only | a header |\n| --- | :-: |",
+    "> a quote",
+    "- nested\n  - deeper",
+    "1. first\n   - under it\n   - and more\n2. second\n   1. deeper\n      - deepest",
+    "Intro:\n\n> **Note:** a quote\n> on two lines\n>\n> - with a list\n>   - nested\n\nAfter.",
+    "> > quoted twice\n>\n> once",
+    "> ```\n> code in a quote\n> ```",
+    "- a\n  ```\n  code in an item\n  ```\n- b",
 ]
 DECLINED = [
     "[a link](relative/path)",
@@ -52,7 +59,6 @@ DECLINED = [
     "-  two spaces after the bullet",
     "1.  two spaces after the number",
     "snake_case word",
-    "> a quote",
     "<b>html</b>",
     "text\n| a | b |\n|---|---|",
     "| a | b |\n|---|---|\n| 1 |",
@@ -68,7 +74,13 @@ DECLINED = [
     "**a *b* c**",
     "text**bold**",
     "- item\ncontinued lazily",
-    "- nested\n  - deeper",
+    "> a quote\nlazily continued",
+    "- a\n  3. a paragraph's continuation",
+    "- a\n  continued under it",
+    "- a\n   - three spaces in",
+    "- a\n\n  - after a blank line",
+    ">  two spaces after the bar",
+    "> ```\n> never closed in the quote",
     "Title\n=====",
     "---",
     "```\nnever closed",
@@ -113,9 +125,13 @@ def test_anything_else_is_left_to_markdown_it(source: str) -> None:
 
 def test_random_mixtures_render_the_same_or_are_declined() -> None:
     parts = [*COVERED, *DECLINED, "", "", "- x", "1. y", "**b**", "*e*", "`c`", "# H", "```"]
+    parts += ["  - n", "   1. n", "> q", ">", "> - q", "    deep"]
     rng = random.Random(15)
-    sources = ("\n".join(rng.choice(parts) for _ in range(rng.randint(1, 5))) for _ in range(3000))
+    sources = ["\n".join(rng.choice(parts) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
     assert _same_or_declined(sources) > 100
+    taken = [source for source in sources if markdown_lite.tokens(source) is not None]
+    assert sum(">" in source for source in taken) > 50  # quotes, nested lists: taken too
+    assert sum("\n  - " in source or "\n   " in source for source in taken) > 20
 
 
 def test_random_runs_of_markup_characters_render_the_same_or_are_declined() -> None:
@@ -124,7 +140,7 @@ def test_random_runs_of_markup_characters_render_the_same_or_are_declined() -> N
     atoms = ["[x](https://a.b)", "[a b](http://c.d/e_f)", "[t](https://u.v?a=1&b=2)", "[", "]"]
     atoms += ["(", ")", "](", "https://a.b", " ", "  ", "*", "**", "`", "``", "x", "y z", ".", "!"]
     atoms += ["\n", "\n\n", "- ", "-  ", "1. ", "2) ", "# ", "_", "&amp;", "\\", "<", "~", ","]
-    atoms += ["```\n"]
+    atoms += ["```\n", "> ", ">", "\n> ", "\n  - ", "\n   1. ", "\n  "]
     rng = random.Random(26)
     sources = ("".join(rng.choice(atoms) for _ in range(rng.randint(1, 12))) for _ in range(20000))
     assert _same_or_declined(sources) > 1000
@@ -170,6 +186,7 @@ def test_a_plain_reply_does_not_load_markdown_it() -> None:
         from dynaprompt_tui.tui.widgets.markdown_message import markdown_content
         markdown_content("**Plan**\\n\\n- one\\n- two\\n\\n`code`")
         markdown_content("Words:\\n\\n| a | b |\\n|---|---|\\n| *1* | 2 |", width=40)
+        markdown_content("> Note:\\n>\\n> 1. step\\n>    - detail", width=40)
         print("markdown_it" in sys.modules)
         """
     )

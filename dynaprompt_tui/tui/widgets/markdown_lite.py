@@ -5,7 +5,9 @@ chat with history does not wait for markdown-it (~20 ms to import).
 as markdown_message.py reads them, or None when `source` uses anything beyond this subset:
 
 * paragraphs (lines joined by soft breaks), ATX headings (``# Title``), fenced code blocks;
-* lists of one level, bulleted (``-``, ``*``, ``+``) or numbered (``1.``, ``1)``), an item a line;
+* lists, bulleted (``-``, ``*``, ``+``) or numbered (``1.``, ``1)``), an item a line, with lists
+  (or code) nested under an item's text, indented to it;
+* quotes (``> ``), their lines read again without the bar, up to a blank line;
 * ``**strong**``, ``*emphasis*`` and ```code``` spans, on one line, delimited plainly (a space,
   the start or end of the line, or common punctuation outside, none inside);
 * links to a web address, ``[text](https://...)``, their text plain, set off by a space, the
@@ -13,8 +15,8 @@ as markdown_message.py reads them, or None when `source` uses anything beyond th
 * tables after a blank line (or first), every row between pipes (``| a | b |``), as many cells
   in each row as in the header, up to a blank line (models answer comparisons with them).
 
-Anything else (other links, images, HTML, entities, escapes, underscores, other tables, quotes,
-setext headings, nesting, indentation, tabs, trailing spaces, a lazy continuation line...) makes
+Anything else (other links, images, HTML, entities, escapes, underscores, other tables, setext
+headings, other indentation, tabs, trailing spaces, a lazy continuation line...) makes
 it answer None, and markdown-it reads the text. tests/tui/test_markdown_lite.py compares the two
 on such texts.
 """
@@ -238,6 +240,20 @@ def tokens(source: str) -> list[Tok] | None:
             close_list()
             out += table
             continue
+        if line.startswith(">"):  # a quote: its lines read again without their ">"
+            quoted = [line]
+            while i < len(lines) and lines[i].startswith(">"):
+                quoted.append(lines[i])
+                i += 1
+            if i < len(lines) and lines[i].strip():
+                return None  # (a lazy continuation of the quote's last paragraph)
+            inner = tokens("\n".join(q[2:] if q.startswith("> ") else q[1:] for q in quoted))
+            if inner is None or not close_para():
+                return None
+            close_list()
+            out += [Tok("blockquote_open"), *inner, Tok("blockquote_close")]
+            item_line = False
+            continue
         bullet, ordered = _BULLET.fullmatch(line), _ORDERED.fullmatch(line)
         if item := bullet or ordered:
             kind, marker = ("bullet", item.group(1)) if bullet else ("ordered", item.group(2))
@@ -258,8 +274,26 @@ def tokens(source: str) -> list[Tok] | None:
             inline = _inline([text])
             if inline is None:
                 return None
-            out += [Tok("list_item_open"), Tok("paragraph_open"), inline]
-            out += [Tok("paragraph_close"), Tok("list_item_close")]
+            out += [Tok("list_item_open"), Tok("paragraph_open"), inline, Tok("paragraph_close")]
+            # A list (or code) in the item: the lines under its text, indented to it, read again.
+            indent = " " * (len(line) - len(text))
+            nested: list[str] = []
+            while i < len(lines) and lines[i].startswith(indent) and lines[i].strip():
+                nested.append(lines[i][len(indent) :])
+                i += 1
+            if nested:
+                # (Only what interrupts the item's paragraph: else it would continue it.)
+                first = _ORDERED.fullmatch(nested[0])
+                if not (
+                    _BULLET.fullmatch(nested[0])
+                    or (first and first.group(1) == "1")
+                    or _FENCE.fullmatch(nested[0])
+                ):
+                    return None
+                if (inner := tokens("\n".join(nested))) is None:
+                    return None
+                out += inner
+            out.append(Tok("list_item_close"))
             item_line = True
             continue
         if item_line or _OTHER.fullmatch(line):
