@@ -126,6 +126,15 @@ TABLE_REPLY = "Here are the words for today:\n\n| Word | Meaning | Example |\n|-
 )
 
 
+# A reply with a quote and lists nested in a list, as models often structure steps.
+NESTED_REPLY = (
+    "Here is the plan:\n\n> **Note:** read it all before you start; the oven takes a while.\n\n"
+    "1. Gather\n   - 200 g flour\n   - 3 eggs\n   - a pinch of salt\n"
+    "2. Mix\n   - the dry things first\n   - then the eggs, one at a time, slowly\n"
+    "3. Bake\n   - Preheat to 180 °C\n   - 25 minutes, until golden\n\nEnjoy it warm."
+)
+
+
 def last_reply_db(path: Path, question: str, reply: str) -> Path:
     """1,000 messages of history (history_db), then `question` and the bot's `reply`."""
     history_db(path, 1_000)

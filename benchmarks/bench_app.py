@@ -19,7 +19,8 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
 * Complete screen. Each kind of launch (minimal app; app on an empty database, a new file each
   time; app with 1k, 10k, 1M messages of history - user questions and Markdown bot replies; the
   1k with a 30 kB reply last (sections of prose with links, fenced code, lists: a model's whole
-  document); the 1M again with every message unread at each launch, as
+  document); the 1k with a reply with a table last; the 1k with a reply with a quote and nested
+  lists last; the 1M again with every message unread at each launch, as
   after days of deliveries with the window closed (quitting marks what was shown read: the marks
   are reset before each launch); app on
   1,000 conversations of 1,000 messages (issue 14; bench_conversations.py builds it and measures
@@ -281,6 +282,7 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
         print(f"  1M messages: {how}", flush=True)
     long_reply = _dbs.long_reply_db(tmp / "long.db", LONG_REPLY)
     table = _dbs.last_reply_db(tmp / "table.db", "Some Spanish words?", _dbs.TABLE_REPLY)
+    nested = _dbs.last_reply_db(tmp / "nested.db", "How do I bake it?", _dbs.NESTED_REPLY)
     pending = _dbs.schedules_db(tmp / "s100k.db", 100_000)
     print(f"  built in {time.perf_counter() - t:.1f} s", flush=True)
 
@@ -327,7 +329,7 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
             ["Schedules (", "Last line of the reply.", "Message…"],
         )
     )
-    kinds.append(  # (its table drawn by Textual's Markdown: bot_message.TableReply)
+    kinds.append(  # (drawn into the reply's one widget: markdown_table.py)
         Kind(
             "table",
             "1k messages, the latest with a table",
@@ -335,6 +337,16 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
             "dynaprompt",
             app_footer,
             ["Schedules (", "Muchas gracias.", "Use gracias in a sentence."],
+        )
+    )
+    kinds.append(
+        Kind(
+            "nested",
+            "1k messages, the latest with a quote and nested lists",
+            app_argv(nested),
+            "dynaprompt",
+            app_footer,
+            ["Schedules (", "Preheat to 180", "Enjoy it warm."],
         )
     )
     if not quick:
