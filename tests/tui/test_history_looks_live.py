@@ -14,7 +14,8 @@ import pytest
 from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
-from dynaprompt_tui.tui.widgets.bot_message import BotMessage
+from dynaprompt_tui.core.models import Message, Role
+from dynaprompt_tui.tui.widgets.bot_message import BotMessage, SettledBlocks
 from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage, markdown_content
 from tests.tui.helpers import screen_rows, settle
 from tests.tui.test_snapshots import ScriptedBot
@@ -41,6 +42,43 @@ def side_by_side(ours: list[str], live: list[str]) -> str:
     top = next((i for i, row in enumerate(live) if " bot " in row), 0)  # (0: no header)
     rows = zip(ours[top:], live[top:], strict=False)
     return "\n" + "\n".join(f"{a[:60]:60}|{b[:60]}" for a, b in rows)
+
+
+# Longer than bot_message.CHUNK: as it streams, its first blocks are set aside (SettledBlocks).
+LONG_REPLY = "\n\n".join(
+    block
+    for n in range(6)
+    for block in [f"Part {n}: " + LONG, f"- point {n}\n  - " + LONG, f"> quoted {n} " + LONG]
+)
+
+
+async def test_a_long_reply_set_aside_as_it_streamed_looks_the_same_after_a_restart(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    app = build()
+    async with app.run_test(size=(100, 40)) as pilot:
+        chat = app.main_screen.chat
+        streaming = Message(1, Role.ASSISTANT, "", clock.now(), meta={"streaming": True})
+        await chat.add(streaming)
+        bot = app.query_one(BotMessage)
+        words = LONG_REPLY.split(" ")
+        for n, word in enumerate(words):
+            await bot.write(word + (" " if n < len(words) - 1 else ""))
+            if n % 40 == 39:  # (as the widget's timer does, every few dozen tokens)
+                await bot.flush()
+        await bot.flush()
+        await chat.add(Message(1, Role.ASSISTANT, LONG_REPLY, clock.now(), meta={}))
+        await pilot.pause()
+        assert bot.query(SettledBlocks) and bot.shown == LONG_REPLY
+        live_screen = screen_rows(app.export_screenshot())
+
+    store = Conversation.open(settings, clock=clock)
+    assert store.add(Role.ASSISTANT, LONG_REPLY).id == 1
+    restarted = build(conversation=Conversation.open(settings, clock=clock))
+    async with restarted.run_test(size=(100, 40)) as pilot:
+        await settle(restarted, pilot)
+        screen = screen_rows(restarted.export_screenshot())
+        assert screen == live_screen, side_by_side(screen, live_screen)
 
 
 @pytest.mark.parametrize("name", list(REPLIES))
