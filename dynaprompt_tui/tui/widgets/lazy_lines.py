@@ -41,7 +41,7 @@ def under(content: Content, fill: str | None) -> Content:
     return content.stylize_before(fill) if fill else content
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hanging:
     """A line drawn in a frame: `lead` before its first row (a bullet), `rest` (as wide) before
     the others (the indentation, a quote's bar), `tail` after each (a quote's padding); `body`
@@ -72,7 +72,7 @@ class Hanging:
         return self.lead + self.body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frame:
     """A `Hanging` line's frame, for a block drawn for a width (a table, a rule, a centred
     heading) in a list or a quote: its lines fit the width it leaves (`room`)."""

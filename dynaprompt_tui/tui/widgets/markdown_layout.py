@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from textual.content import Content
+from textual.content import Content, Span
 
-from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Hanging, Line
+from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Hanging, Line, under
 from dynaprompt_tui.tui.widgets.markdown_table import Table
 
 if TYPE_CHECKING:
@@ -51,7 +51,14 @@ CODE_FILL = "on black 10%"  # a code block's (Textual's `MarkdownFence`)
 FENCE = "$text-muted"
 RULE = "$secondary"
 _PAD = Content(" ")
-_CODE_PAD = Content("  ")
+_EMPTY = Content()
+_CODE_PAD = under(Content("  "), CODE_FILL)  # (two columns each side of the code)
+
+
+def _code(line: str) -> Hanging:
+    """A line of a code block, on its background."""
+    spans = [Span(0, len(line), CODE_FILL), Span(0, len(line), FENCE)] if line else []
+    return Hanging(_CODE_PAD, _CODE_PAD, Content(line, spans), _CODE_PAD, (CODE_FILL,))
 
 
 @dataclass
@@ -89,17 +96,50 @@ class Centred:
 Part = Content | Hanging | Table | Rule | Centred  # a line, or a block drawn for a width
 
 
+# (outer prefix, inner prefix, fill) by identity -> (outer, inner, the two joined): the pair kept
+# alive with it, so that an id is not reused while it is a key.
+_Shared = dict[tuple[int, int, str | None], tuple[Content, Content, Content]]
+
+
 def framed(
-    parts: list[Part], lead: Content, rest: Content, tail: Content, fill: str | None = None
+    parts: list[Part],
+    lead: Content,
+    rest: Content,
+    tail: Content,
+    fill: str | None = None,
+    shared: _Shared | None = None,
 ) -> list[Part]:
     """`parts` in a frame: `lead` before the first row (a bullet), `rest` before the others,
-    `tail` after each; `fill` (a background) under all of it."""
+    `tail` after each; `fill` (a background) under all of it. Prefixes are joined once per
+    reply (`shared`): a reply's lines stay in memory while it is shown."""
+    made: _Shared = {} if shared is None else shared
+
+    def joined(outer: Content, inner: Content) -> Content:
+        if not fill and not (outer.plain and inner.plain):
+            return outer if outer.plain else inner
+        key = (id(outer), id(inner), fill)
+        if (known := made.get(key)) is None:
+            known = made[key] = (outer, inner, under(outer + inner, fill))
+        return known[2]
+
+    fills = (fill,) if fill else ()
     out: list[Part] = []
     for n, part in enumerate(parts):
         first = lead if n == 0 else rest
-        if isinstance(part, Content):
-            part = Hanging(Content(), Content(), part)
-        out.append(part.within(first, rest, tail, fill))
+        if isinstance(part, Table | Rule | Centred):  # (asked first: Content's check is slow)
+            out.append(part.within(first, rest, tail, fill))
+            continue
+        if not isinstance(part, Hanging):
+            part = Hanging(_EMPTY, _EMPTY, part)
+        out.append(
+            Hanging(
+                joined(first, part.lead),
+                joined(rest, part.rest),
+                under(part.body, fill),
+                joined(part.tail, tail),
+                fills + part.fill,
+            )
+        )
     return out
 
 
@@ -154,6 +194,8 @@ def layout(
     top: list[Box] = []
     table: Table | None = None
     header = False
+    shared: _Shared = {}  # (the reply's prefixes: bullets, bars, indentation)
+    prefixes: dict[str, tuple[Content, Content]] = {}  # a bullet or number: (lead, rest)
 
     def add(box: Box) -> None:
         (stack[-1].boxes if stack else top).append(box)
@@ -181,14 +223,16 @@ def layout(
                 symbols = _symbols(items.start, len(items.boxes))
             parts: list[Part] = []
             for box, symbol in zip(items.boxes, symbols, strict=True):
-                lead = Content.styled(symbol, BULLET)
-                parts += framed(box.parts, lead, Content(" " * cell_len(symbol)), Content())
+                if (prefix := prefixes.get(symbol)) is None:
+                    lead, rest = Content.styled(symbol, BULLET), Content(" " * cell_len(symbol))
+                    prefix = prefixes[symbol] = (lead, rest)
+                parts += framed(box.parts, *prefix, _EMPTY, None, shared)
             add(Box(0, 0 if in_list() else 1, parts))
         elif kind == "blockquote_open":
             stack.append(_Open("quote"))
         elif kind == "blockquote_close":
             quote = stack.pop()
-            add(Box(1, 1, framed(stacked(quote.boxes), BAR, BAR, _PAD, QUOTE)))
+            add(Box(1, 1, framed(stacked(quote.boxes), BAR, BAR, _PAD, QUOTE, shared)))
         elif kind == "table_open":
             table = Table([], [])
         elif kind == "table_close" and table is not None:
@@ -213,8 +257,7 @@ def layout(
                 add(Box(0, 0 if stack else 1, lines))
         elif kind in ("fence", "code_block"):
             code = ["", *token.content.rstrip().split("\n"), ""]  # (a blank row each side)
-            lines = [Content.styled(c, FENCE) for c in code]
-            add(Box(1, 1, framed(list(lines), _CODE_PAD, _CODE_PAD, _CODE_PAD, CODE_FILL)))
+            add(Box(1, 1, [_code(line) for line in code]))
         elif kind == "hr":
             add(Box(0, 1, [Content(""), Rule()]))
     parts = stacked(top)

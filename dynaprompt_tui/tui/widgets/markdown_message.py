@@ -24,7 +24,8 @@ from textual.content import Content, Span
 
 from dynaprompt_tui.tui.widgets import markdown_lite
 from dynaprompt_tui.tui.widgets.lazy_lines import Hanging, Line, whole
-from dynaprompt_tui.tui.widgets.markdown_layout import Part, layout
+from dynaprompt_tui.tui.widgets.markdown_layout import Centred, Part, Rule, layout
+from dynaprompt_tui.tui.widgets.markdown_table import Table
 from dynaprompt_tui.tui.widgets.message import PlainMessage, body
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -55,6 +56,7 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+_SPACES = re.compile(r"\s+")
 # The rule under a table's header row.
 _TABLE_RULE = re.compile(r"^[ \t]*[|:-]*-[ \t|:-]*$", re.MULTILINE)
 
@@ -85,7 +87,7 @@ def _inline(token: Token | Tok) -> Content:
     for child in token.children or []:
         kind = child.type
         if kind == "text":
-            add(re.sub(r"\s+", " ", child.content))
+            add(_SPACES.sub(" ", child.content))
         elif kind == "hardbreak":
             add("\n")
         elif kind == "softbreak":
@@ -135,10 +137,10 @@ def at_width(parts: list[Part], width: int | None) -> list[Line]:
     """`markdown_parts` as lines, its tables and rules drawn `width` cells wide."""
     lines: list[Line] = []
     for part in parts:
-        if isinstance(part, Content | Hanging):
-            lines.append(part)
-        else:
+        if isinstance(part, Table | Rule | Centred):  # (asked first: Content's check is slow)
             lines += part.lines(width)
+        else:
+            lines.append(part)
     return lines
 
 
