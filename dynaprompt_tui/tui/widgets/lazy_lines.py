@@ -175,9 +175,9 @@ class LazyLines:
     def _draw(self, line: Line, index: int) -> list[Strip]:
         text, room = self._room(line)
         rows = self._render(text, room)
-        indent = line.lead.cell_length if isinstance(line, Hanging) else 0
-        if not isinstance(line, Hanging) or not indent:
-            return [_numbered(strip, index, indent) for strip in rows]
+        if not isinstance(line, Hanging):
+            return [_numbered(strip, index) for strip in rows]
+        indent = line.lead.cell_length
         lead, rest = (_numbered(self._prefix(p), index) for p in (line.lead, line.rest))
         out = []
         for n, strip in enumerate(rows or [Strip([])]):

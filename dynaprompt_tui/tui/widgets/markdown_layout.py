@@ -88,8 +88,7 @@ class Centred:
     def lines(self, width: int | None) -> list[Line]:
         room = None if width is None else self.frame.room(width)
         if room is None or room < 1 or self.body.cell_length > room:
-            frame = self.frame
-            return [Hanging(frame.lead, frame.rest, self.body, frame.tail, frame.fill)]
+            return self.frame.around([self.body])  # (wrapped as it is drawn: not centred)
         return self.frame.around([Content(" " * ((room - self.body.cell_length) // 2)) + self.body])
 
 

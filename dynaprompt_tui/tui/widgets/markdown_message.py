@@ -109,9 +109,10 @@ def _inline(token: Token | Tok) -> Content:
 
 
 def markdown_content(source: str, *, lite: bool = True, width: int | None = None) -> Content:
-    """`source` as styled text, its blocks laid out as Textual's `Markdown` lays them out, its
-    lines wrapped at `width` (None: not wrapped, tables as wide as their cells need).
-    `lite=False`: read by markdown-it even when the small reader could (the tests compare)."""
+    """`source` as one styled text, its blocks laid out as Textual's `Markdown` lays them out,
+    its lines wrapped at `width` (None: not wrapped, tables as wide as their cells need): what
+    the tests compare with Textual's drawing and with markdown-it's reading. `lite=False`: read
+    by markdown-it even when the small reader could."""
     lines = markdown_lines(source, lite=lite, width=width)
     if width is not None:
         lines = [row for line in lines for row in wrapped(line, width)]
@@ -119,7 +120,8 @@ def markdown_content(source: str, *, lite: bool = True, width: int | None = None
 
 
 def wrapped(line: Line, width: int) -> list[Content]:
-    """`line` as rows `width` cells wide (wrapped as Textual wraps, no styles applied)."""
+    """`line` as rows `width` cells wide, wrapped as Textual wraps it (a hanging line in the
+    width its frame leaves, its frame's padding and tail left out)."""
     if not isinstance(line, Hanging):
         return line.wrap(width) or [line]
     room = max(width - line.lead.cell_length - line.tail.cell_length, 1)
