@@ -15,7 +15,7 @@ from dynaprompt_tui.config import Settings
 from dynaprompt_tui.core.clock import FakeClock
 from dynaprompt_tui.core.conversation import Conversation
 from dynaprompt_tui.core.models import Message, Role
-from dynaprompt_tui.tui.widgets.bot_message import BotMessage, SettledBlocks
+from dynaprompt_tui.tui.widgets.bot_message import BotMessage
 from dynaprompt_tui.tui.widgets.markdown_message import MarkdownMessage, markdown_content
 from tests.tui.helpers import screen_rows, settle
 from tests.tui.test_snapshots import ScriptedBot
@@ -52,33 +52,77 @@ LONG_REPLY = "\n\n".join(
 )
 
 
+# Set aside right before a heading, a code block, a quote, a table: the margin between what was
+# set aside and what follows is the larger of the two, as within one Markdown.
+SECTIONS = [
+    "## Section {n}",
+    "```\ncode {n}\n```",
+    "> a quote {n}",
+    "| a | b |\n|---|---|\n| {n} | 2 |",
+]
+BLOCKS = [b for n in range(8) for b in (SECTIONS[n % 4].format(n=n), f"Text {n} " + LONG * 3)]
+SPLIT_REPLY = "\n\n".join(BLOCKS)
+
+
+async def streamed(app: Any, pilot: Any, clock: FakeClock, pieces: list[str]) -> list[str]:
+    """The screen after `pieces` streamed into a bot message, each shown (flushed) as it came,
+    and the reply finished."""
+    chat = app.main_screen.chat
+    await chat.add(Message(1, Role.ASSISTANT, "", clock.now(), meta={"streaming": True}))
+    bot = app.query_one(BotMessage)
+    for piece in pieces:
+        await bot.write(piece)
+        await bot.flush()  # (as the widget's timer does, every few dozen tokens)
+    reply = "".join(pieces)
+    await chat.add(Message(1, Role.ASSISTANT, reply, clock.now(), meta={}))
+    await pilot.pause()
+    assert bot.query(".msg-settled") and bot.shown == reply  # (set aside: SettledBlocks, or
+    # SettledTable when what was set aside holds a table)
+    return screen_rows(app.export_screenshot())
+
+
+async def after_a_restart(
+    build: Callable[..., Any],
+    settings: Settings,
+    clock: FakeClock,
+    reply: str,
+    size: tuple[int, int],
+) -> list[str]:
+    store = Conversation.open(settings, clock=clock)
+    assert store.add(Role.ASSISTANT, reply).id == 1
+    restarted = build(conversation=Conversation.open(settings, clock=clock))
+    async with restarted.run_test(size=size) as pilot:
+        await settle(restarted, pilot)
+        return screen_rows(restarted.export_screenshot())
+
+
 async def test_a_long_reply_set_aside_as_it_streamed_looks_the_same_after_a_restart(
     build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
+    words = LONG_REPLY.split(" ")
+    pieces = [" ".join(words[n : n + 40]) + " " for n in range(0, len(words), 40)]
+    pieces[-1] = pieces[-1].rstrip(" ")
     app = build()
     async with app.run_test(size=(100, 40)) as pilot:
-        chat = app.main_screen.chat
-        streaming = Message(1, Role.ASSISTANT, "", clock.now(), meta={"streaming": True})
-        await chat.add(streaming)
-        bot = app.query_one(BotMessage)
-        words = LONG_REPLY.split(" ")
-        for n, word in enumerate(words):
-            await bot.write(word + (" " if n < len(words) - 1 else ""))
-            if n % 40 == 39:  # (as the widget's timer does, every few dozen tokens)
-                await bot.flush()
-        await bot.flush()
-        await chat.add(Message(1, Role.ASSISTANT, LONG_REPLY, clock.now(), meta={}))
-        await pilot.pause()
-        assert bot.query(SettledBlocks) and bot.shown == LONG_REPLY
-        live_screen = screen_rows(app.export_screenshot())
+        live = await streamed(app, pilot, clock, pieces)
+    screen = await after_a_restart(build, settings, clock, LONG_REPLY, (100, 40))
+    assert screen == live, side_by_side(screen, live)
 
-    store = Conversation.open(settings, clock=clock)
-    assert store.add(Role.ASSISTANT, LONG_REPLY).id == 1
-    restarted = build(conversation=Conversation.open(settings, clock=clock))
-    async with restarted.run_test(size=(100, 40)) as pilot:
-        await settle(restarted, pilot)
-        screen = screen_rows(restarted.export_screenshot())
-        assert screen == live_screen, side_by_side(screen, live_screen)
+
+@pytest.mark.parametrize("at", range(4, 8))
+async def test_set_aside_right_before_a_heading_code_a_quote_or_a_table(
+    at: int, build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    """Shown when the stream has just reached section `at` (its first line, nothing after), so
+    what came before is set aside there: the whole reply is the same after a restart."""
+    cut = len("\n\n".join(BLOCKS[: 2 * at]))
+    line_end = SPLIT_REPLY.index("\n", cut + 2)
+    pieces = [SPLIT_REPLY[:line_end], SPLIT_REPLY[line_end:]]
+    app = build()
+    async with app.run_test(size=(100, 150)) as pilot:
+        live = await streamed(app, pilot, clock, pieces)
+    screen = await after_a_restart(build, settings, clock, SPLIT_REPLY, (100, 150))
+    assert screen == live, side_by_side(screen, live)
 
 
 @pytest.mark.parametrize("name", list(REPLIES))

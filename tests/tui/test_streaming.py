@@ -11,9 +11,9 @@ from dynaprompt_tui.tui.widgets.bot_message import (
     CHUNK,
     BotMessage,
     SettledBlocks,
-    SettledTable,
     split_point,
 )
+from dynaprompt_tui.tui.widgets.lazy_lines import whole
 from tests.tui.helpers import SIZE, START
 
 WORDS = ("the", "schedule", "fires", "at", "nine", "and", "then", "**again**")
@@ -95,7 +95,7 @@ def test_split_point_keeps_fences_lists_and_quotes_whole() -> None:
     assert split_point("no break at all") == 0
 
 
-async def test_finished_blocks_with_a_table_are_set_aside_as_markdown(app) -> None:
+async def test_finished_blocks_with_a_table_are_set_aside_drawn_as_a_table(app) -> None:
     table = "| when | what |\n|---|---|\n| 9:00 | stretch |\n"
     parts = [*tokens(400), "\n\n", table, "\n\n", *tokens(400)]
     async with app.run_test(size=SIZE) as pilot:
@@ -107,7 +107,8 @@ async def test_finished_blocks_with_a_table_are_set_aside_as_markdown(app) -> No
         await bot.flush()
         await pilot.pause()
         assert bot.shown == "".join(parts)
-        tables = bot.query(SettledTable)
-        assert len(tables) == 1 and table in tables.first().source
-        assert tables.first().query("MarkdownTable")  # drawn as a table, not as its cells
+        [aside] = [s for s in bot.query(SettledBlocks) if table in s.source]
+        drawn = [whole(line).plain for line in aside.lines_at(aside.size.width)]
+        assert any(row.startswith("┌") for row in drawn)  # a table, not a column of its cells
+        assert any(row.startswith("│ 9:00") for row in drawn)
         assert bot.markdown is bot.query_one(".msg-body")  # (the one that grows)

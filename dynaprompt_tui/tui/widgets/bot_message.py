@@ -13,8 +13,8 @@ an append per token left no room between them for the keys. So:
   updates a second read as a stream, and each costs a layout and a repaint of the chat;
 * the `Markdown` widget keeps only the reply's last few blocks: once its source is longer than
   `CHUNK` characters, its finished blocks are set aside as one widget of styled lines
-  (markdown_message.py's rendering, made once; its wrapped height is cached), so each frame
-  lays out a handful of widgets however long the reply grows.
+  (markdown_message.py's rendering, tables too, read once; its wrapped height is cached), so
+  each frame lays out a handful of widgets however long the reply grows.
 
 benchmarks/bench_stream.py (`--only keys`) measures keys typed meanwhile: p95 117 ms before,
 about 45 ms after, at 2,000 tokens/s.
@@ -38,7 +38,7 @@ from textual.widgets.markdown import Markdown
 from dynaprompt_tui.core.models import Message
 from dynaprompt_tui.tui.widgets.lazy_lines import Line
 from dynaprompt_tui.tui.widgets.lines_view import LinesView
-from dynaprompt_tui.tui.widgets.markdown_message import at_width, has_table, markdown_parts
+from dynaprompt_tui.tui.widgets.markdown_message import at_width, margin_above, markdown_parts
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -73,20 +73,6 @@ class SettledBlocks(LinesView):
         return at_width(self._parts, width)
 
 
-class SettledTable(Markdown):
-    """Finished blocks set aside that hold a table: a `Markdown` widget of their own, done."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(source, classes="msg-settled")
-
-
-def set_aside(source: str) -> SettledBlocks | SettledTable:
-    """The widget that shows finished blocks of a streaming reply, as they will look."""
-    if has_table(source):
-        return SettledTable(source)
-    return SettledBlocks(source)
-
-
 class BotMessage(MessageItem):
     """A chatbot message: a header and Markdown, written to live while it streams."""
 
@@ -108,9 +94,6 @@ class BotMessage(MessageItem):
             margin: 0 0 -1 0;
             padding: 0;
             background: transparent;
-        }
-        SettledTable.msg-settled {
-            margin: 0;  /* its last block's margin parts it from what follows */
         }
     }
     """
@@ -136,8 +119,8 @@ class BotMessage(MessageItem):
         """The Markdown source on screen: the set-aside blocks', then the Markdown widget's."""
         return "".join(w.source for w in self._settled()) + self.markdown.source
 
-    def _settled(self) -> list[SettledBlocks | SettledTable]:
-        return [w for w in self.children if isinstance(w, SettledBlocks | SettledTable)]
+    def _settled(self) -> list[SettledBlocks]:
+        return [w for w in self.children if isinstance(w, SettledBlocks)]
 
     @property
     def held(self) -> str:
@@ -178,7 +161,12 @@ class BotMessage(MessageItem):
             await markdown.append(text)
             return
         settled, self._tail = self._tail[:cut], self._tail[cut:]
-        await self.mount(set_aside(settled), before=markdown)
+        aside = SettledBlocks(settled)
+        # Its margin below and the first block's above (inside the next widget) must not add
+        # up: within one Markdown the larger of the two parts them.
+        if margin_above(self._tail):
+            aside.styles.margin = (0, 0, 0, 0)
+        await self.mount(aside, before=markdown)
         await markdown.update(self._tail)
 
     async def replace(self, message: Message) -> None:

@@ -50,6 +50,10 @@ QUOTE = "on $boost"  # a quote's background
 CODE_FILL = "on black 10%"  # a code block's (Textual's `MarkdownFence`)
 FENCE = "$text-muted"
 RULE = "$secondary"
+# Margins above and below a block, as Textual's CSS gives them (paragraphs and lists: below, at
+# the top level only; a rule: below).
+HEADING = {1: (2, 1), 2: (2, 1)}  # by level; the others (1, 1)
+QUOTE_MARGINS = CODE_MARGINS = (1, 1)
 _PAD = Content(" ")
 _EMPTY = Content()
 _CODE_PAD = under(Content("  "), CODE_FILL)  # (two columns each side of the code)
@@ -231,7 +235,7 @@ def layout(
             stack.append(_Open("quote"))
         elif kind == "blockquote_close":
             quote = stack.pop()
-            add(Box(1, 1, framed(stacked(quote.boxes), BAR, BAR, _PAD, QUOTE, shared)))
+            add(Box(*QUOTE_MARGINS, framed(stacked(quote.boxes), BAR, BAR, _PAD, QUOTE, shared)))
         elif kind == "table_open":
             table = Table([], [])
         elif kind == "table_close" and table is not None:
@@ -250,16 +254,32 @@ def layout(
                 level = int(opener.tag[1:])
                 content = content.stylize(heading(level))
                 line: Part = Centred(content) if level == 1 else content
-                add(Box(2 if level <= 2 else 1, 1, [line]))
+                add(Box(*HEADING.get(level, (1, 1)), [line]))
             else:
                 lines: list[Part] = list(content.split("\n", allow_blank=True))
                 add(Box(0, 0 if stack else 1, lines))
         elif kind in ("fence", "code_block"):
             code = ["", *token.content.rstrip().split("\n"), ""]  # (a blank row each side)
-            add(Box(1, 1, [_code(line) for line in code]))
+            add(Box(*CODE_MARGINS, [_code(line) for line in code]))
         elif kind == "hr":
             add(Box(0, 1, [Content(""), Rule()]))
     parts = stacked(top)
     if top and top[-1].bottom:
         del parts[-top[-1].bottom :]
     return parts
+
+
+def top_margin(tokens: Sequence[Token | Tok]) -> int:
+    """The margin above the first block: a block set aside while a reply streams is followed by
+    the rest in another widget, and the margin between the two must be the larger of theirs,
+    as it is within one (bot_message.py)."""
+    if not tokens:
+        return 0
+    first = tokens[0]
+    if first.type == "heading_open":
+        return HEADING.get(int(first.tag[1:]), (1, 1))[0]
+    if first.type == "blockquote_open":
+        return QUOTE_MARGINS[0]
+    if first.type in ("fence", "code_block"):
+        return CODE_MARGINS[0]
+    return 0

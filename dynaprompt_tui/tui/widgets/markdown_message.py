@@ -24,7 +24,7 @@ from textual.content import Content, Span
 
 from dynaprompt_tui.tui.widgets import markdown_lite
 from dynaprompt_tui.tui.widgets.lazy_lines import Hanging, Line, whole
-from dynaprompt_tui.tui.widgets.markdown_layout import Centred, Part, Rule, layout
+from dynaprompt_tui.tui.widgets.markdown_layout import Centred, Part, Rule, layout, top_margin
 from dynaprompt_tui.tui.widgets.markdown_table import Table
 from dynaprompt_tui.tui.widgets.message import PlainMessage, body
 from dynaprompt_tui.tui.widgets.safe import clean
@@ -57,14 +57,6 @@ def _parser() -> MarkdownIt:
 
 
 _SPACES = re.compile(r"\s+")
-# The rule under a table's header row.
-_TABLE_RULE = re.compile(r"^[ \t]*[|:-]*-[ \t|:-]*$", re.MULTILINE)
-
-
-def has_table(source: str) -> bool:
-    """Whether Markdown `source` may hold a table: while a reply streams, its finished blocks
-    with a table are set aside for Textual's `Markdown` to draw (bot_message.py)."""
-    return any("|" in m.group() for m in _TABLE_RULE.finditer(source))
 
 
 def _heading_style(level: int) -> str:
@@ -146,13 +138,22 @@ def at_width(parts: list[Part], width: int | None) -> list[Line]:
     return lines
 
 
-def markdown_parts(source: str, *, lite: bool = True) -> list[Part]:
-    """The lines of a reply, but what depends on the width (tables, rules, a centred heading)
-    left whole, to be drawn for a width (`at_width`)."""
+def _tokens(source: str, lite: bool = True) -> Sequence[Token | Tok]:
     tokens: Sequence[Token | Tok] | None = markdown_lite.tokens(source) if lite else None
     if tokens is None:  # beyond the small reader: markdown-it
         tokens = _parser().parse(source)
-    return layout(tokens, _inline, _heading_style) or [Content("")]
+    return tokens
+
+
+def markdown_parts(source: str, *, lite: bool = True) -> list[Part]:
+    """The lines of a reply, but what depends on the width (tables, rules, a centred heading)
+    left whole, to be drawn for a width (`at_width`)."""
+    return layout(_tokens(source, lite), _inline, _heading_style) or [Content("")]
+
+
+def margin_above(source: str) -> int:
+    """The blank rows Textual's `Markdown` puts above the first block of `source`."""
+    return top_margin(_tokens(source))
 
 
 class MarkdownMessage(PlainMessage):
