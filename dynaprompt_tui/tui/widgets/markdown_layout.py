@@ -52,7 +52,7 @@ FENCE = "$text-muted"
 RULE = "$secondary"
 # Margins above and below a block, as Textual's CSS gives them (paragraphs and lists: below, at
 # the top level only; a rule: below).
-HEADING = {1: (2, 1), 2: (2, 1)}  # by level; the others (1, 1)
+HEADING_MARGINS = {1: (2, 1), 2: (2, 1)}  # by level; the others (1, 1)
 QUOTE_MARGINS = CODE_MARGINS = (1, 1)
 _PAD = Content(" ")
 _EMPTY = Content()
@@ -254,7 +254,7 @@ def layout(
                 level = int(opener.tag[1:])
                 content = content.stylize(heading(level))
                 line: Part = Centred(content) if level == 1 else content
-                add(Box(*HEADING.get(level, (1, 1)), [line]))
+                add(Box(*HEADING_MARGINS.get(level, (1, 1)), [line]))
             else:
                 lines: list[Part] = list(content.split("\n", allow_blank=True))
                 add(Box(0, 0 if stack else 1, lines))
@@ -277,7 +277,7 @@ def top_margin(tokens: Sequence[Token | Tok]) -> int:
         return 0
     first = tokens[0]
     if first.type == "heading_open":
-        return HEADING.get(int(first.tag[1:]), (1, 1))[0]
+        return HEADING_MARGINS.get(int(first.tag[1:]), (1, 1))[0]
     if first.type == "blockquote_open":
         return QUOTE_MARGINS[0]
     if first.type in ("fence", "code_block"):
