@@ -20,8 +20,8 @@ time as Textual does it for the whole text, so a selected row is where it was.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Self
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -41,6 +41,13 @@ def under(content: Content, fill: str | None) -> Content:
     return content.stylize_before(fill) if fill else content
 
 
+def filled(content: Content, fills: tuple[str, ...]) -> Content:
+    """`content` on `fills` (backgrounds, outermost first), under its own styles."""
+    for fill in reversed(fills):
+        content = under(content, fill)
+    return content
+
+
 @dataclass(frozen=True, slots=True)
 class Hanging:
     """A line drawn in a frame: `lead` before its first row (a bullet), `rest` (as wide) before
@@ -55,16 +62,32 @@ class Hanging:
     fill: tuple[str, ...] = ()
 
     def within(
-        self, lead: Content, rest: Content, tail: Content, fill: str | None = None
+        self,
+        lead: Content,
+        rest: Content,
+        tail: Content,
+        fill: str | None = None,
+        join: Callable[[Content, Content], Content] | None = None,
     ) -> Hanging:
-        """This line inside another frame (a list item in a quote...), under its `fill`."""
+        """This line inside another frame (a list item in a quote...), under its `fill`.
+        `join(outer, inner)`: the two prefixes as one, on `fill` (markdown_layout.framed makes
+        each once per reply)."""
+        if join is None:
+
+            def join(outer: Content, inner: Content) -> Content:
+                return under(outer + inner, fill)
+
         return Hanging(
-            under(lead + self.lead, fill),
-            under(rest + self.rest, fill),
+            join(lead, self.lead),
+            join(rest, self.rest),
             under(self.body, fill),
-            under(self.tail + tail, fill),
+            join(self.tail, tail),
             (fill, *self.fill) if fill else self.fill,
         )
+
+    def room(self, width: int) -> int:
+        """How many columns of `width` its body wraps in (one at least)."""
+        return max(width - self.lead.cell_length - self.tail.cell_length, 1)
 
     @property
     def whole(self) -> Content:
@@ -94,13 +117,27 @@ class Frame:
         """`lines` in this frame, each a row."""
         if not (self.lead.cell_length or self.tail.cell_length or self.fill):
             return list(lines)
-        framed: list[Line] = []
-        for n, line in enumerate(lines):
-            for fill in reversed(self.fill):
-                line = under(line, fill)
-            lead = self.lead if n == 0 else self.rest
-            framed.append(Hanging(lead, self.rest, line, self.tail, self.fill))
-        return framed
+        return [
+            Hanging(
+                self.rest if n else self.lead,
+                self.rest,
+                filled(line, self.fill),
+                self.tail,
+                self.fill,
+            )
+            for n, line in enumerate(lines)
+        ]
+
+
+class Framed:
+    """A block drawn for a width, in a `frame` (a table, a rule, a centred heading)."""
+
+    frame: Frame
+
+    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Self:
+        """The block in a list or a quote."""
+        # (every Framed is a dataclass: Table, Rule, Centred)
+        return replace(self, frame=self.frame.within(lead, rest, tail, fill))  # type: ignore[type-var]
 
 
 Line = Content | Hanging
@@ -168,8 +205,7 @@ class LazyLines:
     def _room(self, line: Line) -> tuple[Content, int]:
         """What of `line` is wrapped, and in how many columns."""
         if isinstance(line, Hanging):
-            frame = line.lead.cell_length + line.tail.cell_length
-            return line.body, max(self.width - frame, 1)
+            return line.body, line.room(self.width)
         return line, self.width
 
     def _draw(self, line: Line, index: int) -> list[Strip]:
@@ -183,9 +219,7 @@ class LazyLines:
         for n, strip in enumerate(rows or [Strip([])]):
             row = [lead if n == 0 else rest, _numbered(strip, index, indent)]
             if line.tail or line.fill:  # (filled to the tail: a quote's background)
-                blank = Content(" " * max(room - strip.cell_length, 0))
-                for fill in reversed(line.fill):
-                    blank = under(blank, fill)
+                blank = filled(Content(" " * max(room - strip.cell_length, 0)), line.fill)
                 end = len(line.whole.plain)
                 row += [_numbered(self._prefix(blank + line.tail), index, at=end)]
             out.append(Strip.join(row))

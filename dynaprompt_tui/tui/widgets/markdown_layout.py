@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.content import Content, Span
 
-from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Hanging, Line, under
+from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Framed, Hanging, Line, under
 from dynaprompt_tui.tui.widgets.markdown_table import Table
 
 if TYPE_CHECKING:
@@ -66,13 +66,10 @@ def _code(line: str) -> Hanging:
 
 
 @dataclass
-class Rule:
+class Rule(Framed):
     """A horizontal rule, as wide as the width left."""
 
     frame: Frame = field(default_factory=Frame)
-
-    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Rule:
-        return Rule(self.frame.within(lead, rest, tail, fill))
 
     def lines(self, width: int | None) -> list[Line]:
         room = 24 if width is None else max(self.frame.room(width), 0)
@@ -80,14 +77,11 @@ class Rule:
 
 
 @dataclass
-class Centred:
+class Centred(Framed):
     """A line centred in the width left (a top heading), wrapped there when longer."""
 
     body: Content
     frame: Frame = field(default_factory=Frame)
-
-    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Centred:
-        return Centred(self.body, self.frame.within(lead, rest, tail, fill))
 
     def lines(self, width: int | None) -> list[Line]:
         room = None if width is None else self.frame.room(width)
@@ -125,7 +119,6 @@ def framed(
             known = made[key] = (outer, inner, under(outer + inner, fill))
         return known[2]
 
-    fills = (fill,) if fill else ()
     out: list[Part] = []
     for n, part in enumerate(parts):
         first = lead if n == 0 else rest
@@ -134,15 +127,7 @@ def framed(
             continue
         if not isinstance(part, Hanging):
             part = Hanging(_EMPTY, _EMPTY, part)
-        out.append(
-            Hanging(
-                joined(first, part.lead),
-                joined(rest, part.rest),
-                under(part.body, fill),
-                joined(part.tail, tail),
-                fills + part.fill,
-            )
-        )
+        out.append(part.within(first, rest, tail, fill, joined))
     return out
 
 

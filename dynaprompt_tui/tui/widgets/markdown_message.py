@@ -116,8 +116,7 @@ def wrapped(line: Line, width: int) -> list[Content]:
     width its frame leaves, its frame's padding and tail left out)."""
     if not isinstance(line, Hanging):
         return line.wrap(width) or [line]
-    room = max(width - line.lead.cell_length - line.tail.cell_length, 1)
-    rows = line.body.wrap(room) or [line.body]
+    rows = line.body.wrap(line.room(width)) or [line.body]
     return [(line.lead if n == 0 else line.rest) + row for n, row in enumerate(rows)]
 
 

@@ -22,7 +22,7 @@ from itertools import accumulate
 from rich.cells import cell_len
 from textual.content import Content
 
-from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Line
+from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Framed, Line
 
 RULE = "$foreground 20%"  # the keylines (Textual: `keyline: thin $foreground 20%`)
 HEADER = "$primary"  # a header cell's text
@@ -59,16 +59,12 @@ def column_widths(natural: list[int], minimums: list[int], total: int) -> list[i
 
 
 @dataclass
-class Table:
+class Table(Framed):
     """A table's header cells and rows of cells, each cell's inline text styled."""
 
     headers: list[Content]
     rows: list[list[Content]]
     frame: Frame = field(default_factory=Frame)  # in a list or a quote: its bullet, its bar
-
-    def within(self, lead: Content, rest: Content, tail: Content, fill: str | None) -> Table:
-        """The table in a list or a quote."""
-        return Table(self.headers, self.rows, self.frame.within(lead, rest, tail, fill))
 
     def lines(self, width: int | None) -> list[Line]:
         """The table drawn in `width` cells (None: as wide as its cells need)."""
