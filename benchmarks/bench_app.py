@@ -2,6 +2,7 @@
 start-up with 100,000 pending schedules, memory and CPU over a session of fires, idle CPU.
 
 Run: python benchmarks/bench_app.py [--quick] [--fires N] [--fire-every S] [--idle S] [--headless]
+                                   [--only screens|session|idle] [--elia PATH]
 About 10-12 minutes with the defaults; --quick (no 1M-message history, 300 fires, 30 s idle)
 about 8. Everything lives in a temp dir but the one-million-message database, built once in a few
 seconds and cached in ~/.cache/dynaprompt-bench keyed by the schema version. Exit status 1 if
@@ -31,17 +32,24 @@ Textual app ``benchmarks/_minimal_app.py`` (Header, Input, Footer). The screen i
   capture equal to the reference (digits in the sidebar column are masked: its "in 3 h" labels
   move). So the chat shows its latest messages as they will look, the sidebar and the footer are
   drawn. Then one key ("z") is typed and timed until the composer shows it (captures every 1 ms),
-  the process's VmRSS is read (/proc/PID/status), and the program is quit with ctrl+q. 3 repeats
+  the process's VmRSS is read (/proc/PID/status), a second key is typed 0.3 s after the first
+  showed and timed the same way (a key once the start-up is over), and the program is quit with
+  ctrl+q. 3 repeats
   of 9 rounds; in a round every kind launches once, the order turning each round; the median over
   the 27 launches is printed with the spread of the three repeats' medians [min..max] and the IQR.
   The ratio (verdict) is the median of the 27 per-round ratios, each launch over the minimal app's
   launch of the same round: steadier than a ratio of medians when the load of a shared machine
   drifts between minutes.
-  Also printed, no target: the first paint (header and footer rows both drawn).
+  Also printed, no target: the first paint (header and footer rows both drawn); the second key.
   Targets (issue 15): complete screen and the echoed key within 1.2x the minimal app's; RSS at the
   complete screen within 1.5x the minimal app's (the headless benchmark's memory ratio); with
   100,000 pending schedules, start-up and RSS flat: within 1.2x the minimal app's time and 1.1x
   the empty database's RSS.
+* Elia (optional: --elia PATH, or elia on PATH; benchmarks/_elia.py says how to install it), the
+  same rows beside the minimal app, no verdicts: its home screen on an empty database and with
+  one chat of the 1k history's messages, launched in the same rounds; then, 9 launches, the time
+  from the key that opens that chat to its latest reply on screen, and launch -> the 1k
+  conversation readable (home screen + opening) beside the app's complete screen.
 * Session. A database whose schedules fire into the chat one every --fire-every s (0.5), --fires
   of them (400; the issue's session is 10,000): k recurring reminders to the user, "every k x
   fire-every seconds", staggered, so the sidebar shows the same k rows throughout and only the
@@ -88,7 +96,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import _dbs  # noqa: E402
-from _tmux import Tmux, alive, cpu_seconds, rss_kib  # noqa: E402
+import _elia  # noqa: E402
+from _tmux import Tmux, TmuxError, alive, cpu_seconds, rss_kib  # noqa: E402
 from _verdicts import Verdicts  # noqa: E402
 
 from dynaprompt_tui.tui.widgets.chat import WINDOW  # noqa: E402
@@ -109,6 +118,7 @@ SESSION_MIB = 10.0  # RSS growth over a 10,000-fire session
 CPU_FLAT = 1.25
 IDLE_TARGET = 1.5
 KEY = "z"
+LATER = 0.3  # s: a second key, once the start-up is over (no target; for comparison)
 
 APP = Path(sys.executable).parent / "dynaprompt-tui"
 MINIMAL = Path(__file__).with_name("_minimal_app.py")
@@ -145,10 +155,10 @@ def mask(screen: str) -> str:
     return "\n".join(rows)
 
 
-def echoed(screen: str) -> bool:
-    """The composer (or the minimal app's Input) shows the typed key."""
+def echoed(screen: str, text: str) -> bool:
+    """The composer (or the minimal app's Input) shows `text`, the keys typed."""
     for row in screen.split("\n"):
-        if COMPOSER_BAR in row and row.split(COMPOSER_BAR, 1)[1].strip().startswith(KEY):
+        if COMPOSER_BAR in row and row.split(COMPOSER_BAR, 1)[1].strip().startswith(text):
             return True
     return False
 
@@ -158,6 +168,7 @@ class Launch:
     complete: float
     first_paint: float
     key: float
+    later_key: float  # a second key, typed LATER s after the first showed
     rss_kib: int
 
 
@@ -175,9 +186,17 @@ class Kind:
     reference: str = ""
     settled_after: float = 0.0  # s from the gate to the settled screen, in the learning launch
     repeats: list[list[Launch]] = field(default_factory=list)
+    # Another program, measured beside the app for comparison (Elia): no verdicts.
+    other: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # besides the tmux server's
+    echoed: Callable[[str, str], bool] = echoed
+    quit_keys: tuple[str, ...] = ("C-q",)
 
     def header_footer(self, rows: list[str]) -> bool:
-        return len(rows) >= 2 and self.title in rows[0] and self.footer in rows[-1]
+        # (Elia's header and footer have a blank row beyond them)
+        return (
+            len(rows) >= 2 and self.title in "".join(rows[:2]) and self.footer in "".join(rows[-2:])
+        )
 
     def gate(self, screen: str) -> bool:
         return self.header_footer(screen.split("\n")) and all(s in screen for s in self.must_show)
@@ -201,7 +220,12 @@ def wait_screen(
     """Poll until `done(screen)`; (seconds since t0, the screen)."""
     deadline = t0 + LAUNCH_TIMEOUT
     while True:
-        screen = tmux.screen(pane)
+        try:
+            screen = tmux.screen(pane)
+        except TmuxError as e:  # (its window closed: the program exited)
+            raise Failed(
+                f"the program exited after {time.perf_counter() - t0:.1f} s: {e}"
+            ) from None
         t = time.perf_counter()
         if done(screen):
             return t - t0, screen
@@ -220,7 +244,7 @@ def start(tmux: Tmux, kind: Kind) -> tuple[str, int, float]:
         with raw:
             raw.execute("UPDATE conversations SET read_up_to = 0")
         raw.close()
-    return tmux.launch(kind.argv)
+    return tmux.launch(kind.argv, kind.env)
 
 
 def learn(tmux: Tmux, kind: Kind) -> None:
@@ -241,7 +265,7 @@ def learn(tmux: Tmux, kind: Kind) -> None:
         kind.reference = last
         kind.settled_after = changed - gate_at
     finally:
-        tmux.stop(pane, pid)
+        tmux.stop(pane, pid, kind.quit_keys)
 
 
 def measure(tmux: Tmux, kind: Kind) -> Launch:
@@ -260,16 +284,21 @@ def measure(tmux: Tmux, kind: Kind) -> Launch:
             raise Failed(f"{kind.label}: never showed its complete screen: {e}") from None
         rss = rss_kib(pid)
         sent = tmux.keys(pane, KEY)
-        key, _ = wait_screen(tmux, pane, pid, echoed, sent, KEY_POLL)
-        return Launch(complete, first[0] if first else complete, key, rss)
+        key, _ = wait_screen(tmux, pane, pid, lambda s: kind.echoed(s, KEY), sent, KEY_POLL)
+        time.sleep(LATER)
+        sent = tmux.keys(pane, KEY)
+        later, _ = wait_screen(tmux, pane, pid, lambda s: kind.echoed(s, KEY * 2), sent, KEY_POLL)
+        return Launch(complete, first[0] if first else complete, key, later, rss)
     finally:
-        tmux.stop(pane, pid)
+        tmux.stop(pane, pid, kind.quit_keys)
 
 
 # -- 1. complete screen, key, memory ----------------------------------------------------------
 
 
-def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, Kind]:
+def bench_screens(
+    tmux: Tmux, tmp: Path, quick: bool, show: bool, elia: Path | None
+) -> dict[str, Kind]:
     print("building databases ...", flush=True)
     t = time.perf_counter()
     empty = tmp / "empty.db"
@@ -284,6 +313,10 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
     table = _dbs.last_reply_db(tmp / "table.db", "Some Spanish words?", _dbs.TABLE_REPLY)
     nested = _dbs.last_reply_db(tmp / "nested.db", "How do I bake it?", _dbs.NESTED_REPLY)
     pending = _dbs.schedules_db(tmp / "s100k.db", 100_000)
+    elia_homes = {}
+    if elia is not None:
+        for name, n in (("elia-empty", 0), ("elia-1k", 1_000)):
+            elia_homes[name] = _elia.data_home(tmp / name, elia, n)
     print(f"  built in {time.perf_counter() - t:.1f} s", flush=True)
 
     app_footer = "Quit"
@@ -396,6 +429,24 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
         )
     )
 
+    for name, home in elia_homes.items():
+        assert elia is not None
+        kinds.append(
+            Kind(
+                name,
+                "Elia, "
+                + ("empty db" if name == "elia-empty" else "1k messages (its home screen)"),
+                [str(elia)],
+                _elia.TITLE,
+                _elia.FOOTER,
+                ["Welcome to Elia!" if name == "elia-empty" else _elia.CHAT_TITLE],
+                other=True,
+                env=_elia.env(home),
+                echoed=_elia.echoed,
+                quit_keys=_elia.QUIT_KEYS,
+            )
+        )
+
     print("learning each launch's complete screen ...", flush=True)
     for kind in kinds:
         learn(tmux, kind)
@@ -428,7 +479,51 @@ def bench_screens(tmux: Tmux, tmp: Path, quick: bool, show: bool) -> dict[str, K
         )
     by = {k.name: k for k in kinds}
     report_screens(by)
+    if "elia-1k" in by:
+        elia_opens_chat(tmux, by["elia-1k"], by["1k"])
     return by
+
+
+def elia_opens_chat(tmux: Tmux, home: Kind, ours: Kind) -> None:
+    """Elia shows a chat only once it is opened from its home screen: the time from the key
+    that opens the 1k chat (the home screen complete, the chat list focused, its chat
+    highlighted) until its latest reply shows, and launch -> reading the 1k conversation (the
+    home screen and the opening added), as the app's complete screen is."""
+    last = 999
+    times: list[float] = []
+    print(f"Elia: opening its 1k chat, {ROUNDS} launches ...", flush=True)
+    for _ in range(ROUNDS):
+        pane, pid, t0 = start(tmux, home)
+        try:
+            wait_screen(tmux, pane, pid, lambda s: mask(s) == home.reference, t0, POLL)
+            # The chat list takes the focus (its footer says so), its first chat is
+            # highlighted, then opened: timed from the opening key.
+            listed = lambda s: _elia.LIST_FOOTER in s  # noqa: E731
+            wait_screen(tmux, pane, pid, listed, tmux.keys(pane, _elia.FOCUS_LIST), POLL)
+            tmux.keys(pane, _elia.HIGHLIGHT)
+            time.sleep(0.1)
+            sent = tmux.keys(pane, _elia.OPEN)
+            shown = lambda s: f"Reply {last}: Plan for item {last}" in s  # noqa: E731
+            opened, _ = wait_screen(tmux, pane, pid, shown, sent, POLL)
+            times.append(opened)
+        finally:
+            tmux.stop(pane, pid, ("Escape", "Escape"))  # close the chat, then quit
+    med = statistics.median(times)
+    q1, q3 = quartiles(times)
+    report(
+        "  (Elia: its 1k chat opened from the home screen -> the latest reply shown)",
+        f"{ms(med)} [IQR {ms(q1)}..{ms(q3)}]",
+        f"{ROUNDS} launches; no target",
+        None,
+    )
+    h, _ = summary(home, "complete")
+    c, _ = summary(ours, "complete")
+    report(
+        "  (launch -> the 1k conversation readable: Elia's home screen + opening the chat)",
+        f"{ms(h + med)} ({(h + med) / c:.2f}x the app's)",
+        f"the app's complete screen, 1k messages: {ms(c)}; no target",
+        None,
+    )
 
 
 def summary(kind: Kind, attr: str) -> tuple[float, str]:
@@ -450,7 +545,7 @@ def paired(kind: Kind, base: Kind, attr: str) -> float:
     """The median of the per-launch ratios: each launch over the minimal app's launch of the
     same round (the machine's load drifts between minutes, much less within a round)."""
     pairs = zip(kind.launches, base.launches, strict=True)
-    return statistics.median(getattr(x, attr) / getattr(y, attr) for x, y in pairs)
+    return float(statistics.median(getattr(x, attr) / getattr(y, attr) for x, y in pairs))
 
 
 def report_screens(by: dict[str, Kind]) -> None:
@@ -459,7 +554,8 @@ def report_screens(by: dict[str, Kind]) -> None:
     base_k, base_k_txt = summary(base, "key")
     base_f, _ = summary(base, "first_paint")
     base_m = statistics.median(x.rss_kib for x in base.launches)
-    history = [k for k in by.values() if k.name not in ("minimal", "100k")]
+    history = [k for k in by.values() if k.name not in ("minimal", "100k") and not k.other]
+    others = [k for k in by.values() if k.other]
     report("complete screen, minimal app (the baseline)", base_c_txt, "", None)
     for kind in history:
         r = paired(kind, base, "complete")
@@ -477,6 +573,19 @@ def report_screens(by: dict[str, Kind]) -> None:
             ratio(summary(kind, "key")[1], r),
             f"minimal app {ms(base_k)}; target <= {TARGET}x",
             r <= TARGET,
+        )
+    report(
+        f"  (a key typed {LATER:g} s after the first showed -> echoed, minimal app)",
+        summary(base, "later_key")[1],
+        "no target",
+        None,
+    )
+    for kind in history + others:
+        report(
+            f"  (a key typed {LATER:g} s after the first showed -> echoed, {kind.label})",
+            ratio(summary(kind, "later_key")[1], paired(kind, base, "later_key")),
+            f"minimal app {ms(summary(base, 'later_key')[0])}; no target",
+            None,
         )
     for kind in history:
         c, _ = summary(kind, "complete")
@@ -501,6 +610,24 @@ def report_screens(by: dict[str, Kind]) -> None:
             f"{m / 1024:.1f} MiB ({m / base_m:.2f}x)",
             f"minimal app {base_m / 1024:.1f} MiB; target <= {MEM_TARGET}x",
             m <= MEM_TARGET * base_m,
+        )
+    for kind in others:  # the same rows, for comparison: no verdicts
+        for what, attr in (
+            ("complete screen", "complete"),
+            ("key typed at the complete screen -> echoed", "key"),
+        ):
+            report(
+                f"  ({what}, {kind.label})",
+                ratio(summary(kind, attr)[1], paired(kind, base, attr)),
+                f"minimal app {ms(summary(base, attr)[0])}; no target",
+                None,
+            )
+        m = statistics.median(x.rss_kib for x in kind.launches)
+        report(
+            f"  (RSS at the complete screen, {kind.label})",
+            f"{m / 1024:.1f} MiB ({m / base_m:.2f}x)",
+            f"minimal app {base_m / 1024:.1f} MiB; no target",
+            None,
         )
     big = by["100k"]
     r = paired(big, base, "complete")
@@ -754,6 +881,11 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=REPEATS, help="repeats (3)")
     ap.add_argument("--print-screens", action="store_true", help="print each complete screen")
     ap.add_argument("--only", choices=("screens", "session", "idle"), help="one part only")
+    ap.add_argument(
+        "--elia",
+        metavar="PATH",
+        help="the elia command to measure beside the app (default: elia on PATH, if any)",
+    )
     args = ap.parse_args()
     if args.fires is None:
         args.fires = 300 if args.quick else 400
@@ -767,6 +899,10 @@ def main() -> int:
         print(f"the command is not installed at {APP} (pip install -e .)")
         return 2
 
+    elia = _elia.find(args.elia)
+    if elia is not None and not elia.exists():
+        print(f"--elia {elia}: no such file")
+        return 2
     t_start = time.perf_counter()
     # Bytecode as an installed package has it (pip compiles at install).
     compileall.compile_dir(ROOT / "dynaprompt_tui", quiet=1)
@@ -777,7 +913,7 @@ def main() -> int:
         tmux = Tmux(work, clean_env(tmp), SIZE)
         try:
             if args.only in (None, "screens"):
-                bench_screens(tmux, tmp, args.quick, args.print_screens)
+                bench_screens(tmux, tmp, args.quick, args.print_screens, elia)
             if args.only in (None, "session"):
                 print(f"session: {args.fires} fires, one every {args.fire_every:g} s ...")
                 bench_session(tmux, tmp, args.fires, args.fire_every)
@@ -798,12 +934,11 @@ def main() -> int:
         ("a 300 kB whitespace-only reply (the instruction filter)", "benchmarks/bench_stream.py"),
         ("100 fires due at one instant, 10,000 pending (the window)", "benchmarks/bench_burst.py"),
         ("100 fires due at one instant (the background service)", "benchmarks/bench_service.py"),
-        ("Elia, the same rows", "not measured: elia is not installed"),
     ):
-        if row.startswith("Elia") and shutil.which("elia"):
-            where = "elia is installed, but not measured here yet"
         report(f"  ({row})", "-", f"measured by {where}" if "/" in where else where, None)
 
+    if elia is None:
+        report("  (Elia, the same rows)", "-", "not measured: elia is not installed", None)
     print()
     VERDICTS.print_table()
     print(f"\n{len(VERDICTS.rows)} figures in {time.perf_counter() - t_start:.0f} s; ", end="")
