@@ -32,6 +32,7 @@ OFF_FIRST_FRAME: dict[str, str] = {
     "dynaprompt_tui.tui.widgets.bot_message": "Markdown replies: after the first frame",
     "dynaprompt_tui.tui.widgets.markdown_message": "replies from history (markdown-it): the first",
     "markdown_it": "~20 ms; only for a reply beyond markdown_lite.py's subset, or a streaming one",
+    "textual.highlight": "pygments, for syntax colours: when a code block is first drawn",
     "dynaprompt_tui.tui.widgets.button_message": "approval/retry cards: on the first one",
     "dynaprompt_tui.tui.widgets.new_below": "the new-messages marker: when one arrives unseen",
     "dynaprompt_tui.tui.widgets.draft_preview": "the preview line: on the first draft with dps",

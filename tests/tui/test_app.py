@@ -705,7 +705,7 @@ async def test_quitting_while_the_chat_changes_is_a_clean_exit(build, settings, 
         # Whatever else the chat or the input would show now is dropped, not raised.
         await chat.add(Message(999, Role.USER, "one more", clock.now()))
         await chat.prepend([Message(1, Role.USER, "older", clock.now())], exhausted=True)
-        app.main_screen.preview_line()
+        app.main_screen.previews.line()
     assert app.return_code == 0
     assert not chat.query(BotMessage)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widget import MountError, Widget
+from textual.widget import Widget
 from textual.widgets import Header, TextArea
 
 from dynaprompt_tui.core.conversation.workspace import Workspace
@@ -22,12 +22,14 @@ from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.history import PAGE, first_screen
 from dynaprompt_tui.tui.screens import sidebar_place
 from dynaprompt_tui.tui.screens.conversation_switch import ConversationSwitch
+from dynaprompt_tui.tui.screens.draft_previews import DraftPreviews
 from dynaprompt_tui.tui.screens.message_actions import MessageActions
 from dynaprompt_tui.tui.screens.schedule_dialogs import ScheduleDialogs
 from dynaprompt_tui.tui.screens.sidebar_place import NARROW, TINY
 from dynaprompt_tui.tui.widgets.chat import ChatView
 from dynaprompt_tui.tui.widgets.composer import Composer
 from dynaprompt_tui.tui.widgets.footer import Footer  # (rebuilt once per burst of changes)
+from dynaprompt_tui.tui.widgets.lines_view import hold_restyling
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
 from dynaprompt_tui.tui.widgets.sidebar import ScheduleSidebar
@@ -38,9 +40,9 @@ if TYPE_CHECKING:
     from dynaprompt_tui.core.clock import Clock
     from dynaprompt_tui.core.conversation.facade import Conversation
     from dynaprompt_tui.core.models import Message
-    from dynaprompt_tui.tui.widgets.draft_preview import DraftPreview
 
 T = TypeVar("T")
+WARM_UP = 0.5  # s after the first frame: the parsers load, code gets its colours (pygments)
 
 PLACEHOLDER = "Message…  Enter sends · ctrl+j new line · dps <who> <when> schedules"
 
@@ -73,6 +75,7 @@ class MainScreen(Screen[None]):
         self.dialogs = ScheduleDialogs(self, conversation, self._guard, self.workspace)
         self.conversations = ConversationSwitch(self, self.workspace, zone, self._guard)
         self.message_actions = MessageActions(self, self._guard)  # the chat's keys, the palette
+        self.previews = DraftPreviews(self, lambda: self.conversation, lambda: self.composer)
         self.delivery_toasts = toasts.DeliveryToasts(self, clock, bell=settings.bell)
         self.delivery_toasts.in_view = lambda: sidebar_place.latest_in_view(self)
         self._tiny = width < TINY
@@ -129,7 +132,7 @@ class MainScreen(Screen[None]):
         yield ScheduleSidebar(
             describe=c.describe, now=self.clock.now, tz=self.zone, source=source, id="sidebar"
         )
-        composer = Composer(id="composer", placeholder=PLACEHOLDER, can_send=self._sendable)
+        composer = Composer(id="composer", placeholder=PLACEHOLDER, can_send=self.previews.sendable)
         composer.sent = [m.content for m in page if m.role == Role.USER and not m.schedule_id]
         yield composer
         yield Footer()
@@ -137,6 +140,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         if self._tiny:  # no room for the sidebar
             self._show_sidebar(False)
+        self.restyle = hold_restyling(self)  # (code's syntax colours: after the first frame)
         self.call_after_refresh(self._after_first_frame)
         mine = self.settings.keys
         for warning in [*self.settings.warnings, *keys.unknown_ids(mine), *keys.conflicts(mine)]:
@@ -148,7 +152,8 @@ class MainScreen(Screen[None]):
         # The scheduler starts once the first frame is out (due fires land in a chat on
         # screen); the parsers load later, out of the way of the first keys.
         self.call_after_refresh(self._start_engine)
-        self.set_timer(0.5, self.conversation.warm_up)
+        self.set_timer(WARM_UP, self.conversation.warm_up)
+        self.set_timer(WARM_UP, self.restyle)
 
     async def _start_engine(self) -> None:
         self.conversations.seen()  # read; due and overdue fires land in a chat on screen
@@ -232,7 +237,7 @@ class MainScreen(Screen[None]):
     # -- the input -------------------------------------------------------------------------
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
-        self.query("#preview").set(display=False)
+        self.previews.hide()
         self.chat.anchor()  # sending returns the view to the bottom
         # No lock here: the core runs one model turn at a time, and the message shows at once.
         self.run_worker(self._awaiting_reply(self.conversation.send(event.text), "Sending"))
@@ -247,43 +252,11 @@ class MainScreen(Screen[None]):
 
     @on(TextArea.Changed, "#composer")
     def _draft_changed(self, event: TextArea.Changed) -> None:
-        self._show_preview(event.text_area.text)
+        self.previews.show(event.text_area.text)
 
     @on(Composer.Refused)
     def _refused(self, event: Composer.Refused) -> None:
-        self._show_preview(event.text, refused=True)
-
-    def _preview(self, text: str) -> list[tuple[bool, str]]:
-        try:
-            return [(p.ok, p.text) for p in self.conversation.preview(text)]
-        except Exception as e:  # shown in the preview line, not as a toast per keystroke
-            return [(False, f"preview failed: {e}")]
-
-    def _sendable(self, text: str) -> bool:
-        """Not while an instruction fails: its good lines would be carried out now and again
-        once it is fixed. (A preview that itself failed does not hold the message back.)"""
-        return all(ok or why.startswith("preview failed") for ok, why in self._preview(text))
-
-    def _show_preview(self, text: str, *, refused: bool = False) -> None:
-        # (No "dp", no instruction: the parsers are not loaded on the way to the first key.)
-        if "dp" not in text.lower() or not (lines := self._preview(text)):
-            self.query("#preview").set(display=False)
-        elif (preview := self.preview_line()) is not None:
-            preview.show(lines, refused=refused)
-
-    def preview_line(self) -> DraftPreview | None:
-        """The line under the input that previews a draft's instructions, made on first use (a
-        draft with no `dps` line never needs it); None once the app is quitting."""
-        from dynaprompt_tui.tui.widgets.draft_preview import DraftPreview
-
-        for line in self.query("#preview").results(DraftPreview):
-            return line
-        line = DraftPreview("", id="preview", markup=False)
-        try:
-            self.mount(line, before=self.composer)
-        except MountError:  # Textual refuses to mount once the user has quit
-            return None
-        return line
+        self.previews.show(event.text, refused=True)
 
     # -- the chat --------------------------------------------------------------------------
     @on(ChatView.OlderWanted)

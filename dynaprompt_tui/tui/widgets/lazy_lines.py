@@ -53,13 +53,16 @@ class Hanging:
     """A line drawn in a frame: `lead` before its first row (a bullet), `rest` (as wide) before
     the others (the indentation, a quote's bar), `tail` after each (a quote's padding); `body`
     wrapped in the width left. `fill`: the styles (backgrounds: a quote's, a code block's),
-    outermost first, of the cells between a row's text and its tail."""
+    outermost first, of the cells between a row's text and its tail. `restyle`: the body's
+    text in styles too costly to work out before it is drawn (a code line's syntax colours),
+    asked for when the line is first drawn and drawn on `fill`; `body` until then."""
 
     lead: Content
     rest: Content
     body: Content
     tail: Content = field(default_factory=Content)
     fill: tuple[str, ...] = ()
+    restyle: Callable[[], Content] | None = None
 
     def within(
         self,
@@ -83,6 +86,7 @@ class Hanging:
             under(self.body, fill),
             join(self.tail, tail),
             (fill, *self.fill) if fill else self.fill,
+            self.restyle,
         )
 
     def room(self, width: int) -> int:
@@ -93,6 +97,10 @@ class Hanging:
     def whole(self) -> Content:
         """The line as text (its first row's prefix, then its body): what a selection copies."""
         return self.lead + self.body
+
+    def drawn(self) -> Content:
+        """The body as it is drawn (restyled, if it is)."""
+        return self.body if self.restyle is None else filled(self.restyle(), self.fill)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,9 +186,12 @@ class LazyLines:
         width: int,
         rules: RulesMap,
         render: Callable[[Content, int], list[Strip]],
+        restyled: bool = True,
     ) -> None:
         self.lines = lines  # the text split at its newlines
         self.width = width
+        self.restyled = restyled  # False: lines with a `restyle` drawn in their plain styles
+        self._plain = False  # one was
         # (a line of text, a width): its rows, as Textual renders them, selection not applied
         self._render = render
         self._drawn: dict[int, list[Strip]] = {}  # the rows of the lines rendered so far
@@ -209,10 +220,10 @@ class LazyLines:
         return line, self.width
 
     def _draw(self, line: Line, index: int) -> list[Strip]:
-        text, room = self._room(line)
-        rows = self._render(text, room)
         if not isinstance(line, Hanging):
-            return [_numbered(strip, index) for strip in rows]
+            return [_numbered(strip, index) for strip in self._render(line, self.width)]
+        room = line.room(self.width)
+        rows = self._render(self._body(line), room)
         indent = line.lead.cell_length
         lead, rest = (_numbered(self._prefix(p), index) for p in (line.lead, line.rest))
         out = []
@@ -224,6 +235,21 @@ class LazyLines:
                 row += [_numbered(self._prefix(blank + line.tail), index, at=end)]
             out.append(Strip.join(row))
         return out
+
+    def _body(self, line: Hanging) -> Content:
+        if self.restyled:
+            return line.drawn()
+        self._plain = self._plain or line.restyle is not None
+        return line.body
+
+    def restyle(self) -> bool:
+        """Draw lines restyled from now on; True if one was drawn plain (to be drawn again)."""
+        self.restyled = True
+        if not self._plain:
+            return False
+        self._plain = False
+        self._drawn.clear()
+        return True
 
     def _prefix(self, prefix: Content) -> Strip:
         key = (prefix.plain, tuple(prefix.spans))
@@ -266,7 +292,7 @@ class LazyLines:
         line = self.lines[index]
         if isinstance(line, Hanging):
             n = len(line.lead.plain)
-            body = _span(line.body, start - n, end if end == -1 else end - n, style)
+            body = _span(self._body(line), start - n, end if end == -1 else end - n, style)
             lead = _span(line.lead, start, n if end == -1 else end, style)
             line = Hanging(lead, line.rest, body, line.tail, line.fill)
         else:

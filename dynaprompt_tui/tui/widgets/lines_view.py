@@ -21,6 +21,8 @@ from textual.widget import Widget
 from dynaprompt_tui.tui.widgets.lazy_lines import LazyLines, Line, whole
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.css.styles import RulesMap
 
 
@@ -28,6 +30,9 @@ class LinesView(Widget):
     """Shows `lines_at(width)`: a line is text, or a line hanging after a bullet or a bar."""
 
     _rows: tuple[tuple[int, str], LazyLines] | None = None  # ((width, theme), its rows)
+    # False: lines restyled when drawn (code's syntax colours: pygments and a lexer load, ~30 ms)
+    # are drawn plain until `restyle()` (the chat's first screen: tui/screens/main.py).
+    restyled = True
 
     def lines_at(self, width: int | None) -> list[Line]:
         """The lines (no newline in any) for a width (None: any)."""
@@ -42,8 +47,15 @@ class LinesView(Widget):
         if self._rows is None or self._rows[0] != key:
             # (Textual passes its styles as the rules too: they answer `get` alike)
             rules = cast("RulesMap", self.styles)
-            self._rows = (key, LazyLines(self.lines_at(width), width, rules, self._render_line))
+            lines = self.lines_at(width)
+            self._rows = (key, LazyLines(lines, width, rules, self._render_line, self.restyled))
         return self._rows[1]
+
+    def restyle(self) -> None:
+        """Draw the lines restyled from now on (redrawn if one was drawn plain)."""
+        self.restyled = True
+        if self._rows is not None and self._rows[1].restyle():
+            self.refresh()
 
     def _render_line(self, line: Content, width: int) -> list[Strip]:
         return Visual.to_strips(self, line, width, None, self.visual_style, apply_selection=False)
@@ -67,3 +79,18 @@ class LinesView(Widget):
     def forget(self) -> None:
         """The lines changed: count and render them again."""
         self._rows = None
+
+
+def hold_restyling(root: Widget) -> Callable[[], None]:
+    """The views under `root` draw their lines plain (code without its syntax colours) until
+    the function returned is called: a screen's first frame is not kept waiting for pygments
+    and a lexer (~30 ms). A view mounted meanwhile draws them restyled."""
+    held = root.walk_children(LinesView)  # (not `query`: a message is a LinesView second)
+    for view in held:
+        view.restyled = False
+
+    def restyle() -> None:
+        for view in held:
+            view.restyle()
+
+    return restyle

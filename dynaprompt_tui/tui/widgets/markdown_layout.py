@@ -15,8 +15,8 @@ laid out here by the same rules, so the reply looks the same after a restart, ro
 * quotes: a blank line above and below, a bar before every row, a column kept on the right,
   a background (lazy_lines.Hanging's fill);
 * code: a blank line above and below, and one inside each side; its lines set off by two
-  columns each side, on a background (Textual cuts a long code line at the edge and colours
-  its syntax; here it wraps, under itself, in one colour);
+  columns each side, on a background, its syntax coloured as Textual colours it (`Code`)
+  (Textual cuts a long code line at the edge; here it wraps, under itself);
 * a rule: a blank line, the rule across the width, a blank line; a table: a blank line below.
 
 (Textual's class and CSS: `MarkdownParagraph`, `MarkdownHeader`, `MarkdownBulletList`,
@@ -28,6 +28,7 @@ compares the screen after a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -59,10 +60,40 @@ _EMPTY = Content()
 _CODE_PAD = under(Content("  "), CODE_FILL)  # (two columns each side of the code)
 
 
-def _code(line: str) -> Hanging:
-    """A line of a code block, on its background."""
+class Code:
+    """A code block's lines in the colours Textual's `MarkdownFence` gives its syntax (its
+    `highlight`), worked out when a line of the block is first drawn: pygments (~10 ms to load)
+    and the lexing wait until a code block is in view, not before the first frame."""
+
+    __slots__ = ("_lines", "code", "language")
+
+    def __init__(self, code: str, language: str) -> None:
+        self.code = code
+        self.language = language
+        self._lines: list[Content] | None = None
+
+    def line(self, at: int, plain: Content) -> Content:
+        """Line `at` coloured, or `plain` (its text uncoloured) if it cannot be (a tab: the
+        lexer expands them; an unknown language is coloured as text, as Textual does)."""
+        if self._lines is None:
+            try:
+                from textual.highlight import highlight
+
+                coloured = highlight(self.code, language=self.language or None)
+                self._lines = coloured.split("\n", allow_blank=True)
+            except Exception:  # (a lexer's failure costs the colours, not the reply)
+                self._lines = []
+        if at < len(self._lines) and self._lines[at].plain == plain.plain:
+            return self._lines[at]
+        return plain
+
+
+def _code(line: str, block: Code | None = None, at: int = 0) -> Hanging:
+    """Line `at` of a code block (None: a blank row around it), on its background."""
     spans = [Span(0, len(line), CODE_FILL), Span(0, len(line), FENCE)] if line else []
-    return Hanging(_CODE_PAD, _CODE_PAD, Content(line, spans), _CODE_PAD, (CODE_FILL,))
+    plain = Content(line, spans)
+    restyle = None if block is None or not line else partial(block.line, at, plain)
+    return Hanging(_CODE_PAD, _CODE_PAD, plain, _CODE_PAD, (CODE_FILL,), restyle)
 
 
 @dataclass
@@ -244,8 +275,13 @@ def layout(
                 lines: list[Part] = list(content.split("\n", allow_blank=True))
                 add(Box(0, 0 if stack else 1, lines))
         elif kind in ("fence", "code_block"):
-            code = ["", *token.content.rstrip().split("\n"), ""]  # (a blank row each side)
-            add(Box(*CODE_MARGINS, [_code(line) for line in code]))
+            text = token.content.rstrip()
+            # The language: the info string's first word (CommonMark's; Textual takes it
+            # whole, so "``` js" or "```python title" are not coloured while streaming).
+            language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
+            block = Code(text, language if kind == "fence" else "")
+            lines = [_code(line, block, n) for n, line in enumerate(text.split("\n"))]
+            add(Box(*CODE_MARGINS, [_code(""), *lines, _code("")]))  # (a blank row each side)
         elif kind == "hr":
             add(Box(0, 1, [Content(""), Rule()]))
     parts = stacked(top)

@@ -59,6 +59,7 @@ class Tok(NamedTuple):
     content: str = ""
     children: list[Tok] | None = None
     attrs: dict[str, str | int | float] = {}  # (never changed)
+    info: str = ""  # a fence's info string (its language)
 
 
 def _links(text: str) -> list[Tok] | None:
@@ -224,7 +225,7 @@ def tokens(source: str) -> list[Tok] | None:
             if not close_para():
                 return None
             close_list()
-            out.append(Tok("fence", content="".join(b + "\n" for b in body)))
+            out.append(Tok("fence", content="".join(b + "\n" for b in body), info=info))
             item_line = False
             continue
         if line.startswith("|") and i < len(lines) and _TABLE_RULE.fullmatch(lines[i]):
