@@ -3,10 +3,10 @@ start-up with 100,000 pending schedules, memory and CPU over a session of fires,
 
 Run: python benchmarks/bench_app.py [--quick] [--fires N] [--fire-every S] [--idle S] [--headless]
                                    [--only screens|session|idle] [--elia PATH]
-About 10-12 minutes with the defaults; --quick (no 1M-message history, 300 fires, 30 s idle)
-about 8. Everything lives in a temp dir but the one-million-message database, built once in a few
-seconds and cached in ~/.cache/dynaprompt-bench keyed by the schema version. Exit status 1 if
-a target is missed. tmux is needed, and the installed command (pip install -e .).
+About 12-14 minutes with the defaults (Elia: 2 more); --quick (no 1M-message history, 300
+fires, 30 s idle) about 9. Everything lives in a temp dir but the one-million-message database,
+built once in a few seconds and cached in ~/.cache/dynaprompt-bench keyed by the schema version.
+Exit status 1 if a target is missed. tmux is needed, and the installed command (pip install -e .).
 
 Method
 ------

@@ -132,6 +132,9 @@ async def test_a_line_the_lexer_changes_is_drawn_uncoloured(
         rows = screen_rows(app.export_screenshot())
         assert any(line.expandtabs(8).strip() in row for row in rows)
         assert len(colours(app, "def f(x):")) > 1
+        # (on the block's background, as the coloured lines are)
+        backgrounds = {background for _, _, background, *_ in cells(app, "def f(x):")}
+        assert {bg for _, _, bg, *_ in cells(app, line.split("\t")[-1])} == backgrounds
 
 
 async def test_code_is_coloured_only_when_drawn(

@@ -62,8 +62,8 @@ _CODE_PAD = under(Content("  "), CODE_FILL)  # (two columns each side of the cod
 
 class Code:
     """A code block's lines in the colours Textual's `MarkdownFence` gives its syntax (its
-    `highlight`), worked out when a line of the block is first drawn: pygments (~10 ms to load)
-    and the lexing wait until a code block is in view, not before the first frame."""
+    `highlight`), worked out when a line of the block is first drawn: pygments and a lexer
+    (~30 ms to load) and the lexing wait until a code block is in view."""
 
     __slots__ = ("_lines", "code", "language")
 
@@ -72,9 +72,9 @@ class Code:
         self.language = language
         self._lines: list[Content] | None = None
 
-    def line(self, at: int, plain: Content) -> Content:
-        """Line `at` coloured, or `plain` (its text uncoloured) if it cannot be (a tab: the
-        lexer expands them; an unknown language is coloured as text, as Textual does)."""
+    def line(self, at: int, text: str) -> Content:
+        """Line `at` (`text`) coloured, or uncoloured if it cannot be (a tab: the lexer expands
+        them). An unknown language is coloured as text, as Textual does."""
         if self._lines is None:
             try:
                 from textual.highlight import highlight
@@ -83,17 +83,16 @@ class Code:
                 self._lines = coloured.split("\n", allow_blank=True)
             except Exception:  # (a lexer's failure costs the colours, not the reply)
                 self._lines = []
-        if at < len(self._lines) and self._lines[at].plain == plain.plain:
+        if at < len(self._lines) and self._lines[at].plain == text:
             return self._lines[at]
-        return plain
+        return Content.styled(text, FENCE)
 
 
 def _code(line: str, block: Code | None = None, at: int = 0) -> Hanging:
     """Line `at` of a code block (None: a blank row around it), on its background."""
     spans = [Span(0, len(line), CODE_FILL), Span(0, len(line), FENCE)] if line else []
-    plain = Content(line, spans)
-    restyle = None if block is None or not line else partial(block.line, at, plain)
-    return Hanging(_CODE_PAD, _CODE_PAD, plain, _CODE_PAD, (CODE_FILL,), restyle)
+    restyle = None if block is None or not line else partial(block.line, at, line)
+    return Hanging(_CODE_PAD, _CODE_PAD, Content(line, spans), _CODE_PAD, (CODE_FILL,), restyle)
 
 
 @dataclass
@@ -279,7 +278,7 @@ def layout(
             # The language: the info string's first word (CommonMark's; Textual takes it
             # whole, so "``` js" or "```python title" are not coloured while streaming).
             language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
-            block = Code(text, language if kind == "fence" else "")
+            block = Code(text, language)  # (none for an indented block: guessed, as Textual does)
             lines = [_code(line, block, n) for n, line in enumerate(text.split("\n"))]
             add(Box(*CODE_MARGINS, [_code(""), *lines, _code("")]))  # (a blank row each side)
         elif kind == "hr":
