@@ -15,12 +15,12 @@ from datetime import date
 
 from textual import events
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message as TMessage
 from textual.widget import Widget
 
 from dynaprompt_tui.core.models import Message, Role
+from dynaprompt_tui.tui.widgets.anchored import AnchoredScroll
 from dynaprompt_tui.tui.widgets.message import MessageItem, PlainMessage
 
 SELECTED = "-selected"  # the class of the selected message's widget
@@ -48,7 +48,7 @@ def suits(action: str, message: Message) -> bool:
     return True
 
 
-class MessageCursor(VerticalScroll):
+class MessageCursor(AnchoredScroll):
     """A scrollable list of `MessageItem`s with one of them selected."""
 
     # (app.tcss gives some messages a background, which wins over a default one: the tint
