@@ -24,6 +24,7 @@ from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.notifications import TerminalNotifications
 from dynaprompt_tui.tui.screens.main import MainScreen
 from dynaprompt_tui.tui.sync import LiveSync
+from dynaprompt_tui.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
@@ -34,8 +35,7 @@ class DynapromptApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "dynaprompt"
     COMMANDS = App.COMMANDS | {DynapromptCommands}
-    # Focus the input from the start: focusing the chat first and moving away would restyle
-    # every mounted message on the way to the first frame.
+    # The input has the focus from the start (the chat first would restyle every message).
     AUTO_FOCUS = "#composer"
     # The actions are the main screen's ("screen." is the screen on top; a dialog on top
     # hides these keys, quit aside, so that is the main screen whenever they work).
@@ -71,6 +71,7 @@ class DynapromptApp(App[None]):
         self.zone = ZoneInfo(settings.tz)
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
+        self.type_ahead = TypeAhead()  # keys typed while it starts, for the input
         if settings.keys:  # entries that would take a key in use are left out (and said)
             self.set_keymap(keys.usable(settings.keys))
 
@@ -101,10 +102,14 @@ class DynapromptApp(App[None]):
         self.live_sync = LiveSync(self.conversation, screen, listener=window, shown=shown)
         return screen
 
+    async def on_event(self, event: events.Event) -> None:
+        if not self.type_ahead.held(self, event):
+            await super().on_event(event)
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self.type_ahead.release, self)
         self.call_after_refresh(self.live_sync.start)
-        # This window is open, and whether it has the focus (a terminal's focus reports, or
-        # a key pressed after one was missed, change `app_focus`).
+        # The window is open; whether it has the focus (`app_focus`: focus reports, or a key).
         self.call_after_refresh(lambda: self.notifications.record_focus(self.app_focus))
         self.watch(self, "app_focus", self.notifications.record_focus, init=False)
 
@@ -138,13 +143,12 @@ class DynapromptApp(App[None]):
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
-        """The palette's Screenshot: into Downloads if there is one (Textual's choice, which
-        fails without it), else the working directory, else the data directory. Textual's
-        toast says where it went."""
+        """The palette's Screenshot: into Downloads if there is one (Textual's choice, which fails
+        without it), else the working directory, else the data directory (the toast says)."""
         if path is None:
             downloads = user_downloads_path()
             places = [downloads, Path.cwd(), self.settings.db_path.parent]
-            path = str(next((p for p in places if _writable(p)), Path.cwd()))
+            path = str(next((p for p in places if p.is_dir() and os.access(p, os.W_OK)), places[1]))
         return super().deliver_screenshot(filename, path, time_format)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -160,10 +164,6 @@ class DynapromptApp(App[None]):
             await self.conversation.stop()
         with contextlib.suppress(Exception):
             await self.notifications.aclose()
-
-
-def _writable(directory: Path) -> bool:
-    return directory.is_dir() and os.access(directory, os.W_OK)
 
 
 def make_app(
