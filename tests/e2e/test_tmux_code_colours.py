@@ -7,7 +7,6 @@ import re
 import shutil
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.e2e.tmux_helpers import POLL, Tmux, clean_env
+from tests.e2e.tmux_helpers import POLL, app_tmux
 
 pytestmark = [
     pytest.mark.e2e,
@@ -55,10 +54,7 @@ def test_code_from_history_gets_its_colours(tmp_path: Path) -> None:
     store.add_message(Role.USER, "Show me code.", now=now)
     store.add_message(Role.ASSISTANT, "Here:\n\n```python\ndef f(x):\n```\n\nDone.", now=now)
     store.close()
-    work = tmp_path / "cwd"
-    work.mkdir()
-    env = clean_env(tmp_path, DYNAPROMPT_DB=str(db), OPENAI_API_KEY="")
-    tmux = Tmux(f"dp-colours-{uuid.uuid4().hex[:8]}", env, work)
+    tmux = app_tmux(tmp_path, "colours", DYNAPROMPT_DB=str(db), OPENAI_API_KEY="")
     try:
         tmux.start([str(APP), "--demo", "--tz", "Europe/London"], (100, 30))
         tmux.wait_for("the reply's code", lambda s: "def f(x):" in s, WAIT)

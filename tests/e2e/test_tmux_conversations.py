@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import shutil
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_tmux import SIZES, read_sidebar
-from tests.e2e.tmux_helpers import Tmux, clean_env, split_screen
+from tests.e2e.tmux_helpers import app_tmux, split_screen
 
 pytestmark = [
     pytest.mark.e2e,
@@ -31,10 +30,7 @@ def test_a_fire_lands_in_its_conversation_with_an_unread_mark(
 ) -> None:
     if not APP.exists():
         pytest.skip(f"the console script is not installed at {APP} (run: pip install -e .)")
-    work = tmp_path / "cwd"
-    work.mkdir()
-    env = clean_env(tmp_path, DYNAPROMPT_DB=str(tmp_path / "data" / "chat.db"))
-    tmux = Tmux(f"dp-conv-{uuid.uuid4().hex[:8]}", env, work)
+    tmux = app_tmux(tmp_path, "conv", DYNAPROMPT_DB=str(tmp_path / "data" / "chat.db"))
     try:
         tmux.start([str(APP), "--demo", "--tz", "Europe/Madrid"], size)
         tmux.wait_for("the first frame", lambda s: "Message…" in s and "Quit" in s, WAIT)

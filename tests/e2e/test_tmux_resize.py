@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.e2e.tmux_helpers import Tmux, clean_env
+from tests.e2e.tmux_helpers import app_tmux
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,10 +28,7 @@ RESIZES = len(SIZES)
 def test_typing_right_after_each_resize_reaches_the_input(tmp_path: Path) -> None:
     if not APP.exists():
         pytest.skip(f"the console script is not installed at {APP} (run: pip install -e .)")
-    work = tmp_path / "cwd"
-    work.mkdir()
-    env = clean_env(tmp_path, DYNAPROMPT_DB=str(tmp_path / "chat.db"), OPENAI_API_KEY="")
-    tmux = Tmux(f"dp-resize-{uuid.uuid4().hex[:8]}", env, work)
+    tmux = app_tmux(tmp_path, "resize", DYNAPROMPT_DB=str(tmp_path / "chat.db"), OPENAI_API_KEY="")
     try:
         tmux.start([str(APP), "--demo", "--tz", "Europe/London"], (120, 35))
         tmux.wait_for("the first frame", lambda s: "Schedules (0)" in s, WAIT)

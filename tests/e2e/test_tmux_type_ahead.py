@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.e2e.tmux_helpers import Tmux, clean_env
+from tests.e2e.tmux_helpers import app_tmux
 
 pytestmark = [
     pytest.mark.e2e,
@@ -39,10 +38,7 @@ def test_keys_typed_while_it_starts_reach_the_input(tmp_path: Path) -> None:
     for i in range(60):
         store.add_message(Role.USER if i % 2 == 0 else Role.ASSISTANT, f"**line** {i}", now=now)
     store.close()
-    work = tmp_path / "cwd"
-    work.mkdir()
-    env = clean_env(tmp_path, DYNAPROMPT_DB=str(db), OPENAI_API_KEY="")
-    tmux = Tmux(f"dp-ahead-{uuid.uuid4().hex[:8]}", env, work)
+    tmux = app_tmux(tmp_path, "ahead", DYNAPROMPT_DB=str(db), OPENAI_API_KEY="")
     try:
         tmux.start([str(APP), "--demo", "--tz", "Europe/London"], (100, 30))
         tmux.type("typed early")  # at once: the app has not drawn anything yet

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -196,6 +197,14 @@ def split_screen(screen: str) -> tuple[str, str]:
         else:
             chat.append(line)
     return "\n".join(chat), "\n".join(side)
+
+
+def app_tmux(tmp: Path, name: str, **env: str) -> Tmux:
+    """A tmux server of one test's own (socket dp-`name`-random) for the app: an empty working
+    directory (the app reads .env from it) and a clean environment with `env` added."""
+    work = tmp / "cwd"
+    work.mkdir(exist_ok=True)
+    return Tmux(f"dp-{name}-{uuid.uuid4().hex[:8]}", clean_env(tmp, **env), work)
 
 
 def clean_env(tmp: Path, **extra: str) -> dict[str, str]:
