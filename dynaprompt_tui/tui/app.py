@@ -14,7 +14,6 @@ from platformdirs import user_downloads_path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.conversation.facade import Conversation
@@ -25,6 +24,7 @@ from dynaprompt_tui.tui.notifications import TerminalNotifications
 from dynaprompt_tui.tui.screens.main import MainScreen
 from dynaprompt_tui.tui.sync import LiveSync
 from dynaprompt_tui.tui.type_ahead import TypeAhead
+from dynaprompt_tui.tui.widgets import markdown_colours
 
 if TYPE_CHECKING:
     from dynaprompt_tui.config import Settings
@@ -102,6 +102,12 @@ class DynapromptApp(App[None]):
         self.live_sync = LiveSync(self.conversation, screen, listener=window, shown=shown)
         return screen
 
+    def get_css_variables(self) -> dict[str, str]:
+        # Replies from history take the colours Textual's Markdown takes on this theme.
+        theme = super().get_css_variables()
+        dark, ansi = self.current_theme.dark, self.native_ansi_color
+        return {**theme, **markdown_colours.variables(theme, dark=dark, ansi=ansi)}
+
     async def on_event(self, event: events.Event) -> None:
         if not self.type_ahead.held(self, event):
             await super().on_event(event)
@@ -128,16 +134,8 @@ class DynapromptApp(App[None]):
     def on_app_focus(self) -> None:
         self.notifications.focused()
 
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+    def notify(self, message: str, **kw: Any) -> None:  # (Textual's keywords: title, severity...)
+        super().notify(message, **kw)
         self.call_after_refresh(self.toast_sweeper.sweep, self.screen)
 
     def deliver_screenshot(

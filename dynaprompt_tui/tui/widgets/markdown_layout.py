@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.content import Content, Span
 
+from dynaprompt_tui.tui.widgets import markdown_colours as colours
 from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Framed, Hanging, Line, under
 from dynaprompt_tui.tui.widgets.markdown_table import Table
 
@@ -45,10 +46,10 @@ if TYPE_CHECKING:
     from dynaprompt_tui.tui.widgets.markdown_lite import Tok
 
 BULLETS = ["• ", "▪ ", "‣ ", "⭑ ", "◦ "]  # as Textual's Markdown, by depth
-BULLET = "$text-primary"  # a bullet's or a number's colour (Textual's `MarkdownBullet`)
-BAR = Content.styled("▌", "$text-primary 50%") + " "  # a quote's border and padding
+BULLET = colours.BULLET  # (the colours that change with the theme: markdown_colours.py)
+BAR = Content.styled("▌", colours.BAR) + " "  # a quote's border and padding
 QUOTE = "on $boost"  # a quote's background
-CODE_FILL = "on black 10%"  # a code block's (Textual's `MarkdownFence`)
+CODE_FILL = colours.CODE_FILL  # a code block's (Textual's `MarkdownFence`)
 FENCE = "$text-muted"
 RULE = "$secondary"
 # Margins above and below a block, as Textual's CSS gives them (paragraphs and lists: below, at

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content, Span
 
+from dynaprompt_tui.tui.widgets import markdown_colours as colours
 from dynaprompt_tui.tui.widgets import markdown_lite
 from dynaprompt_tui.tui.widgets.lazy_lines import Hanging, Line, whole
 from dynaprompt_tui.tui.widgets.markdown_layout import Centred, Part, Rule, layout, top_margin
@@ -43,7 +44,7 @@ INLINE = {
     "s": "strike",
     "link": "underline",
 }
-CODE = "$text-warning 95% on $warning 10%"
+CODE = colours.CODE_INLINE
 
 
 @lru_cache(maxsize=1)

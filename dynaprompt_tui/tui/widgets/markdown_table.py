@@ -22,7 +22,8 @@ from itertools import accumulate
 from rich.cells import cell_len
 from textual.content import Content
 
-from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Framed, Line
+from dynaprompt_tui.tui.widgets.lazy_lines import Frame, Framed, Line, under
+from dynaprompt_tui.tui.widgets.markdown_colours import TABLE_FILL
 
 RULE = "$foreground 20%"  # the keylines (Textual: `keyline: thin $foreground 20%`)
 HEADER = "$primary"  # a header cell's text
@@ -84,7 +85,7 @@ class Table(Framed):
                 out.append(_rule("├", "┼", "┤", widths))
             out.extend(_row(row, widths, header=n == 0))
         out.append(_rule("└", "┴", "┘", widths))
-        return out
+        return [under(row, TABLE_FILL) for row in out]  # (a background on a light theme)
 
 
 def _longest_word(cell: Content) -> int:
