@@ -18,7 +18,7 @@ from textual.binding import Binding
 from dynaprompt_tui.core.clock import SystemClock
 from dynaprompt_tui.core.conversation.facade import Conversation
 from dynaprompt_tui.core.conversation.workspace import Workspace
-from dynaprompt_tui.tui import keys, toasts
+from dynaprompt_tui.tui import keys, theme_choice, toasts
 from dynaprompt_tui.tui.commands import DynapromptCommands
 from dynaprompt_tui.tui.notifications import TerminalNotifications
 from dynaprompt_tui.tui.screens.main import MainScreen
@@ -72,6 +72,7 @@ class DynapromptApp(App[None]):
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
         self.type_ahead = TypeAhead()  # keys typed while it starts, for the input
+        theme_choice.restore(self, conversation.store)  # the theme picked last
         if settings.keys:  # entries that would take a key in use are left out (and said)
             self.set_keymap(keys.usable(settings.keys))
 
@@ -118,6 +119,7 @@ class DynapromptApp(App[None]):
         # The window is open; whether it has the focus (`app_focus`: focus reports, or a key).
         self.call_after_refresh(lambda: self.notifications.record_focus(self.app_focus))
         self.watch(self, "app_focus", self.notifications.record_focus, init=False)
+        theme_choice.keep(self, self.conversation.store)
 
     def action_schedule_history(self) -> None:
         """The selected schedule's run history (h in the sidebar)."""
