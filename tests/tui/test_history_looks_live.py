@@ -109,9 +109,10 @@ async def test_a_long_reply_set_aside_as_it_streamed_looks_the_same_after_a_rest
     assert screen == live, side_by_side(screen, live)
 
 
+@pytest.mark.parametrize("theme", ["textual-dark", "ansi-dark"])
 @pytest.mark.parametrize("at", range(4, 8))
 async def test_set_aside_right_before_a_heading_code_a_quote_or_a_table(
-    at: int, build: Callable[..., Any], settings: Settings, clock: FakeClock
+    at: int, theme: str, build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
     """Shown when the stream has just reached section `at` (its first line, nothing after), so
     what came before is set aside there: the whole reply is the same after a restart."""
@@ -120,17 +121,21 @@ async def test_set_aside_right_before_a_heading_code_a_quote_or_a_table(
     pieces = [SPLIT_REPLY[:line_end], SPLIT_REPLY[line_end:]]
     app = build()
     async with app.run_test(size=(100, 150)) as pilot:
+        app.theme = theme  # (kept for the restart: theme_choice.py)
         live = await streamed(app, pilot, clock, pieces)
     screen = await after_a_restart(build, settings, clock, SPLIT_REPLY, (100, 150))
     assert screen == live, side_by_side(screen, live)
 
 
+# On an ANSI theme Textual's code blocks have no margins and no columns each side.
+@pytest.mark.parametrize("theme", ["textual-dark", "ansi-dark"])
 @pytest.mark.parametrize("name", list(REPLIES))
 async def test_a_reply_looks_the_same_after_a_restart(
-    name: str, build: Callable[..., Any], settings: Settings, clock: FakeClock
+    name: str, theme: str, build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
     app = build(chat_client=ScriptedBot(REPLIES[name]))
     async with app.run_test(size=(100, 40)) as pilot:
+        app.theme = theme  # (kept for the restart: theme_choice.py)
         await app.conversation.send("Tell me.")
         await settle(app, pilot)
         assert app.query(BotMessage)  # (drawn by Textual's Markdown as it streamed)
@@ -139,6 +144,7 @@ async def test_a_reply_looks_the_same_after_a_restart(
     restarted = build(conversation=Conversation.open(settings, clock=clock))
     async with restarted.run_test(size=(100, 40)) as pilot:
         await settle(restarted, pilot)
+        assert restarted.theme == theme
         assert isinstance(restarted.main_screen.chat.children[-1], MarkdownMessage)
         screen = screen_rows(restarted.export_screenshot())
         assert screen == live_screen, side_by_side(screen, live_screen)

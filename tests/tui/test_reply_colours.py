@@ -82,9 +82,10 @@ async def streamed(build: Callable[..., Any], theme: str) -> list[list[Cell]]:
         return grid(app)
 
 
-# (Not the ANSI themes: there Textual's `Markdown` also lays a code block out otherwise, its
-# text two columns further left; seen, left alone.)
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord", "catppuccin-latte"])
+@pytest.mark.parametrize(
+    "theme",
+    ["textual-dark", "textual-light", "nord", "catppuccin-latte", "ansi-dark", "ansi-light"],
+)
 async def test_a_reply_has_its_colours_after_a_restart(
     theme: str, build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:

@@ -38,7 +38,14 @@ from textual.widgets.markdown import Markdown
 from dynaprompt_tui.core.models import Message
 from dynaprompt_tui.tui.widgets.lazy_lines import Line
 from dynaprompt_tui.tui.widgets.lines_view import LinesView
-from dynaprompt_tui.tui.widgets.markdown_message import at_width, margin_above, markdown_parts
+from dynaprompt_tui.tui.widgets.markdown_layout import Look
+from dynaprompt_tui.tui.widgets.markdown_message import (
+    at_width,
+    look_of,
+    margin_above,
+    margin_below,
+    markdown_parts,
+)
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
 
@@ -64,13 +71,16 @@ class SettledBlocks(LinesView):
     """Finished blocks of a streaming reply, set aside from its `Markdown` widget as lines of
     styled text, laid out as it lays them out (markdown_message.py)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, look: Look) -> None:
         super().__init__(classes="msg-settled")
         self.source = source  # the Markdown it shows
-        self._parts = markdown_parts(source)
+        self._parts = (look, markdown_parts(source, look=look))
 
     def lines_at(self, width: int | None) -> list[Line]:
-        return at_width(self._parts, width)
+        look = look_of(self)
+        if self._parts[0] != look:  # (another theme)
+            self._parts = (look, markdown_parts(self.source, look=look))
+        return at_width(self._parts[1], width)
 
 
 class BotMessage(MessageItem):
@@ -161,11 +171,12 @@ class BotMessage(MessageItem):
             await markdown.append(text)
             return
         settled, self._tail = self._tail[:cut], self._tail[cut:]
-        aside = SettledBlocks(settled)
+        look = look_of(self)
+        aside = SettledBlocks(settled, look)
         # Its margin below and the first block's above (inside the next widget) must not add
         # up: within one Markdown the larger of the two parts them.
-        if margin_above(self._tail):
-            aside.styles.margin = (0, 0, 0, 0)
+        below = margin_below(settled, look) - margin_above(self._tail, look)
+        aside.styles.margin = (0, 0, max(below, 0), 0)
         await self.mount(aside, before=markdown)
         await markdown.update(self._tail)
 

@@ -16,7 +16,8 @@ laid out here by the same rules, so the reply looks the same after a restart, ro
   a background (lazy_lines.Hanging's fill);
 * code: a blank line above and below, and one inside each side; its lines set off by two
   columns each side, on a background, its syntax coloured as Textual colours it (`Code`)
-  (Textual cuts a long code line at the edge; here it wraps, under itself);
+  (Textual cuts a long code line at the edge; here it wraps, under itself); on an ANSI theme
+  neither the lines above and below nor the columns (`Look`);
 * a rule: a blank line, the rule across the width, a blank line; a table: a blank line below.
 
 (Textual's class and CSS: `MarkdownParagraph`, `MarkdownHeader`, `MarkdownBulletList`,
@@ -61,16 +62,42 @@ _EMPTY = Content()
 _CODE_PAD = under(Content("  "), CODE_FILL)  # (two columns each side of the code)
 
 
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What of a reply's layout and code colours the theme decides: on an ANSI theme Textual's
+    `MarkdownFence` has no margin above and below and no columns each side of its lines, and
+    colours the syntax with its ANSI highlight theme, dark or light (its `:ansi` rules)."""
+
+    ansi: bool = False
+    dark: bool = True  # (only read on an ANSI theme)
+
+    @classmethod
+    def of(cls, ansi: bool, dark: bool) -> Look:
+        return cls(ansi, dark or not ansi)  # (the other themes all look alike here)
+
+    @property
+    def code_margins(self) -> tuple[int, int]:
+        return (0, 0) if self.ansi else CODE_MARGINS
+
+    @property
+    def code_pad(self) -> Content:
+        return _EMPTY if self.ansi else _CODE_PAD
+
+
+PLAIN = Look()  # every theme but the ANSI ones
+
+
 class Code:
     """A code block's lines in the colours Textual's `MarkdownFence` gives its syntax (its
     `highlight`), worked out when a line of the block is first drawn: pygments and a lexer
     (~30 ms to load) and the lexing wait until a code block is in view."""
 
-    __slots__ = ("_lines", "code", "language")
+    __slots__ = ("_lines", "code", "language", "look")
 
-    def __init__(self, code: str, language: str) -> None:
+    def __init__(self, code: str, language: str, look: Look = PLAIN) -> None:
         self.code = code
         self.language = language
+        self.look = look
         self._lines: list[Content] | None = None
 
     def line(self, at: int, text: str) -> Content:
@@ -78,9 +105,13 @@ class Code:
         them). An unknown language is coloured as text, as Textual does."""
         if self._lines is None:
             try:
-                from textual.highlight import highlight
+                from textual import highlight as hl
 
-                coloured = highlight(self.code, language=self.language or None)
+                theme = hl.HighlightTheme
+                if self.look.ansi:  # (as Textual's `MarkdownFence.highlight` picks it)
+                    dark = self.look.dark
+                    theme = hl.ANSIDarkHighlightTheme if dark else hl.ANSILightHighlightTheme
+                coloured = hl.highlight(self.code, language=self.language or None, theme=theme)
                 self._lines = coloured.split("\n", allow_blank=True)
             except Exception:  # (a lexer's failure costs the colours, not the reply)
                 self._lines = []
@@ -89,11 +120,11 @@ class Code:
         return Content.styled(text, FENCE)
 
 
-def _code(line: str, block: Code | None = None, at: int = 0) -> Hanging:
+def _code(line: str, pad: Content, block: Code | None = None, at: int = 0) -> Hanging:
     """Line `at` of a code block (None: a blank row around it), on its background."""
     spans = [Span(0, len(line), CODE_FILL), Span(0, len(line), FENCE)] if line else []
     restyle = None if block is None or not line else partial(block.line, at, line)
-    return Hanging(_CODE_PAD, _CODE_PAD, Content(line, spans), _CODE_PAD, (CODE_FILL,), restyle)
+    return Hanging(pad, pad, Content(line, spans), pad, (CODE_FILL,), restyle)
 
 
 @dataclass
@@ -205,10 +236,11 @@ def layout(
     tokens: Sequence[Token | Tok],
     inline: Callable[[Token | Tok], Content],
     heading: Callable[[int], str],
+    look: Look = PLAIN,
 ) -> list[Part]:
     """The lines of a reply read into `tokens`; `inline` styles an inline token's text,
-    `heading` gives a heading level's style. The last block's margin below is left out (the
-    reply's widget ends there)."""
+    `heading` gives a heading level's style, `look` what the theme decides. The last block's
+    margin below is left out (the reply's widget ends there)."""
     stack: list[_Open] = []
     top: list[Box] = []
     table: Table | None = None
@@ -279,9 +311,11 @@ def layout(
             # The language: the info string's first word (CommonMark's; Textual takes it
             # whole, so "``` js" or "```python title" are not coloured while streaming).
             language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
-            block = Code(text, language)  # (none for an indented block: guessed, as Textual does)
-            lines = [_code(line, block, n) for n, line in enumerate(text.split("\n"))]
-            add(Box(*CODE_MARGINS, [_code(""), *lines, _code("")]))  # (a blank row each side)
+            block = Code(text, language, look)  # (none for an indented block: guessed, as Textual)
+            pad = look.code_pad
+            lines = [_code(line, pad, block, n) for n, line in enumerate(text.split("\n"))]
+            blank = _code("", pad)  # (a blank row each side)
+            add(Box(*look.code_margins, [blank, *lines, blank]))
         elif kind == "hr":
             add(Box(0, 1, [Content(""), Rule()]))
     parts = stacked(top)
@@ -290,7 +324,7 @@ def layout(
     return parts
 
 
-def top_margin(tokens: Sequence[Token | Tok]) -> int:
+def top_margin(tokens: Sequence[Token | Tok], look: Look = PLAIN) -> int:
     """The margin above the first block: a block set aside while a reply streams is followed by
     the rest in another widget, and the margin between the two must be the larger of theirs,
     as it is within one (bot_message.py)."""
@@ -302,5 +336,19 @@ def top_margin(tokens: Sequence[Token | Tok]) -> int:
     if first.type == "blockquote_open":
         return QUOTE_MARGINS[0]
     if first.type in ("fence", "code_block"):
-        return CODE_MARGINS[0]
+        return look.code_margins[0]
     return 0
+
+
+def bottom_margin(tokens: Sequence[Token | Tok], look: Look = PLAIN) -> int:
+    """The margin below the last block: one, but none below a code block on an ANSI theme
+    (a block set aside keeps it below itself: bot_message.py)."""
+    depth, last = 0, None
+    for token in tokens:  # (the last token at the top level: a block, or a block's close)
+        depth -= token.type.endswith("_close")
+        if depth == 0:
+            last = token
+        depth += token.type.endswith("_open")
+    if last is not None and last.type in ("fence", "code_block"):
+        return look.code_margins[1]
+    return 1

@@ -21,11 +21,21 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from textual.content import Content, Span
+from textual.widget import Widget
 
 from dynaprompt_tui.tui.widgets import markdown_colours as colours
 from dynaprompt_tui.tui.widgets import markdown_lite
 from dynaprompt_tui.tui.widgets.lazy_lines import Hanging, Line, whole
-from dynaprompt_tui.tui.widgets.markdown_layout import Centred, Part, Rule, layout, top_margin
+from dynaprompt_tui.tui.widgets.markdown_layout import (
+    PLAIN,
+    Centred,
+    Look,
+    Part,
+    Rule,
+    bottom_margin,
+    layout,
+    top_margin,
+)
 from dynaprompt_tui.tui.widgets.markdown_table import Table
 from dynaprompt_tui.tui.widgets.message import PlainMessage, body
 from dynaprompt_tui.tui.widgets.safe import clean
@@ -145,15 +155,25 @@ def _tokens(source: str, lite: bool = True) -> Sequence[Token | Tok]:
     return tokens
 
 
-def markdown_parts(source: str, *, lite: bool = True) -> list[Part]:
+def markdown_parts(source: str, *, lite: bool = True, look: Look = PLAIN) -> list[Part]:
     """The lines of a reply, but what depends on the width (tables, rules, a centred heading)
-    left whole, to be drawn for a width (`at_width`)."""
-    return layout(_tokens(source, lite), _inline, _heading_style) or [Content("")]
+    left whole, to be drawn for a width (`at_width`); `look`: what the theme decides."""
+    return layout(_tokens(source, lite), _inline, _heading_style, look) or [Content("")]
 
 
-def margin_above(source: str) -> int:
+def margin_above(source: str, look: Look = PLAIN) -> int:
     """The blank rows Textual's `Markdown` puts above the first block of `source`."""
-    return top_margin(_tokens(source))
+    return top_margin(_tokens(source), look)
+
+
+def margin_below(source: str, look: Look = PLAIN) -> int:
+    """The blank rows Textual's `Markdown` puts below the last block of `source`."""
+    return bottom_margin(_tokens(source), look)
+
+
+def look_of(widget: Widget) -> Look:
+    """What the app's theme decides of a reply's look (markdown_layout.Look)."""
+    return Look.of(widget.app.native_ansi_color, widget.app.current_theme.dark)
 
 
 class MarkdownMessage(PlainMessage):
@@ -161,12 +181,14 @@ class MarkdownMessage(PlainMessage):
 
     FROM_HISTORY = True
 
-    _parts: list[Part] | None = None  # its Markdown read (what depends on the width left whole)
+    _parts: tuple[Look, list[Part]] | None = None  # its Markdown read, for a look (what
+    # depends on the width left whole)
 
     def lines_at(self, width: int | None) -> list[Line]:
-        if self._parts is None:
-            self._parts = markdown_parts(clean(body(self.message)))
-        return [self.header(), *at_width(self._parts, width)]
+        look = look_of(self)
+        if self._parts is None or self._parts[0] != look:
+            self._parts = (look, markdown_parts(clean(body(self.message)), look=look))
+        return [self.header(), *at_width(self._parts[1], width)]
 
     def _forget(self) -> None:
         super()._forget()
