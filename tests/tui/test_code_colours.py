@@ -78,17 +78,21 @@ def cells(app: Any, text: str) -> list[Cell]:
     raise AssertionError(f"{text!r} is not on the screen")
 
 
+# (On an ANSI theme Textual colours code with its ANSI highlight theme, dark or light.)
+@pytest.mark.parametrize("theme", ["textual-dark", "ansi-dark", "ansi-light"])
 async def test_code_has_the_colours_it_had_as_it_streamed(
-    build: Callable[..., Any], settings: Settings, clock: FakeClock
+    theme: str, build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
     app = build(chat_client=ScriptedBot(REPLY))
     async with app.run_test(size=(100, 40)) as pilot:
+        app.theme = theme  # (kept for the restart: theme_choice.py)
         await app.conversation.send("Show me code.")
         await settle(app, pilot)
         live = {text: cells(app, text) for text in LINES}
     restarted = build(conversation=Conversation.open(settings, clock=clock))
     async with restarted.run_test(size=(100, 40)) as pilot:
         await settle(restarted, pilot)
+        assert restarted.theme == theme
         assert isinstance(restarted.main_screen.chat.children[-1], MarkdownMessage)
         assert len(colours(restarted, "def f(x):")) == 1  # the first frame: not yet
         restarted.main_screen.restyle()
