@@ -97,7 +97,7 @@ class BotMessage(MessageItem):
         }
         .msg-settled {
             height: auto;
-            margin: 0 0 1 0;
+            margin: 0 0 1 0;  /* (each one's own, as it is set aside: BotMessage.write) */
         }
         Markdown {
             height: auto;

@@ -21,7 +21,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from textual.content import Content, Span
-from textual.widget import Widget
 
 from dynaprompt_tui.tui.widgets import markdown_colours as colours
 from dynaprompt_tui.tui.widgets import markdown_lite
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
 
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
+    from textual.widget import Widget
 
     from dynaprompt_tui.tui.widgets.markdown_lite import Tok
 
@@ -181,8 +181,8 @@ class MarkdownMessage(PlainMessage):
 
     FROM_HISTORY = True
 
-    _parts: tuple[Look, list[Part]] | None = None  # its Markdown read, for a look (what
-    # depends on the width left whole)
+    # Its Markdown read for a look, what depends on the width left whole.
+    _parts: tuple[Look, list[Part]] | None = None
 
     def lines_at(self, width: int | None) -> list[Line]:
         look = look_of(self)
