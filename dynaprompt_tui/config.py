@@ -13,6 +13,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
     tz = "Europe/Paris"                      # IANA zone; default: the system zone
     demo = false
     bell = true
+    theme = "nord"                           # default textual-dark; a theme picked in the app wins
     request_timeout = 60
     max_retries = 3
     max_tokens = 1024                        # longest answer, in tokens; 0: the server decides
@@ -87,6 +88,7 @@ class _Fields(NamedTuple):
     tz: str = None  # type: ignore[assignment]  # None: the system's zone
     demo: bool = False
     bell: bool = True
+    theme: str | None = None  # the theme to open with (one picked in the palette replaces it)
     keys: Mapping[str, str] = MappingProxyType({})
     guardrails: Guardrails = Guardrails()
     notify: NotifyConfig = NotifyConfig()  # its repr shows no token and no topic
@@ -129,10 +131,6 @@ class Settings(_Fields):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
-
-    @property
-    def masked_key(self) -> str:
-        return masked(self.api_key)
 
 
 # -- value parsing ----------------------------------------------------------------------------
@@ -253,6 +251,8 @@ def _convert(name: str, v: Any, base: Path) -> Any:
             return _zone(v)
         case "demo" | "bell" | "model_titles":
             return _bool(name, v)
+        case "theme":  # (a name Textual does not know is said by the app, which knows them)
+            return _str(name, v).strip() or None
         case "request_timeout":
             return _float(name, v, 0.001, 3600.0)
         case "max_retries":

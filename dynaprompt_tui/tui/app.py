@@ -72,7 +72,7 @@ class DynapromptApp(App[None]):
         self.start_engine = start_engine
         self.on_first_frame = on_first_frame
         self.type_ahead = TypeAhead()  # keys typed while it starts, for the input
-        theme_choice.restore(self, conversation.store)  # the theme picked last
+        theme_choice.restore(self, conversation.store, settings.theme)  # before the first frame
         if settings.keys:  # entries that would take a key in use are left out (and said)
             self.set_keymap(keys.usable(settings.keys))
 
@@ -119,7 +119,7 @@ class DynapromptApp(App[None]):
         # The window is open; whether it has the focus (`app_focus`: focus reports, or a key).
         self.call_after_refresh(lambda: self.notifications.record_focus(self.app_focus))
         self.watch(self, "app_focus", self.notifications.record_focus, init=False)
-        theme_choice.keep(self, self.conversation.store)
+        theme_choice.keep(self, self.conversation.store, self.settings.theme)
 
     def action_schedule_history(self) -> None:
         """The selected schedule's run history (h in the sidebar)."""

@@ -64,6 +64,7 @@ def test_precedence_all_layers(tmp_path: Path, cfg: Path) -> None:
     assert s.api_key == KEY and s.demo is False
     assert s.db_path == cfg.parent / "t.db"  # relative to the config file; None flag ignored
     assert s.bell is False and s.keys == {"schedules": "ctrl+l"}
+    assert s.theme is None  # (Textual's default; the app keeps what the palette picks)
     assert s.guardrails.max_bot_pending == 3 and s.guardrails.auto_approve_bot_recurring
     assert s.guardrails.max_days_ahead == 120
     assert s.config_path == cfg
@@ -120,6 +121,7 @@ def test_bad_zone(tmp_path: Path, cfg: Path, tz: str) -> None:
         ('temperature = "hot"\n', "must be a number"),
         ('tools = "sometimes"\n', "auto, on, off"),
         ("bell = 3\n", "true or false"),
+        ("theme = 1\n", "'theme' must be text"),
         ("max_retries = -1\n", "at least 0"),
         ("[guardrails]\nmax_bot_pending = 'x'\n", "whole number"),
         ("[guardrails]\nbogus = 1\n", "Unknown guardrail"),
@@ -159,7 +161,7 @@ def test_system_prompt_file(tmp_path: Path, cfg: Path) -> None:
 def test_key_never_in_repr_or_errors(tmp_path: Path, cfg: Path) -> None:
     s = load(tmp_path, cfg, env={"OPENAI_API_KEY": KEY})
     assert KEY not in repr(s) and KEY not in str(s) and KEY not in f"{s}"
-    assert "sk-…abcd" in repr(s) and s.masked_key == "sk-…abcd"
+    assert "sk-…abcd" in repr(s) and masked(s.api_key) == "sk-…abcd"
     write(cfg, f"api_key = 123\nmodel = '{KEY}x'\n")
     with pytest.raises(ConfigError) as ei:
         load(tmp_path, cfg)
@@ -241,3 +243,11 @@ def test_warn_if_env_readable(tmp_path: Path) -> None:
     assert msg and "chmod 600" in msg and KEY not in msg
     env.chmod(0o600)
     assert warn_if_env_readable(tmp_path) is None
+
+
+def test_theme_from_the_config_file(tmp_path: Path, cfg: Path) -> None:
+    """Any name: whether Textual has such a theme, the app says (it knows the themes)."""
+    write(cfg, 'theme = " nord "\n')
+    assert load(tmp_path, cfg).theme == "nord"
+    write(cfg, 'theme = ""\n')
+    assert load(tmp_path, cfg).theme is None

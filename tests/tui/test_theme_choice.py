@@ -1,5 +1,6 @@
 """The theme picked in the palette is the one the app opens with next time, drawn so from the
-first frame. Real app, real SQLite (the database's key/value table), the real palette."""
+first frame; the config file's `theme` until one is picked, and again once the file names
+another. Real app, real SQLite (the database's key/value table), the real palette."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ SIZE = (100, 30)
 
 
 def reopened(build: Callable[..., Any], settings: Settings, clock: FakeClock) -> Any:
-    return build(conversation=Conversation.open(settings, clock=clock))
+    return build(settings, conversation=Conversation.open(settings, clock=clock))
+
+
+async def pick(app: Any, name: str) -> None:
+    """`name` picked in the palette's list of themes, the app then closed."""
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = name  # (as the list does: test_the_theme_picked_in_the_palette...)
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
 
 
 async def test_the_theme_picked_in_the_palette_is_the_next_start_s_from_its_first_frame(
@@ -67,8 +76,39 @@ async def test_the_last_of_themes_picked_in_a_row_is_kept(
 async def test_a_theme_no_longer_there_gives_the_default(
     build: Callable[..., Any], settings: Settings, clock: FakeClock
 ) -> None:
-    Conversation.open(settings, clock=clock).store.set_meta(theme_choice.KEY, "gone-theme")
+    store = Conversation.open(settings, clock=clock).store
+    store.set_meta(theme_choice.KEY, {"theme": "gone-theme", "config": None})
     app = reopened(build, settings, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
+
+
+async def test_the_config_file_s_theme_until_one_is_picked_and_once_it_names_another(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    nord = settings._replace(theme="nord")
+    assert reopened(build, nord, clock).theme == "nord"  # nothing picked yet
+    await pick(reopened(build, nord, clock), "dracula")
+    assert reopened(build, nord, clock).theme == "dracula"  # the file unchanged: the pick
+    gruvbox = settings._replace(theme="gruvbox")
+    assert reopened(build, gruvbox, clock).theme == "gruvbox"  # the file edited since: it
+    assert reopened(build, settings, clock).theme == "dracula"  # (no theme in the file)
+
+
+async def test_a_theme_the_config_file_names_that_textual_has_not_is_said(
+    build: Callable[..., Any], settings: Settings, clock: FakeClock
+) -> None:
+    app = reopened(build, settings._replace(theme="no-such-theme"), clock)
+    told = []
+    notify = app.notify
+
+    def record(message: str, **kw: Any) -> None:
+        told.append(message)
+        notify(message, **kw)
+
+    app.notify = record  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert any("'theme'" in m and "no-such-theme" in m for m in told), told

@@ -17,7 +17,7 @@ from textual.widgets import Header, TextArea
 
 from dynaprompt_tui.core.conversation.workspace import Workspace
 from dynaprompt_tui.core.models import Role
-from dynaprompt_tui.tui import history, keys, toasts
+from dynaprompt_tui.tui import history, keys, theme_choice, toasts
 from dynaprompt_tui.tui import messages as ev
 from dynaprompt_tui.tui.history import PAGE, first_screen
 from dynaprompt_tui.tui.screens import sidebar_place
@@ -143,7 +143,8 @@ class MainScreen(Screen[None]):
         self.restyle = hold_restyling(self)  # (code's syntax colours: after the first frame)
         self.call_after_refresh(self._after_first_frame)
         mine = self.settings.keys
-        for warning in [*self.settings.warnings, *keys.unknown_ids(mine), *keys.conflicts(mine)]:
+        warnings = [*self.settings.warnings, *keys.unknown_ids(mine), *keys.conflicts(mine)]
+        for warning in warnings + theme_choice.problems(self.app, self.settings.theme):
             self.notify(clean(warning), severity="warning", markup=False)
 
     async def _after_first_frame(self) -> None:
