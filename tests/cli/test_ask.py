@@ -5,13 +5,16 @@ demo bot without a key; exit 1 when the model cannot be reached."""
 from __future__ import annotations
 
 import io
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from dynaprompt_tui.cli.commands.ask import Printer
 from dynaprompt_tui.core.models import Message, Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, clean_env
 from tests.openai_server import OpenAIServer
 
 
@@ -144,3 +147,38 @@ def test_streamed_text_is_flushed_piece_by_piece() -> None:
     printer.on_message_changed(Message(7, Role.ASSISTANT, "Once upon a time", now))
     assert out.flushes[:3] == ["Once ", "Once upon ", "Once upon a time"]
     assert out.getvalue() == "Once upon a time\n" and err.getvalue() == ""
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_stdout_ends_with_the_turn_while_the_model_names_the_conversation(
+    cli: Cli, openai_server: OpenAIServer, stream: bool
+) -> None:
+    """`ask ... | next-command`: the reader has the reply, and the end of it, without waiting
+    for the title the model is still writing (the command waits up to TITLE_WAIT s for it)."""
+    openai_server.reply("Here is the whole reply.")
+    openai_server.slow(3.0, "Greetings")  # the title: slower than the reader waits here
+    against(cli, openai_server)
+    args = ["ask", "hi", *([] if stream else ["--no-stream"])]
+    proc = subprocess.Popen(
+        cli.args(tuple(args), db=True),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(cli.home, cli.env),
+        cwd=cli.home,
+    )
+
+    def title() -> str:
+        [conversation] = cli("conversations", "list", "--json").json()["conversations"]
+        return str(conversation["title"])
+
+    try:
+        out = proc.stdout.read() if proc.stdout else ""  # to the end of stdout
+        at_the_end = title()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert out == "Here is the whole reply.\n"
+    assert at_the_end != "Greetings"  # the end of stdout came before the title
+    assert title() == "Greetings"  # (which the command then stored)

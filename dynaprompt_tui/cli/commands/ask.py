@@ -4,13 +4,16 @@ calls run within its guardrails, both messages are stored). The reply's visible 
 stdout, streamed as it comes unless --no-stream; the cards go to stderr as plain lines. Exit 1
 when the model call failed (the chat keeps the error, with Retry, as in the app). It sends in
 `--conversation C` (default: the latest active); the reply read here counts as read there when
-nothing else was unread."""
+nothing else was unread. Once the turn is over, stdout is ended (a pipe's reader has the whole
+reply) while the model names a new conversation, for up to TITLE_WAIT s."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import os
+import stat
 import sys
 from typing import TextIO
 
@@ -35,6 +38,7 @@ class Printer(SilentListener):
         self.failed = False
         self._open = False  # a streamed reply whose last line has no newline yet
         self._written = False  # some reply text is on stdout already
+        self._done = False  # the replies are out, stdout ended
 
     def _write(self, text: str) -> None:
         if not self._open and self._written:
@@ -84,6 +88,31 @@ class Printer(SilentListener):
             self.out.write("\n\n".join(texts) + "\n")
             self.out.flush()
 
+    def done(self) -> None:
+        """The turn is over: the replies are out (printed now with --no-stream) and stdout is
+        ended, so that a pipe's reader is not kept waiting for what follows (the title)."""
+        if self._done:
+            return
+        self._done = True
+        self.end_reply()
+        if not self.stream:
+            self.print_replies()
+        self.out.flush()
+        end_pipe(self.out)
+
+
+def end_pipe(out: TextIO) -> None:
+    """When `out` is this process's stdout on a pipe (or a socket), point it at /dev/null: the
+    pipe's write end closes and its reader sees the end. A terminal or a file is left alone."""
+    with contextlib.suppress(OSError, ValueError):  # (no descriptor: a test's stream)
+        fd = out.fileno()
+        mode = os.fstat(fd).st_mode
+        if fd != 1 or not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+            return
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     prompt = argument_or_stdin(args.prompt, "prompt")
@@ -96,6 +125,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             await conversation.send(prompt)
             await conversation.idle()
+            printer.done()
             hub = conversation.hub
             if isinstance(hub, Workspace) and not printer.failed:  # a new one: the model titles it
                 with contextlib.suppress(TimeoutError):
@@ -108,7 +138,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         asyncio.run(turn())
     finally:
-        printer.end_reply()
-    if not printer.stream:
-        printer.print_replies()
+        printer.done()  # (what a failed turn printed, ended)
     return RUNTIME if printer.failed else 0
