@@ -10,8 +10,6 @@ after a restart. Screens are polled with deadlines; no fixed sleep stands in for
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -19,20 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.tmux_helpers import LocalServer, Tmux, clean_env, split_screen
+from tests.e2e.tmux_helpers import APP, E2E, WAIT, LocalServer, Tmux, clean_env, split_screen
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = E2E
 
-APP = Path(sys.executable).parent / "dynaprompt-tui"
 KEY = "test-key"
 BOT_REPLY = "Pong from the local test server: all systems nominal"
 REMINDER = "stretch your legs"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 NARROW = 90  # below this the sidebar is an overlay, opened with ctrl+b (screens/sidebar_place.py)
-WAIT = 30.0  # generous: a 2-core CI machine starting Python + Textual
 
 
 def read_sidebar(tmux: Tmux, size: tuple[int, int], what: str, predicate: Any) -> str:

@@ -4,8 +4,6 @@ colours once the first frame is out (MainScreen.restyle, on the app's own warm-u
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,15 +12,10 @@ import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.e2e.tmux_helpers import POLL, app_tmux
+from tests.e2e.tmux_helpers import APP, E2E, POLL, WAIT, app_tmux
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = E2E
 
-APP = Path(sys.executable).parent / "dynaprompt-tui"
-WAIT = 30.0
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 
 

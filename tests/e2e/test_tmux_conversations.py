@@ -5,23 +5,16 @@ the list) while the first stays as it was; opening it shows the reminder."""
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_tmux import SIZES, read_sidebar
-from tests.e2e.tmux_helpers import app_tmux, split_screen
+from tests.e2e.tmux_helpers import APP, E2E, WAIT, app_tmux, split_screen
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = E2E
 
-APP = Path(sys.executable).parent / "dynaprompt-tui"
 REMINDER = "Repasa el vocabulario"
-WAIT = 30.0
 
 
 @pytest.mark.parametrize("size", SIZES)

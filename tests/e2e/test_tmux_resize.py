@@ -3,23 +3,16 @@ to the input, never to the sidebar's one-letter commands; the narrowest size doe
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.e2e.tmux_helpers import app_tmux
+from tests.e2e.tmux_helpers import APP, E2E, WAIT, app_tmux
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = E2E
 
-APP = Path(sys.executable).parent / "dynaprompt-tui"
-WAIT = 30.0
 SENTENCE = "a plan: edit nothing and approve nothing"
 SIZES = [(60, 20), (200, 50), (30, 16), (80, 24), (120, 35)]
 RESIZES = len(SIZES)

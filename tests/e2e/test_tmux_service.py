@@ -5,10 +5,8 @@ app reopened shows the answer, on time. Waits poll the screen or the database, w
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -17,19 +15,14 @@ import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage import Store
-from tests.e2e.tmux_helpers import LocalServer, Tmux, clean_env, split_screen
+from tests.e2e.tmux_helpers import APP, E2E, WAIT, LocalServer, Tmux, clean_env, split_screen
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = E2E
 
-APP = Path(sys.executable).parent / "dynaprompt-tui"
 KEY = "test-key-service"
 BOT_REPLY = "Hola from the service: the word is gato"
 PROMPT = "teach me a spanish word"
 SIZE = (120, 40)
-WAIT = 30.0
 
 
 def test_the_service_answers_while_the_app_is_closed(tmp_path: Path) -> None:

@@ -4,22 +4,15 @@ the next start opens with, and no screen of that start is drawn in the default t
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux_helpers import POLL, Tmux, app_tmux
+from tests.e2e.tmux_helpers import APP, E2E, POLL, WAIT, Tmux, app_tmux
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = E2E
 
-APP = Path(sys.executable).parent / "dynaprompt-tui"
-WAIT = 30.0
 BACKGROUND = re.compile(r"\x1b\[[0-9;]*48;2;(\d+);(\d+);(\d+)[0-9;]*m")
 DARK = (18, 18, 18)  # textual-dark's background, #121212
 NORD = (46, 52, 64)  # nord's, #2E3440

@@ -4,8 +4,6 @@ typed the moment the command is started, before the main screen exists."""
 
 from __future__ import annotations
 
-import shutil
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,15 +11,9 @@ import pytest
 
 from dynaprompt_tui.core.models import Role
 from dynaprompt_tui.core.storage.store import Store
-from tests.e2e.tmux_helpers import app_tmux
+from tests.e2e.tmux_helpers import APP, E2E, WAIT, app_tmux
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
-
-APP = Path(sys.executable).parent / "dynaprompt-tui"
-WAIT = 30.0
+pytestmark = E2E
 
 
 def composer_row(screen: str) -> str:

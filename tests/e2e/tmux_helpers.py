@@ -12,6 +12,7 @@ import json
 import os
 import selectors
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +21,15 @@ import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pytest
+
+APP = Path(sys.executable).parent / "dynaprompt-tui"  # the installed command
+WAIT = 30.0  # seconds: generous, a 2-core CI machine starting Python and Textual
+# Each tmux test's marks (`pytestmark = E2E`): skipped, saying why, where tmux is missing.
+E2E = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
 POLL = 0.15  # seconds between screen captures
 SIDEBAR_BAR = "▏"  # the sidebar's left border, drawn on every row of the sidebar
 
