@@ -13,7 +13,7 @@ The config file is TOML at ``platformdirs.user_config_dir("dynaprompt-tui")/conf
     tz = "Europe/Paris"                      # IANA zone; default: the system zone
     demo = false
     bell = true
-    theme = "nord"                           # default textual-dark; a theme picked in the app wins
+    theme = "nord"                           # until one is picked in the app (default textual-dark)
     request_timeout = 60
     max_retries = 3
     max_tokens = 1024                        # longest answer, in tokens; 0: the server decides
