@@ -43,8 +43,8 @@ from dynaprompt_tui.tui.widgets.markdown_message import (
     at_width,
     look_of,
     margin_above,
-    margin_below,
     markdown_parts,
+    parts_and_margin_below,
 )
 from dynaprompt_tui.tui.widgets.message import MessageItem
 from dynaprompt_tui.tui.widgets.safe import clean
@@ -74,7 +74,8 @@ class SettledBlocks(LinesView):
     def __init__(self, source: str, look: Look) -> None:
         super().__init__(classes="msg-settled")
         self.source = source  # the Markdown it shows
-        self._parts = (look, markdown_parts(source, look=look))
+        parts, self.margin_below = parts_and_margin_below(source, look)  # (of its last block)
+        self._parts = (look, parts)
 
     def lines_at(self, width: int | None) -> list[Line]:
         look = look_of(self)
@@ -175,7 +176,7 @@ class BotMessage(MessageItem):
         aside = SettledBlocks(settled, look)
         # Its margin below and the first block's above (inside the next widget) must not add
         # up: within one Markdown the larger of the two parts them.
-        below = margin_below(settled, look) - margin_above(self._tail, look)
+        below = aside.margin_below - margin_above(self._tail, look)
         aside.styles.margin = (0, 0, max(below, 0), 0)
         await self.mount(aside, before=markdown)
         await markdown.update(self._tail)

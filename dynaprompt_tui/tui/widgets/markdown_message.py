@@ -166,9 +166,12 @@ def margin_above(source: str, look: Look = PLAIN) -> int:
     return top_margin(_tokens(source), look)
 
 
-def margin_below(source: str, look: Look = PLAIN) -> int:
-    """The blank rows Textual's `Markdown` puts below the last block of `source`."""
-    return bottom_margin(_tokens(source), look)
+def parts_and_margin_below(source: str, look: Look = PLAIN) -> tuple[list[Part], int]:
+    """`markdown_parts(source)` and the blank rows Textual's `Markdown` puts below its last
+    block, from one reading of it."""
+    tokens = _tokens(source)
+    parts = layout(tokens, _inline, _heading_style, look) or [Content("")]
+    return parts, bottom_margin(tokens, look)
 
 
 def look_of(widget: Widget) -> Look:
