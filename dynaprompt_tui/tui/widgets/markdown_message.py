@@ -158,7 +158,11 @@ def _tokens(source: str, lite: bool = True) -> Sequence[Token | Tok]:
 def markdown_parts(source: str, *, lite: bool = True, look: Look = PLAIN) -> list[Part]:
     """The lines of a reply, but what depends on the width (tables, rules, a centred heading)
     left whole, to be drawn for a width (`at_width`); `look`: what the theme decides."""
-    return layout(_tokens(source, lite), _inline, _heading_style, look) or [Content("")]
+    return _laid_out(_tokens(source, lite), look)
+
+
+def _laid_out(tokens: Sequence[Token | Tok], look: Look) -> list[Part]:
+    return layout(tokens, _inline, _heading_style, look) or [Content("")]
 
 
 def margin_above(source: str, look: Look = PLAIN) -> int:
@@ -170,8 +174,7 @@ def parts_and_margin_below(source: str, look: Look = PLAIN) -> tuple[list[Part],
     """`markdown_parts(source)` and the blank rows Textual's `Markdown` puts below its last
     block, from one reading of it."""
     tokens = _tokens(source)
-    parts = layout(tokens, _inline, _heading_style, look) or [Content("")]
-    return parts, bottom_margin(tokens, look)
+    return _laid_out(tokens, look), bottom_margin(tokens, look)
 
 
 def look_of(widget: Widget) -> Look:
